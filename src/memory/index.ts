@@ -1,0 +1,3 @@
+export * from './arena.js';
+export * from './region.js';
+export * from './errors.js';
