@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { TsbpfError } from '../errors.js';
+import { registerCommands } from './commands/index.js';
 
 /** Exit codes of the CLI contract: 0 success, 1 refused or failed, 2 bad input or usage. */
 export const EXIT_OK = 0;
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .description('eBPF in TypeScript: assemble, disassemble, verify and run BPF programs')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
+  registerCommands(program);
   return program;
 }
 
