@@ -105,8 +105,16 @@ export class Arena {
   /** Declares a region programs may access; regions must not overlap. */
   addRegion(start: number, size: number, kind: RegionKind, name: string, writable = true): Region {
     const region: Region = { start, end: start + size, kind, name, writable };
-    const i = this.regions.findIndex((r) => r.start >= start);
-    const at = i < 0 ? this.regions.length : i;
+    // Binary search for the first region starting at or after `start`: maps add
+    // one region per value, so a linear scan would make map creation quadratic.
+    let lo = 0;
+    let hi = this.regions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.regions[mid].start >= start) hi = mid;
+      else lo = mid + 1;
+    }
+    const at = lo;
     const before = this.regions[at - 1];
     const after = this.regions[at];
     if ((before && before.end > start) || (after && after.start < region.end)) {
@@ -118,8 +126,14 @@ export class Arena {
   }
 
   removeRegion(region: Region): void {
-    const i = this.regions.indexOf(region);
-    if (i >= 0) this.regions.splice(i, 1);
+    let lo = 0;
+    let hi = this.regions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.regions[mid].start >= region.start) hi = mid;
+      else lo = mid + 1;
+    }
+    if (this.regions[lo] === region) this.regions.splice(lo, 1);
     if (this.lastHit === region) this.lastHit = null;
     this.generation++;
   }

@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
+import { register as asm } from './asm.js';
+import { register as disasm } from './disasm.js';
+import { register as run } from './run.js';
+import { register as conformancePlugin } from './conformance-plugin.js';
 
 /** Every subcommand module exports `register(program)`; add yours to this list. */
 const registrars: Array<(program: Command) => void> = [
+  asm,
+  disasm,
+  run,
+  conformancePlugin,
 ];
 
 export function registerCommands(program: Command): void {

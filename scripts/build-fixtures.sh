@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Rebuilds every test/fixtures/*.c into the .o next to it, as clang compiles
+# BPF programs for libbpf: -O2 -g -target bpf (BTF and BTF.ext included).
+# Uses clang-19 when installed (the version the committed objects come from),
+# else clang. Debug paths are mapped so the objects do not depend on where
+# the repository is checked out.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="$root/test/fixtures"
+clang_bin="$(command -v clang-19 || command -v clang || true)"
+if [ -z "$clang_bin" ]; then
+  echo "build-fixtures: clang not found (install clang-19)" >&2
+  exit 2
+fi
+# Kernel uapi headers include <asm/types.h>, which Debian keeps under the multiarch directory.
+multiarch="$(gcc -print-multiarch 2>/dev/null || echo "$(uname -m)-linux-gnu")"
+includes=(-I"$dir")
+[ -d "/usr/include/$multiarch" ] && includes+=(-I"/usr/include/$multiarch")
+
+cd "$dir"
+for src in *.c; do
+  obj="${src%.c}.o"
+  "$clang_bin" -O2 -g -target bpf -mcpu=v3 -Wall -Werror \
+    -fdebug-prefix-map="$dir"=test/fixtures -fdebug-compilation-dir=test/fixtures \
+    "${includes[@]}" -c "$src" -o "$obj"
+  echo "built test/fixtures/$obj"
+done

@@ -1,0 +1,11 @@
+export * from './constants.js';
+export * from './errors.js';
+export * from './types.js';
+export { readElf } from './read-elf.js';
+export { sectionLabel } from './sections.js';
+export * from './object-spec.js';
+export { parseObjectSpec, type ObjectSpecOptions } from './object.js';
+export { loadObjectSpec, objectNameOfPath } from './load.js';
+export { SECTION_DEFS, sectionMeaning, type SectionDef, type SectionMeaning } from './section-names.js';
+export { internalMapName } from './data-maps.js';
+export { applyObjectCoreRelocations } from './core.js';

@@ -1,0 +1,297 @@
+import type { Instruction } from '../../isa/instruction.js';
+import * as op from '../../isa/opcodes.js';
+import type { Arena } from '../../memory/arena.js';
+import { ARENA_BASE } from '../../memory/arena.js';
+import { MemoryAccessError } from '../../memory/errors.js';
+import type { Region } from '../../memory/region.js';
+import { HelperControl, newHelperContext, type HelperContext, type HelperFn } from '../abi.js';
+import { BudgetExceededError, ExecutionError, UnknownHelperError } from '../errors.js';
+import type { Executable } from '../executable.js';
+import { MAX_TAIL_CALLS } from '../interpreter/helper-call.js';
+import { conformanceSkbPacket } from '../interpreter/packet.js';
+import { codeSlotOf } from './cfg.js';
+import type { CompiledProgram } from './compile.js';
+import { FaultKind } from './compile-context.js';
+import { JitUnsupportedError } from './errors.js';
+import type { JitOptions, JitStats } from './options.js';
+import { trapToError } from './trap.js';
+
+export const STACK_BYTES = op.MAX_BPF_STACK * op.MAX_CALL_FRAMES;
+const TWO_64 = 1n << 64n;
+const SIZES = [1, 2, 4, 8] as const;
+
+const enum Stop { None = 0, Exit = 1, TailCall = 2 }
+
+type Main = (fp: bigint, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => bigint;
+
+const u64 = (v: bigint): bigint => (v < 0n ? v + TWO_64 : v);
+
+/**
+ * A program compiled to WebAssembly. Like the interpreter's executable it
+ * owns one `stack` region (frame 0 at its top), zeroed at every run, and a
+ * run started while another is in progress (a helper calling back) gets a
+ * stack of its own. The imports below are the only JavaScript the program
+ * reaches while it runs: helpers, checked mode's region misses, legacy
+ * packet loads, and the throwers of run-time errors.
+ */
+export class JitExecutable implements Executable {
+  private readonly main: Main;
+  private readonly stopGlobal: WebAssembly.Global;
+  private readonly leftGlobal: WebAssembly.Global;
+  private readonly fpLimitGlobal: WebAssembly.Global;
+  private readonly cache: WebAssembly.Global[];
+  private readonly arena: Arena;
+  private readonly checked: boolean;
+  private readonly budget: number;
+  private readonly budgetBig: bigint;
+  private readonly ownEnv: HelperContext;
+  private env: HelperContext;
+  private stop = Stop.None;
+  private cacheGeneration = -1;
+  private count = 0;
+  private running = false;
+  private disposed = false;
+
+  constructor(
+    private readonly program: CompiledProgram,
+    private readonly insns: readonly Instruction[],
+    private readonly options: JitOptions,
+    private readonly stack: Region,
+    readonly stats: JitStats,
+  ) {
+    this.arena = options.arena;
+    this.checked = options.checked ?? true;
+    this.budget = options.budget ?? Number.MAX_SAFE_INTEGER;
+    this.budgetBig = BigInt(this.budget);
+    this.ownEnv = newHelperContext(this.arena);
+    this.env = this.ownEnv;
+    const instance = new WebAssembly.Instance(program.module, { env: this.imports() });
+    const exports = instance.exports as Record<string, unknown>;
+    this.main = exports.main as Main;
+    this.stopGlobal = exports.stop as WebAssembly.Global;
+    this.leftGlobal = exports.left as WebAssembly.Global;
+    this.fpLimitGlobal = exports.fpLimit as WebAssembly.Global;
+    this.cache = Array.from({ length: this.checked ? 10 : 0 }, (_, i) => exports[`cache${i}`] as WebAssembly.Global);
+    this.fpLimitGlobal.value = fpLimitOf(this.arena, stack);
+  }
+
+  get lastInstructionCount(): number {
+    return this.count;
+  }
+
+  run(args: readonly bigint[], env?: HelperContext): bigint {
+    if (this.disposed) throw new Error('jit: run after dispose');
+    if (this.running) return this.runNested(args, env ?? newHelperContext(this.arena, args[0] ?? 0n));
+    this.running = true;
+    try {
+      return this.runOn(this.stack, args, env ?? this.resetOwnEnv(args[0] ?? 0n));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Frees the stack region; the executable cannot run afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    releaseStack(this.arena, this.stack);
+  }
+
+  private resetOwnEnv(ctx: bigint): HelperContext {
+    const env = this.ownEnv;
+    env.pc = 0;
+    env.ctx = ctx;
+    env.control = HelperControl.None;
+    env.exitValue = 0n;
+    env.tailCallTarget = null;
+    env.tailCalls = 0;
+    return env;
+  }
+
+  private runNested(args: readonly bigint[], env: HelperContext): bigint {
+    const stack = allocateStack(this.arena);
+    const limit = this.fpLimitGlobal.value as bigint;
+    const left = this.leftGlobal.value as bigint;
+    const outer = { env: this.env, stop: this.stop, count: this.count };
+    this.fpLimitGlobal.value = fpLimitOf(this.arena, stack);
+    try {
+      return this.runOn(stack, args, env);
+    } finally {
+      this.fpLimitGlobal.value = limit;
+      this.leftGlobal.value = left;
+      this.env = outer.env;
+      this.stop = outer.stop;
+      this.count = outer.count;
+      releaseStack(this.arena, stack);
+    }
+  }
+
+  private runOn(stack: Region, args: readonly bigint[], env: HelperContext): bigint {
+    this.env = env;
+    this.stop = Stop.None;
+    const budgeted = this.program.uses.budget;
+    if (budgeted) this.leftGlobal.value = this.budgetBig;
+    if (this.checked && this.arena.generation !== this.cacheGeneration) this.clearCaches();
+    let r0: bigint;
+    try {
+      r0 = this.main(
+        ARENA_BASE + BigInt(stack.end),
+        args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n,
+      );
+    } catch (err) {
+      if (this.stop !== Stop.None) this.stopGlobal.value = 0;
+      const mapped = err instanceof WebAssembly.RuntimeError ? trapToError(err, this.program.trapTable) ?? err : err;
+      if (budgeted) this.countAfterError(mapped);
+      throw mapped;
+    }
+    if (budgeted) this.count = this.budget - Number(this.leftGlobal.value as bigint);
+    if (this.stop !== Stop.None) {
+      this.stopGlobal.value = 0;
+      if (this.stop === Stop.TailCall) {
+        const target = env.tailCallTarget;
+        env.tailCallTarget = null;
+        if (target) return target.run(env.ctx, env);
+      }
+    }
+    return u64(r0);
+  }
+
+  /** The interpreter counts up to the faulting instruction; blocks are charged whole on entry. */
+  private countAfterError(err: unknown): void {
+    if (err instanceof BudgetExceededError) {
+      this.count = this.budget;
+      return;
+    }
+    let count = this.budget - Number(this.leftGlobal.value as bigint);
+    if ((err instanceof MemoryAccessError || err instanceof ExecutionError) && err.pc < this.program.afterInBlock.length) {
+      count -= this.program.afterInBlock[err.pc];
+    }
+    this.count = count;
+  }
+
+  private clearCaches(): void {
+    for (const g of this.cache) g.value = 0n;
+    this.cacheGeneration = this.arena.generation;
+  }
+
+  // ---- imports ----
+
+  private imports(): Record<string, WebAssembly.ImportValue> {
+    const imports: Record<string, WebAssembly.ImportValue> = {
+      memory: this.arena.memory,
+      fault: (pc: number, kind: number): never => this.fault(pc, kind),
+    };
+    for (const id of this.program.boundHelpers) {
+      const fn = this.options.helpers.get(id) as HelperFn;
+      imports[`h${id}`] = (pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint): bigint =>
+        this.invoke(fn, pc, r1, r2, r3, r4, r5);
+    }
+    const uses = this.program.uses;
+    if (uses.helperById) imports.helperById = this.helperById.bind(this);
+    if (uses.budget) imports.budget = (pc: number): never => {
+      throw new BudgetExceededError(pc, this.budget);
+    };
+    if (uses.miss) imports.miss = this.miss.bind(this);
+    if (uses.packetLoad) imports.packetLoad = this.packetLoad.bind(this);
+    return imports;
+  }
+
+  /** Calls a helper as the interpreter does, and raises the stop flag when it ends the program or tail-calls. */
+  private invoke(fn: HelperFn, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint): bigint {
+    const env = this.env;
+    env.pc = pc;
+    env.control = HelperControl.None;
+    let r0 = fn(env, u64(r1), u64(r2), u64(r3), u64(r4), u64(r5));
+    const control = env.control as HelperControl;
+    if (control !== HelperControl.None) {
+      env.control = HelperControl.None;
+      if (control === HelperControl.Exit) {
+        r0 = env.exitValue;
+        this.halt(Stop.Exit);
+      } else if (control === HelperControl.TailCall && env.tailCallTarget !== null && env.tailCalls < MAX_TAIL_CALLS) {
+        env.tailCalls++;
+        this.halt(Stop.TailCall);
+      }
+    }
+    if (this.checked && this.arena.generation !== this.cacheGeneration) this.clearCaches();
+    return r0;
+  }
+
+  private halt(stop: Stop): void {
+    this.stop = stop;
+    this.stopGlobal.value = 1;
+  }
+
+  /** A helper by run-time id: callx with a value that is no compiled function's address, or an id absent at compile time. */
+  private helperById(pc: number, value: bigint, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint): bigint {
+    const insn = this.insns[pc];
+    let id = insn.imm;
+    if (op.opSource(insn.opcode) === op.BPF_X) {
+      const target = u64(value);
+      const slot = codeSlotOf(target);
+      if (slot >= 0 && slot < this.insns.length && !this.program.cfg.secondHalf[slot]) {
+        throw new JitUnsupportedError(pc, `callx r${insn.dst} to slot ${slot}, which the JIT did not compile as a function entry`);
+      }
+      if (target >> 32n !== 0n) throw new ExecutionError(pc, `callx r${insn.dst}: not a function address or helper id`);
+      id = Number(target);
+    }
+    const fn = this.options.helpers.get(id);
+    if (!fn) throw new UnknownHelperError(pc, id);
+    return this.invoke(fn, pc, r1, r2, r3, r4, r5);
+  }
+
+  /** Checked mode's slow path: the access must lie in one region that allows it; that region is then cached. */
+  private miss(a: bigint, size: number, write: number, pc: number): void {
+    const isWrite = write !== 0;
+    if (a < 0n || a >= 0x1_0000_0000n) {
+      throw new MemoryAccessError(pc, BigInt.asUintN(64, a + ARENA_BASE), size, isWrite, null, 'not an arena address');
+    }
+    const offset = Number(a);
+    this.arena.check(pc, offset, size, isWrite);
+    if (this.arena.generation !== this.cacheGeneration) this.clearCaches();
+    const region = this.arena.regionAt(offset);
+    if (!region) return;
+    const first = isWrite ? 5 : 0;
+    const length = region.end - region.start;
+    this.cache[first].value = BigInt(region.start);
+    SIZES.forEach((s, i) => (this.cache[first + 1 + i].value = BigInt(Math.max(0, length - s + 1))));
+  }
+
+  /** LD_ABS / LD_IND: the big-endian value, or -1 when the load falls outside the packet (the program then returns 0). */
+  private packetLoad(pc: number, skb: bigint, off: number, size: number): bigint {
+    const resolve = this.options.skbPacket ?? conformanceSkbPacket;
+    const packet = resolve(u64(skb), this.env);
+    if (!packet || off < 0 || off + size > packet.length) return -1n;
+    const at = packet.offset + off;
+    if (this.checked) this.arena.check(pc, at, size, false);
+    else if (at + size > this.arena.size) return -1n;
+    const view = this.arena.view;
+    return BigInt(size === 1 ? view.getUint8(at) : size === 2 ? view.getUint16(at, false) : view.getUint32(at, false));
+  }
+
+  private fault(pc: number, kind: number): never {
+    switch (kind as FaultKind) {
+      case FaultKind.TooDeep:
+        throw new ExecutionError(pc, `too many nested calls: at most ${op.MAX_CALL_FRAMES} frames`);
+      case FaultKind.InvalidSlot:
+        throw new ExecutionError(pc, pc >= this.insns.length ? 'fell off the end of the program' : 'executed the second slot of an lddw');
+      default:
+        throw new ExecutionError(pc, 'kfunc calls are not supported');
+    }
+  }
+}
+
+/** r10 of the deepest frame: a call from it would be the ninth frame. */
+function fpLimitOf(arena: Arena, stack: Region): bigint {
+  return arena.pointer(stack.end - (op.MAX_CALL_FRAMES - 1) * op.MAX_BPF_STACK);
+}
+
+export function allocateStack(arena: Arena): Region {
+  const start = arena.alloc(STACK_BYTES, 16);
+  return arena.addRegion(start, STACK_BYTES, 'stack', 'stack');
+}
+
+export function releaseStack(arena: Arena, stack: Region): void {
+  arena.removeRegion(stack);
+  arena.free(stack.start);
+}

@@ -1,0 +1,254 @@
+import * as op from '../../isa/opcodes.js';
+import { ByteWriter } from './byte-writer.js';
+import type { BasicBlock } from './cfg.js';
+import type { CompileContext, FunctionSignature } from './compile-context.js';
+import { FaultKind } from './compile-context.js';
+import type { GraphShape } from './dominators.js';
+import { lowerCondition } from './lower-jump.js';
+import { lowerInstruction } from './lower.js';
+import type { StructureSink } from './structure.js';
+import type { FunctionBody } from './wasm-module.js';
+import { I32, I64, Op, VOID } from './wasm-opcodes.js';
+
+/**
+ * Builds one WebAssembly function from one BPF function: its locals (r10 is
+ * the `fp` parameter, r0..r9 are parameters or locals, plus scratch), the code
+ * of each basic block as the structuring pass places it, and the map from
+ * code offsets back to instruction indices for WebAssembly traps.
+ */
+export class FunctionEmitter implements StructureSink {
+  readonly w = new ByteWriter(2048);
+  private readonly localTypes: number[] = [];
+  private readonly regLocal = new Int32Array(11);
+  /** Scratch locals. */
+  readonly tmpA: number;
+  readonly tmpB: number;
+  readonly tmpBudget: number;
+  readonly tmp32: number;
+  /** wrap(r10) - 512: base of this frame's stack, for r10-relative accesses. */
+  readonly frameBase: number;
+  /** The dispatch fallback's next-block label. */
+  readonly label: number;
+  /** Code offsets and pcs of the instructions that can trap (memory accesses), in code order. */
+  readonly trapOffsets: number[] = [];
+  readonly trapPcs: number[] = [];
+
+  constructor(
+    readonly ctx: CompileContext,
+    readonly sig: FunctionSignature,
+    private readonly shape: GraphShape,
+  ) {
+    let next = 1 + sig.params.length;
+    sig.params.forEach((r, i) => (this.regLocal[r] = 1 + i));
+    this.regLocal[10] = 0;
+    for (let r = 0; r < 10; r++) {
+      if (!sig.params.includes(r)) {
+        this.regLocal[r] = next++;
+        this.localTypes.push(I64);
+      }
+    }
+    const local = (type: number): number => {
+      this.localTypes.push(type);
+      return next++;
+    };
+    this.tmpA = local(I64);
+    this.tmpB = local(I64);
+    this.tmpBudget = local(I64);
+    this.tmp32 = local(I32);
+    this.frameBase = local(I32);
+    this.label = local(I32);
+    // frameBase = wrap(fp) - 512
+    this.localGet(0);
+    this.w.u8(Op.i32_wrap_i64);
+    this.i32(op.MAX_BPF_STACK);
+    this.w.u8(Op.i32_sub);
+    this.localSet(this.frameBase);
+  }
+
+  // ---- small emitters ----
+
+  localGet(index: number): void {
+    this.w.u8(Op.local_get);
+    this.w.uleb(index);
+  }
+
+  localSet(index: number): void {
+    this.w.u8(Op.local_set);
+    this.w.uleb(index);
+  }
+
+  localTee(index: number): void {
+    this.w.u8(Op.local_tee);
+    this.w.uleb(index);
+  }
+
+  /** Pushes register r (r10: the frame pointer). */
+  get(r: number): void {
+    this.localGet(this.regLocal[r]);
+  }
+
+  /** Pops into register r. */
+  set(r: number): void {
+    this.localSet(this.regLocal[r]);
+  }
+
+  /** Pushes the low 32 bits of register r. */
+  get32(r: number): void {
+    this.get(r);
+    this.w.u8(Op.i32_wrap_i64);
+  }
+
+  /** i64.const of a safe integer (a sign-extended imm32, or an unsigned 32-bit value). */
+  i64(n: number): void {
+    this.w.u8(Op.i64_const);
+    this.w.slebSafe(n);
+  }
+
+  i64big(v: bigint): void {
+    this.w.u8(Op.i64_const);
+    this.w.sleb64(v);
+  }
+
+  i32(n: number): void {
+    this.w.u8(Op.i32_const);
+    this.w.sleb32(n);
+  }
+
+  globalGet(index: number): void {
+    this.w.u8(Op.global_get);
+    this.w.uleb(index);
+  }
+
+  globalSet(index: number): void {
+    this.w.u8(Op.global_set);
+    this.w.uleb(index);
+  }
+
+  call(funcIndex: number): void {
+    this.w.u8(Op.call);
+    this.w.uleb(funcIndex);
+  }
+
+  /** A memory instruction with its alignment hint (log2 of the size) and offset. */
+  mem(opcode: number, log2Align: number, offset: number): void {
+    this.w.u8(opcode);
+    this.w.u8(log2Align);
+    this.w.uleb(offset);
+  }
+
+  /** Records that the next instruction emitted may trap, for mapping the trap to `pc`. */
+  markTrap(pc: number): void {
+    this.trapOffsets.push(this.w.length);
+    this.trapPcs.push(pc);
+  }
+
+  /** Ends the function now: pushes the returned registers and returns. */
+  emitReturn(): void {
+    for (const r of this.sig.results) this.get(r);
+    this.w.u8(Op.return);
+  }
+
+  /** Leaves the function if a helper asked the program to stop (the caller checks again). */
+  emitStopCheck(): void {
+    this.globalGet(this.ctx.globals.stop);
+    this.w.u8x2(Op.if, VOID);
+    this.emitReturn();
+    this.w.u8(Op.end);
+  }
+
+  /** Calls the `fault` import, which throws. */
+  emitFault(pc: number, kind: FaultKind): void {
+    this.i32(pc);
+    this.i32(kind);
+    this.call(this.ctx.imports.fault);
+    this.w.u8(Op.unreachable);
+  }
+
+  // ---- the structuring pass's sink ----
+
+  private blockOf(node: number): BasicBlock {
+    return this.ctx.cfg.blocks[this.shape.blocks[node]];
+  }
+
+  body(node: number): void {
+    const block = this.blockOf(node);
+    const pcs = this.slots(block);
+    if (this.ctx.budgeted) this.emitBudget(block, pcs);
+    const last = pcs.length - 1;
+    for (let i = 0; i < pcs.length; i++) {
+      if (i === last && this.isJumpOrExit(pcs[i])) break;
+      lowerInstruction(this, pcs[i]);
+    }
+  }
+
+  condition(node: number, negate: boolean): void {
+    const block = this.blockOf(node);
+    if (block.term.kind !== 'cond') throw new Error(`jit: block at ${block.start} has no conditional jump`);
+    lowerCondition(this, this.ctx.insns[block.term.pc], negate);
+  }
+
+  leave(node: number): void {
+    const term = this.blockOf(node).term;
+    if (term.kind === 'exit') this.emitReturn();
+    else if (term.kind === 'invalid') this.emitFault(term.pc, FaultKind.InvalidSlot);
+    else throw new Error(`jit: block at ${this.blockOf(node).start} does not leave the function`);
+  }
+
+  /** The instruction slots of a block (an lddw once); a block of a slot with no instruction holds that slot. */
+  private slots(block: BasicBlock): number[] {
+    if (block.term.kind === 'invalid') return [block.start];
+    const pcs: number[] = [];
+    for (let pc = block.start; pc < block.end; pc += this.ctx.insns[pc].opcode === op.LD_IMM64 ? 2 : 1) pcs.push(pc);
+    return pcs;
+  }
+
+  private isJumpOrExit(pc: number): boolean {
+    if (pc >= this.ctx.insns.length || this.ctx.cfg.secondHalf[pc]) return true;
+    const insn = this.ctx.insns[pc];
+    const cls = op.opClass(insn.opcode);
+    return (cls === op.BPF_JMP || cls === op.BPF_JMP32) && op.opCode(insn.opcode) !== op.BPF_CALL;
+  }
+
+  /**
+   * Charges the block's instructions to the budget on entry. When fewer are
+   * left, a copy of the block runs instruction by instruction up to the one
+   * that exceeds the budget, so the error names the same pc, after the same
+   * effects, as the interpreter's count of every instruction.
+   */
+  private emitBudget(block: BasicBlock, pcs: readonly number[]): void {
+    const n = pcs.length;
+    const left = this.ctx.globals.left;
+    this.globalGet(left);
+    this.i64(n);
+    this.w.u8(Op.i64_sub);
+    this.localTee(this.tmpBudget);
+    this.globalSet(left);
+    this.localGet(this.tmpBudget);
+    this.i64(0);
+    this.w.u8(Op.i64_lt_s);
+    this.w.u8x2(Op.if, VOID);
+    for (let i = 0; i < n - 1; i++) {
+      this.localGet(this.tmpBudget);
+      this.i64(i - n);
+      this.w.u8(Op.i64_eq);
+      this.w.u8x2(Op.if, VOID);
+      this.i32(pcs[i]);
+      this.call(this.ctx.imports.budget);
+      this.w.u8(Op.end);
+      lowerInstruction(this, pcs[i]);
+    }
+    this.i32(pcs[n - 1]);
+    this.call(this.ctx.imports.budget);
+    this.w.u8(Op.unreachable);
+    this.w.u8(Op.end);
+  }
+
+  /** The finished body: locals and code. */
+  finish(): FunctionBody {
+    // Every path has returned or branched; the value stack is polymorphic here.
+    this.w.u8(Op.unreachable);
+    this.w.u8(Op.end);
+    return { locals: this.localTypes, code: this.w.view().slice() };
+  }
+}
+

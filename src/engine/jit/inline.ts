@@ -1,0 +1,44 @@
+import type { Instruction } from '../../isa/instruction.js';
+import { imm64 } from '../../isa/instruction.js';
+import * as op from '../../isa/opcodes.js';
+import { writesRegister } from '../../isa/validate.js';
+import type { ControlFlowGraph } from './cfg.js';
+import type { FunctionEmitter } from './function-emitter.js';
+
+/** A helper call the JIT offers to an inliner. */
+export interface InlineSite {
+  readonly helperId: number;
+  readonly pc: number;
+  /** The function being built: `get`/`set` registers, emit code through `w`. */
+  readonly emitter: FunctionEmitter;
+  /**
+   * The value a register certainly holds just before the call, when an
+   * instruction of the same basic block set it to a constant (mov imm, lddw)
+   * and nothing wrote it since; e.g. a map pointer in r1.
+   */
+  constantBefore(reg: number): bigint | undefined;
+}
+
+/**
+ * Emits a helper call's work in place of the import call (the extension
+ * point for array-map lookups and other fast paths): it must leave the
+ * result in r0, keep r1..r9 and the helper's semantics exactly, and not end
+ * the program. Returns false to let the JIT call the helper normally.
+ */
+export type HelperInliner = (site: InlineSite) => boolean;
+
+/** The constant `reg` holds before slot `pc`, tracked from the start of pc's basic block. */
+export function constantBefore(insns: readonly Instruction[], cfg: ControlFlowGraph, pc: number, reg: number): bigint | undefined {
+  let start = pc;
+  while (start > 0 && cfg.blockAt[start] < 0) start--;
+  let value: bigint | undefined;
+  for (let i = start; i < pc; i += insns[i].opcode === op.LD_IMM64 ? 2 : 1) {
+    const insn = insns[i];
+    if (writesRegister(insn) !== reg) continue;
+    if (insn.opcode === op.LD_IMM64) value = insn.src === 0 ? imm64(insns, i) : undefined;
+    else if (insn.opcode === (op.BPF_ALU64 | op.BPF_MOV | op.BPF_K)) value = BigInt.asUintN(64, BigInt(insn.imm));
+    else if (insn.opcode === (op.BPF_ALU | op.BPF_MOV | op.BPF_K)) value = BigInt(insn.imm >>> 0);
+    else value = undefined;
+  }
+  return value;
+}

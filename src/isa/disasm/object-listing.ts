@@ -1,0 +1,121 @@
+import { TsbpfError } from '../../errors.js';
+import type { ListingOptions, ListingRelocation, ListingSection, ListingSymbol } from './listing-types.js';
+import { listSection } from './listing.js';
+import { relocationTypeName } from './relocation-names.js';
+
+// The parts of an ELF object the listing reads. `ElfFile` from src/elf has
+// this shape; declaring it here keeps the isa layer free of the ELF reader.
+export interface ObjectSectionLike {
+  readonly index: number;
+  readonly name: string;
+  readonly type: number;
+  readonly flags: number;
+  readonly size: number;
+  readonly data: Uint8Array;
+}
+export interface ObjectSymbolLike {
+  readonly name: string;
+  readonly value: number;
+  readonly type: number;
+  readonly sectionIndex: number;
+}
+export interface ObjectRelocationLike {
+  readonly offset: number;
+  readonly symbol: number;
+  readonly type: number;
+  readonly addend: bigint;
+}
+export interface ObjectLike {
+  readonly header: { readonly machine: number };
+  readonly sections: readonly ObjectSectionLike[];
+  readonly symbols: readonly ObjectSymbolLike[];
+  relocationsFor(sectionIndex: number): readonly ObjectRelocationLike[];
+}
+
+const EM_BPF = 247;
+const SHT_NOBITS = 8;
+const SHF_EXECINSTR = 0x4;
+const STT_SECTION = 3;
+const STT_FILE = 4;
+const SHN_LORESERVE = 0xff00;
+
+export interface ObjectListingOptions extends ListingOptions {
+  /** List only the sections with this name (`llvm-objdump -j`), whether or not they hold code. */
+  readonly section?: string;
+}
+
+/** A section, a symbol or a -j name the listing cannot find. */
+export class DisasmInputError extends TsbpfError {}
+
+/** Symbols llvm-objdump shows in a section: named, and not section or file symbols. */
+function sectionSymbols(obj: ObjectLike, index: number): ListingSymbol[] {
+  return obj.symbols
+    .filter((s) => s.sectionIndex === index && s.name !== '' && s.type !== STT_SECTION && s.type !== STT_FILE)
+    .map((s) => ({ name: s.name, offset: s.value, type: s.type }));
+}
+
+/** What llvm-objdump prints as a relocation's value: the symbol (a section symbol by its section's name), `*ABS*` without one, and a nonzero addend. */
+function relocationValue(obj: ObjectLike, r: ObjectRelocationLike): string {
+  let name = '*ABS*';
+  if (r.symbol !== 0) {
+    const symbol = obj.symbols[r.symbol];
+    if (symbol.type === STT_SECTION) {
+      name = symbol.sectionIndex > 0 && symbol.sectionIndex < SHN_LORESERVE ? obj.sections[symbol.sectionIndex]?.name ?? '' : '';
+    } else {
+      name = symbol.name;
+    }
+  }
+  if (r.addend === 0n) return name;
+  return `${name}${r.addend < 0n ? '-' : '+'}0x${(r.addend < 0n ? -r.addend : r.addend).toString(16)}`;
+}
+
+function toListingSection(obj: ObjectLike, s: ObjectSectionLike): ListingSection {
+  const relocations: ListingRelocation[] = obj.relocationsFor(s.index)
+    .map((r) => ({ offset: r.offset, type: relocationTypeName(r.type), value: relocationValue(obj, r) }));
+  return {
+    name: s.name,
+    bytes: s.data,
+    size: s.size,
+    executable: (s.flags & SHF_EXECINSTR) !== 0,
+    virtual: s.type === SHT_NOBITS,
+    symbols: sectionSymbols(obj, s.index),
+    relocations,
+  };
+}
+
+/**
+ * The whole output of `llvm-objdump-19 -d FILE` (or `-dr`, or `-d -j S`) for
+ * an eBPF relocatable object: the `file format elf64-bpf` header, then every
+ * code section with its symbols and instructions.
+ */
+export function listObject(obj: ObjectLike, fileName: string, options: ObjectListingOptions = {}): string {
+  if (obj.header.machine !== EM_BPF) {
+    throw new DisasmInputError(`${fileName}: not an eBPF object (e_machine ${obj.header.machine}, expected ${EM_BPF})`);
+  }
+  let chosen: readonly ObjectSectionLike[];
+  if (options.section !== undefined) {
+    chosen = obj.sections.filter((s) => s.index !== 0 && s.name === options.section);
+    if (chosen.length === 0) {
+      const code = obj.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.size > 0).map((s) => s.name);
+      throw new DisasmInputError(`${fileName}: no section named '${options.section}' (code sections: ${code.join(', ') || 'none'})`);
+    }
+  } else {
+    chosen = obj.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.type !== SHT_NOBITS);
+  }
+  const lines = ['', `${fileName}:\tfile format elf64-bpf`];
+  for (const s of chosen) lines.push(...listSection(toListingSection(obj, s), options));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The instruction lines llvm-objdump prints for raw bytecode (a `.bin`), as
+ * for an object whose `.text` holds exactly these bytes and no symbols:
+ * branch targets read `<.text+0x..>`. No header lines.
+ */
+export function listRaw(bytes: Uint8Array, options: ListingOptions = {}): string {
+  const lines = listSection({
+    name: '.text', bytes, size: bytes.length, executable: true, virtual: false, symbols: [], relocations: [],
+  }, options);
+  // Drop the blank line, the section header and the dummy `<.text>:` symbol line.
+  return lines.slice(4).map((l) => `${l}\n`).join('');
+}
