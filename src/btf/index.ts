@@ -7,3 +7,5 @@ export * from './ext.js';
 export * from './core/index.js';
 export { fixupDatasecs } from './datasec-fixup.js';
 export { loadVmlinuxBtf, VMLINUX_BTF_PATH } from './vmlinux.js';
+export { decodeBtfValue, encodeBtfValue, type BtfValue } from './codec.js';
+export { formatBpftoolValue, formatBpftoolBytes, formatBpftoolMapEntry, type BpftoolMapShape } from './bpftool-json.js';

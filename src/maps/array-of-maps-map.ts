@@ -35,10 +35,6 @@ export class ArrayOfMapsMap extends FdArrayBase<BpfMap> {
     return map ? map.descriptorOffset : 0;
   }
 
-  override deleteElem(keyOffset: number): number {
-    return super.deleteElem(keyOffset);
-  }
-
   override updateElem(): number {
     return -EINVAL;
   }

@@ -3,7 +3,9 @@
 // program, the conformance-convention runner, and fd ownership.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readlinkSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { assemble } from '../../src/isa/asm/index.js';
 import {
   BPF_EXIST, BPF_NOEXIST, KernelError, KernelMap, KernelProgram, KernelRunInputError, MAX_KERNEL_RUN_MEM,
@@ -110,6 +112,28 @@ test('close() releases the fd; the owner refuses use afterwards', { skip }, () =
   assert.match(fdTarget(progFd) ?? '', /bpf-prog/);
   prog.close();
   assert.doesNotMatch(fdTarget(progFd) ?? '', /bpf-prog/);
+});
+
+test('a map dropped without close() has its fd closed by the finalizer', { skip }, () => {
+  const child = fileURLToPath(new URL('./finalizer-child.ts', import.meta.url));
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', child], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { before: true, after: false });
+});
+
+const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+const unprivilegedSkip = process.getuid?.() !== 0 ? 'needs root to drop to an unprivileged user'
+  : !setpriv ? 'setpriv(1) not installed' : undefined;
+
+test('without privileges the probe gives the reason to skip', { skip: unprivilegedSkip }, (t) => {
+  const child = fileURLToPath(new URL('./probe-child.ts', import.meta.url));
+  const run = spawnSync(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, '--import', 'tsx', child], { encoding: 'utf8' });
+  if (run.status !== 0 && /EACCES|permission denied/i.test(run.stderr)) {
+    t.skip('the checkout is not readable by user nobody');
+    return;
+  }
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(JSON.parse(run.stdout) as string, /^bpf\(\) refused: EPERM \(needs root or CAP_BPF/);
 });
 
 test('a program the verifier refuses throws VerifierRejectedError with the log', { skip }, () => {

@@ -1,6 +1,7 @@
 // Runs one program under the conformance calling convention in the
-// interpreter and in the kernel, and says where they disagree.
+// interpreter (or any engine) and in the kernel, and says where they disagree.
 import { createInterpreter } from '../../src/engine/interpreter/index.js';
+import type { EngineFactory } from '../../src/engine/select.js';
 import type { Instruction } from '../../src/isa/instruction.js';
 import { runInKernel } from '../../src/kernel/index.js';
 import { Arena } from '../../src/memory/arena.js';
@@ -12,18 +13,22 @@ export interface ConventionResult {
 
 let arena: Arena | undefined;
 
-/** Runs `insns` in the interpreter with r1 = a copy of `mem`, r2 = its length. */
-export function runInInterpreter(insns: readonly Instruction[], mem: Uint8Array): ConventionResult {
+/**
+ * Runs `insns` on an engine (default the interpreter) with r1 = a copy of
+ * `mem`, r2 = its length, no helpers, region checks on. One arena serves
+ * every run, so thousands of runs stay cheap.
+ */
+export function runOnEngine(insns: readonly Instruction[], mem: Uint8Array, create: EngineFactory = createInterpreter): ConventionResult {
   arena ??= new Arena();
   const offset = arena.alloc(Math.max(mem.length, 1));
   const region = arena.addRegion(offset, mem.length, 'ctx', 'mem');
-  const exe = createInterpreter({ insns }, { arena, helpers: new Map() });
+  const exe = create({ insns }, { arena, helpers: new Map() });
   try {
     arena.bytes.set(mem, offset);
     const r0 = exe.run([arena.pointer(offset), BigInt(mem.length)]);
     return { r0: BigInt.asUintN(64, r0), mem: arena.bytes.slice(offset, offset + mem.length) };
   } finally {
-    exe.dispose();
+    (exe as { dispose?: () => void }).dispose?.();
     arena.removeRegion(region);
     arena.free(offset);
   }
@@ -41,6 +46,8 @@ export function disagreement(interp: ConventionResult, kernel: ConventionResult)
   }
   return diffs.length ? diffs.join('; ') : null;
 }
+
+export const runInInterpreter = (insns: readonly Instruction[], mem: Uint8Array): ConventionResult => runOnEngine(insns, mem);
 
 function hex(b: number | undefined): string {
   return b === undefined ? '--' : b.toString(16).padStart(2, '0');

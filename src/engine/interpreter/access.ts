@@ -2,7 +2,7 @@ import { ARENA_BASE, ARENA_BASE_HI } from '../../memory/arena.js';
 import { MemoryAccessError } from '../../memory/errors.js';
 import type { Machine } from './machine.js';
 
-/** First arena offset after the reserved prefix: nothing is ever allocated below it. */
+/** Unchecked mode caches the whole arena as one range: any access inside it goes. */
 const UNCHECKED_START = 0;
 
 /**

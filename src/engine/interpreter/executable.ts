@@ -2,6 +2,7 @@ import { MAX_BPF_STACK, MAX_CALL_FRAMES } from '../../isa/opcodes.js';
 import type { Arena } from '../../memory/arena.js';
 import type { Region } from '../../memory/region.js';
 import { newHelperContext, type HelperContext } from '../abi.js';
+import { ExecutionError } from '../errors.js';
 import type { Executable } from '../executable.js';
 import { execute, Outcome } from './loop.js';
 import { getReg, Machine } from './machine.js';
@@ -33,7 +34,7 @@ export class InterpreterExecutable implements Executable {
   }
 
   run(args: readonly bigint[], env?: HelperContext): bigint {
-    if (this.disposed) throw new Error('interpreter: run after dispose');
+    if (this.disposed) throw new ExecutionError(0, 'run after dispose(): the executable no longer has a stack');
     const context = env ?? newHelperContext(this.options.arena, args[0] ?? 0n);
     if (this.running) return this.runNested(args, context);
     this.running = true;

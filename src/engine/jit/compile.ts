@@ -171,7 +171,7 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
   });
 
   return {
-    module: new WebAssembly.Module(bytes),
+    module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
     bytes,
     boundHelpers,
     uses: { helperById, budget: options.budgeted, miss: options.checked, packetLoad },

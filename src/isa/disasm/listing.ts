@@ -69,7 +69,10 @@ export function listSection(section: ListingSection, options: ListingOptions = {
     }
     out.push('', `${start.toString(16).padStart(16, '0')} <${here[shown].name}>:`);
     if (section.virtual) { out.push('...'); continue; }
-    if (asData) { out.push(...dumpData(bytes, start, end)); continue; }
+    if (asData) {
+      for (const line of dumpData(bytes, start, end)) out.push(line);
+      continue;
+    }
     while (rel < relocations.length && relocations[rel].offset < start) rel++;
 
     for (let at = start; at < end;) {

@@ -102,9 +102,13 @@ export function listObject(obj: ObjectLike, fileName: string, options: ObjectLis
   } else {
     chosen = obj.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.type !== SHT_NOBITS);
   }
-  const lines = ['', `${fileName}:\tfile format elf64-bpf`];
-  for (const s of chosen) lines.push(...listSection(toListingSection(obj, s), options));
-  return `${lines.join('\n')}\n`;
+  // Joined per section: a large section has too many lines for one push(...spread).
+  const parts = ['', `${fileName}:\tfile format elf64-bpf`];
+  for (const s of chosen) {
+    const lines = listSection(toListingSection(obj, s), options);
+    if (lines.length > 0) parts.push(lines.join('\n'));
+  }
+  return `${parts.join('\n')}\n`;
 }
 
 /**

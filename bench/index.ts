@@ -1,0 +1,13 @@
+// npm run bench: every benchmark section, one after the other, each printing
+// its own table. Sections are functions returning text; add yours to the list.
+import { runComputeBench } from './compute.js';
+
+const sections: Array<{ title: string; run: () => string }> = [
+  { title: 'Compute: interpreter beside the kernel', run: () => runComputeBench() },
+];
+
+for (const { title, run } of sections) {
+  console.log(`== ${title}\n`);
+  console.log(run());
+  console.log('');
+}

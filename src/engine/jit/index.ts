@@ -1,0 +1,5 @@
+export { createJit } from './create.js';
+export { JitExecutable } from './executable.js';
+export type { JitOptions, JitStats } from './options.js';
+export type { HelperInliner, InlineSite } from './inline.js';
+export { JitTrapError, JitUnsupportedError } from './errors.js';
