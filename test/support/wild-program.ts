@@ -89,7 +89,7 @@ const memory = fc.tuple(fc.integer({ min: 0, max: 4 }), size, address, dstReg, a
       case 1: return fixed([insn(op.BPF_LDX | (sz === op.BPF_DW ? op.BPF_MEM : op.BPF_MEMSX) | sz, dst, base, off)]);
       case 2: return fixed([insn(op.BPF_STX | op.BPF_MEM | sz, base, src, off)]);
       case 3: return fixed([insn(op.BPF_ST | op.BPF_MEM | sz, base, 0, off, value)]);
-      default: return fixed([insn(op.BPF_STX | op.BPF_ATOMIC | (sz === op.BPF_DW || sz === op.BPF_B ? op.BPF_DW : op.BPF_W), base, src === FUNC_REG ? 0 : src, off, aop)]);
+      default: return fixed([insn(op.BPF_STX | op.BPF_ATOMIC | (sz === op.BPF_DW || sz === op.BPF_B ? op.BPF_DW : op.BPF_W), base, src >= FUNC_REG ? 0 : src, off, aop)]);
     }
   });
 
@@ -137,22 +137,17 @@ const piece: fc.Arbitrary<Piece> = fc.oneof(
 /** Lays pieces out; each jump, call or function address gets a target among the instruction starts. */
 function layout(pieces: readonly Piece[], mem: Uint8Array): WildProgram {
   const prologue = [insn(op.BPF_ALU64 | op.BPF_MOV | op.BPF_X, 6, 1)];
-  const sizeOf = (p: Piece): number => (p.kind === 'fixed' ? p.insns.length : p.kind === 'func' ? 2 : 1);
-  const starts: number[] = [];
+  const starts: number[] = [0];
   let at = prologue.length;
   for (const p of pieces) {
-    if (p.kind === 'fixed') {
-      for (const i of p.insns) {
-        starts.push(at);
-        at += i.opcode === op.LD_IMM64 ? 0 : 1;
-      }
-      if (p.insns[0]?.opcode === op.LD_IMM64) at += 2;
-    } else {
+    const slots = p.kind === 'fixed' ? p.insns.map((i) => (i.opcode === op.LD_IMM64 ? 2 : i.opcode === 0 ? 0 : 1)) : [p.kind === 'func' ? 2 : 1];
+    for (const n of slots) {
+      if (n === 0) continue;
       starts.push(at);
-      at += sizeOf(p);
+      at += n;
     }
   }
-  const all = [0, ...starts];
+  starts.push(at); // the final exit
   const insns: Instruction[] = [...prologue];
   for (const p of pieces) {
     const pc = insns.length;
@@ -160,9 +155,9 @@ function layout(pieces: readonly Piece[], mem: Uint8Array): WildProgram {
       insns.push(...p.insns);
     } else if (p.kind === 'func') {
       const [lo, hi] = ldImm64(FUNC_REG, 0n, op.BPF_PSEUDO_FUNC);
-      insns.push({ ...lo, imm: all[p.to % all.length] - pc - 1 }, hi);
+      insns.push({ ...lo, imm: starts[p.to % starts.length] - pc - 1 }, hi);
     } else {
-      const rel = all[p.to % all.length] - pc - 1;
+      const rel = starts[p.to % starts.length] - pc - 1;
       insns.push(p.field === 'off' ? { ...p.insn, off: rel } : { ...p.insn, imm: rel });
     }
   }

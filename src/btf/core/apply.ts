@@ -104,6 +104,7 @@ export function applyCoreRelocations(insns: Instruction[], relos: readonly CoreR
       ...(localValue.fieldSize === undefined ? {} : { origSize: localValue.fieldSize }),
       ...(targetValue.fieldSize === undefined ? {} : { newSize: targetValue.fieldSize }),
       sizeAdjustable: sizeAdjustable(localValue, targetValue),
+      validate: localValue.bitfield !== true,
     });
     if (result === 'poison') {
       poisonInsn(insns, relo.insn);

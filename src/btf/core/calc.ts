@@ -8,6 +8,8 @@ export interface CoreValue {
   /** For byte_off of a non-bitfield: the field's size and resolved type (to adjust load sizes). */
   readonly fieldSize?: number;
   readonly fieldType?: BtfType;
+  /** Clang computes bitfield accesses its own way: libbpf does not check the instruction's value then. */
+  readonly bitfield?: boolean;
 }
 
 /** Thrown when a spec matched but its value cannot be computed (e.g. a bitfield wider than 8 bytes). */
@@ -44,18 +46,18 @@ export function fieldValue(spec: CoreSpec, kind: number): CoreValue {
   }
   switch (kind) {
     case R.BPF_CORE_FIELD_BYTE_OFFSET:
-      return bitfield ? { value: BigInt(byteOff) } : { value: BigInt(byteOff), fieldSize: byteSize, fieldType };
+      return bitfield ? { value: BigInt(byteOff), bitfield } : { value: BigInt(byteOff), fieldSize: byteSize, fieldType };
     case R.BPF_CORE_FIELD_BYTE_SIZE:
-      return { value: BigInt(byteSize) };
+      return { value: BigInt(byteSize), bitfield };
     case R.BPF_CORE_FIELD_SIGNED: {
       const signed = ((fieldType.kind === 'enum' || fieldType.kind === 'enum64') && fieldType.signed)
         || (fieldType.kind === 'int' && fieldType.signed);
-      return { value: signed ? 1n : 0n };
+      return { value: signed ? 1n : 0n, bitfield };
     }
     case R.BPF_CORE_FIELD_LSHIFT_U64:
-      return { value: BigInt(64 - (bitOff + bitSize - byteOff * 8)) };
+      return { value: BigInt(64 - (bitOff + bitSize - byteOff * 8)), bitfield };
     case R.BPF_CORE_FIELD_RSHIFT_U64:
-      return { value: BigInt(64 - bitSize) };
+      return { value: BigInt(64 - bitSize), bitfield };
     default:
       throw new CoreCalcError(`kind ${kind} is not a field relocation`);
   }

@@ -12,6 +12,8 @@ export interface PatchRequest {
   readonly newSize?: number;
   /** Whether changing the access size keeps the value (unsigned ints, pointers). */
   readonly sizeAdjustable?: boolean;
+  /** Check that the instruction holds `orig` first (off for bitfields, as libbpf). */
+  readonly validate: boolean;
 }
 
 const sizeOf = (bytes: number): number | null =>
@@ -37,13 +39,13 @@ export function patchInsn(insns: Instruction[], index: number, req: PatchRequest
   const cls = op.opClass(insn.opcode);
   if (op.isAluClass(cls)) {
     if (op.opSource(insn.opcode) !== op.BPF_K) return 'ALU instruction does not take an immediate';
-    if (BigInt(insn.imm) !== BigInt.asIntN(32, req.orig)) return `unexpected imm ${insn.imm} (expected ${req.orig})`;
+    if (req.validate && BigInt(insn.imm) !== BigInt.asIntN(32, req.orig)) return `unexpected imm ${insn.imm} (expected ${req.orig})`;
     if (req.value > 0x7fffffffn || req.value < -0x80000000n) return `value ${req.value} does not fit in imm`;
     insn.imm = Number(req.value);
     return null;
   }
   if (cls === op.BPF_LDX || cls === op.BPF_ST || cls === op.BPF_STX) {
-    if (BigInt(insn.off) !== req.orig) return `unexpected offset ${insn.off} (expected ${req.orig})`;
+    if (req.validate && BigInt(insn.off) !== req.orig) return `unexpected offset ${insn.off} (expected ${req.orig})`;
     if (req.value > 0x7fffn || req.value < -0x8000n) return `offset ${req.value} does not fit in 16 bits`;
     insn.off = Number(req.value);
     if (req.origSize !== undefined && req.newSize !== undefined && req.origSize !== req.newSize) {
@@ -58,7 +60,7 @@ export function patchInsn(insns: Instruction[], index: number, req: PatchRequest
   }
   if (insn.opcode === op.LD_IMM64 && index + 1 < insns.length) {
     const imm = (BigInt(insns[index + 1].imm >>> 0) << 32n) | BigInt(insn.imm >>> 0);
-    if (imm !== BigInt.asUintN(64, req.orig)) return `unexpected imm64 ${imm} (expected ${req.orig})`;
+    if (req.validate && imm !== BigInt.asUintN(64, req.orig)) return `unexpected imm64 ${imm} (expected ${req.orig})`;
     const v = BigInt.asUintN(64, req.value);
     insn.imm = Number(BigInt.asIntN(32, v & 0xffffffffn));
     insns[index + 1].imm = Number(BigInt.asIntN(32, v >> 32n));
