@@ -62,7 +62,8 @@ export function runComputeBench(minMillis = 400): string {
   header.push('results');
 
   const lines = rows.map((row) => {
-    const insns = [...row.vm.values()][0]?.instructionsPerRun ?? 0;
+    // The interpreter counts every instruction (the JIT only when budgeted).
+    const insns = (row.vm.get('interp') ?? [...row.vm.values()][0])?.instructionsPerRun ?? 0;
     const cells = [row.program.name, formatNumber(insns)];
     for (const e of engines) {
       const t = row.vm.get(e.name)!;

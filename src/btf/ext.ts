@@ -15,6 +15,9 @@ export interface BtfExtLineInfo {
   readonly lineText: string;
   readonly line: number;
   readonly column: number;
+  /** Offsets of fileName and lineText in the .BTF string section (the kernel's line_info takes these). */
+  readonly fileNameOff: number;
+  readonly lineOff: number;
 }
 
 /** enum bpf_core_relo_kind */
@@ -114,6 +117,8 @@ export function parseBtfExt(bytes: Uint8Array, btf: Btf): BtfExt {
   const lineInfo = walk(sub(16), 16, (at) => {
     const lineCol = view.getUint32(at + 12, true);
     return {
+      fileNameOff: view.getUint32(at + 4, true),
+      lineOff: view.getUint32(at + 8, true),
       insnOff: view.getUint32(at, true),
       fileName: str(view.getUint32(at + 4, true), at + 4),
       lineText: str(view.getUint32(at + 8, true), at + 8),

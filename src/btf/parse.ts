@@ -1,5 +1,7 @@
 import { BtfError } from './errors.js';
-import * as K from './kinds.js';
+import {
+  BTF_HEADER_SIZE, BTF_INT_BOOL, BTF_INT_CHAR, BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_NAMES, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_MAGIC, BTF_VERSION,
+} from './kinds.js';
 import { BtfStrings } from './strings.js';
 import type { BtfMember, BtfType } from './types.js';
 
@@ -26,16 +28,16 @@ export interface ParsedBtf {
 /** Reads and checks the BTF header (magic 0xeB9F little-endian, version 1). */
 export function parseBtfHeader(bytes: Uint8Array, section: string): BtfHeader {
   const fail = (reason: string, offset: number): never => { throw new BtfError(reason, section, offset); };
-  if (bytes.length < K.BTF_HEADER_SIZE) fail(`${bytes.length} bytes is too short for a BTF header`, bytes.length);
+  if (bytes.length < BTF_HEADER_SIZE) fail(`${bytes.length} bytes is too short for a BTF header`, bytes.length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint16(0, true);
   if (magic === 0x9feb) fail('big-endian BTF is not supported', 0);
-  if (magic !== K.BTF_MAGIC) fail(`bad magic 0x${magic.toString(16)} (expected 0xeb9f)`, 0);
+  if (magic !== BTF_MAGIC) fail(`bad magic 0x${magic.toString(16)} (expected 0xeb9f)`, 0);
   const version = bytes[2];
-  if (version !== K.BTF_VERSION) fail(`unsupported version ${version}`, 2);
+  if (version !== BTF_VERSION) fail(`unsupported version ${version}`, 2);
   const hdrLen = view.getUint32(4, true);
-  if (hdrLen < K.BTF_HEADER_SIZE || hdrLen > bytes.length) fail(`header length ${hdrLen} is invalid (${bytes.length} bytes)`, 4);
-  for (let i = K.BTF_HEADER_SIZE; i < hdrLen; i++) if (bytes[i] !== 0) fail('unknown non-zero header field', i);
+  if (hdrLen < BTF_HEADER_SIZE || hdrLen > bytes.length) fail(`header length ${hdrLen} is invalid (${bytes.length} bytes)`, 4);
+  for (let i = BTF_HEADER_SIZE; i < hdrLen; i++) if (bytes[i] !== 0) fail('unknown non-zero header field', i);
   const typeOff = view.getUint32(8, true);
   const typeLen = view.getUint32(12, true);
   const strOff = view.getUint32(16, true);
@@ -89,7 +91,7 @@ export function parseBtfBytes(bytes: Uint8Array, section: string, base: { string
     const n = name(nameOff, at);
     offsets.push(at);
     switch (kind) {
-      case K.BTF_KIND_INT: {
+      case BTF_KIND_INT: {
         need(4, 'int encoding');
         const enc = view.getUint32(pos, true);
         pos += 4;
@@ -100,22 +102,22 @@ export function parseBtfBytes(bytes: Uint8Array, section: string, base: { string
         if (bits === 0 || bits > 128 || bitOffset + bits > sizeOrType * 8) {
           throw new BtfError(`int [${id}] has invalid bits ${bits} at bit offset ${bitOffset}`, section, at + 12);
         }
-        types.push({ id, name: n, kind: 'int', size: sizeOrType, signed: (encoding & K.BTF_INT_SIGNED) !== 0,
-          char: (encoding & K.BTF_INT_CHAR) !== 0, bool: (encoding & K.BTF_INT_BOOL) !== 0, bitOffset, bits });
+        types.push({ id, name: n, kind: 'int', size: sizeOrType, signed: (encoding & BTF_INT_SIGNED) !== 0,
+          char: (encoding & BTF_INT_CHAR) !== 0, bool: (encoding & BTF_INT_BOOL) !== 0, bitOffset, bits });
         break;
       }
-      case K.BTF_KIND_PTR:
+      case BTF_KIND_PTR:
         types.push({ id, name: n, kind: 'ptr', type: sizeOrType });
         break;
-      case K.BTF_KIND_ARRAY: {
+      case BTF_KIND_ARRAY: {
         need(12, 'array info');
         types.push({ id, name: n, kind: 'array', type: view.getUint32(pos, true), indexType: view.getUint32(pos + 4, true),
           nelems: view.getUint32(pos + 8, true) });
         pos += 12;
         break;
       }
-      case K.BTF_KIND_STRUCT:
-      case K.BTF_KIND_UNION: {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
         need(vlen * 12, `${vlen} members`);
         const members: BtfMember[] = [];
         for (let i = 0; i < vlen; i++, pos += 12) {
@@ -123,10 +125,10 @@ export function parseBtfBytes(bytes: Uint8Array, section: string, base: { string
           members.push({ name: name(view.getUint32(pos, true), pos), type: view.getUint32(pos + 4, true),
             bitOffset: kflag ? off & 0xffffff : off, bitfieldSize: kflag ? off >>> 24 : 0 });
         }
-        types.push({ id, name: n, kind: kind === K.BTF_KIND_STRUCT ? 'struct' : 'union', size: sizeOrType, members });
+        types.push({ id, name: n, kind: kind === BTF_KIND_STRUCT ? 'struct' : 'union', size: sizeOrType, members });
         break;
       }
-      case K.BTF_KIND_ENUM: {
+      case BTF_KIND_ENUM: {
         need(vlen * 8, `${vlen} enumerators`);
         const values = [];
         for (let i = 0; i < vlen; i++, pos += 8) {
@@ -136,7 +138,7 @@ export function parseBtfBytes(bytes: Uint8Array, section: string, base: { string
         types.push({ id, name: n, kind: 'enum', size: sizeOrType, signed: kflag, values });
         break;
       }
-      case K.BTF_KIND_ENUM64: {
+      case BTF_KIND_ENUM64: {
         need(vlen * 12, `${vlen} enumerators`);
         const values = [];
         for (let i = 0; i < vlen; i++, pos += 12) {
@@ -146,20 +148,20 @@ export function parseBtfBytes(bytes: Uint8Array, section: string, base: { string
         types.push({ id, name: n, kind: 'enum64', size: sizeOrType, signed: kflag, values });
         break;
       }
-      case K.BTF_KIND_FWD:
+      case BTF_KIND_FWD:
         types.push({ id, name: n, kind: 'fwd', union: kflag });
         break;
-      case K.BTF_KIND_TYPEDEF:
-      case K.BTF_KIND_VOLATILE:
-      case K.BTF_KIND_CONST:
-      case K.BTF_KIND_RESTRICT:
-      case K.BTF_KIND_TYPE_TAG:
-        types.push({ id, name: n, kind: K.BTF_KIND_NAMES[kind] as 'typedef', type: sizeOrType });
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPE_TAG:
+        types.push({ id, name: n, kind: BTF_KIND_NAMES[kind] as 'typedef', type: sizeOrType });
         break;
-      case K.BTF_KIND_FUNC:
+      case BTF_KIND_FUNC:
         types.push({ id, name: n, kind: 'func', type: sizeOrType, linkage: vlen });
         break;
-      case K.BTF_KIND_FUNC_PROTO: {
+      case BTF_KIND_FUNC_PROTO: {
         need(vlen * 8, `${vlen} parameters`);
         const params = [];
         for (let i = 0; i < vlen; i++, pos += 8) {
@@ -168,13 +170,13 @@ export function parseBtfBytes(bytes: Uint8Array, section: string, base: { string
         types.push({ id, name: n, kind: 'func_proto', returnType: sizeOrType, params });
         break;
       }
-      case K.BTF_KIND_VAR: {
+      case BTF_KIND_VAR: {
         need(4, 'var linkage');
         types.push({ id, name: n, kind: 'var', type: sizeOrType, linkage: view.getUint32(pos, true) });
         pos += 4;
         break;
       }
-      case K.BTF_KIND_DATASEC: {
+      case BTF_KIND_DATASEC: {
         need(vlen * 12, `${vlen} variables`);
         const vars = [];
         for (let i = 0; i < vlen; i++, pos += 12) {
@@ -183,11 +185,11 @@ export function parseBtfBytes(bytes: Uint8Array, section: string, base: { string
         types.push({ id, name: n, kind: 'datasec', size: sizeOrType, vars });
         break;
       }
-      case K.BTF_KIND_FLOAT:
+      case BTF_KIND_FLOAT:
         if (![2, 4, 8, 12, 16].includes(sizeOrType)) throw new BtfError(`float [${id}] has invalid size ${sizeOrType}`, section, at + 8);
         types.push({ id, name: n, kind: 'float', size: sizeOrType });
         break;
-      case K.BTF_KIND_DECL_TAG: {
+      case BTF_KIND_DECL_TAG: {
         need(4, 'decl_tag component');
         types.push({ id, name: n, kind: 'decl_tag', type: sizeOrType, componentIdx: view.getInt32(pos, true) });
         pos += 4;

@@ -32,11 +32,13 @@ export class BtfStrings {
     }
     const end = this.bytes.indexOf(0, local);
     if (end < 0) throw new BtfError(`string at offset ${offset} is not NUL-terminated`, this.section, this.fileOffset + local);
-    let ascii = true;
-    for (let i = local; i < end; i++) if (this.bytes[i] >= 0x80) { ascii = false; break; }
-    const text = ascii && end - local < 4096
-      ? String.fromCharCode(...this.bytes.subarray(local, end))
-      : decoder.decode(this.bytes.subarray(local, end));
+    // Names are short ASCII: building them by hand beats TextDecoder's per-call cost.
+    let text = '';
+    for (let i = local; i < end; i++) {
+      const b = this.bytes[i];
+      if (b >= 0x80 || end - local > 256) { text = decoder.decode(this.bytes.subarray(local, end)); break; }
+      text += String.fromCharCode(b);
+    }
     this.cache.set(local, text);
     return text;
   }

@@ -9,3 +9,5 @@ export { loadObjectSpec, objectNameOfPath } from './load.js';
 export { SECTION_DEFS, sectionMeaning, type SectionDef, type SectionMeaning } from './section-names.js';
 export { internalMapName } from './data-maps.js';
 export { applyObjectCoreRelocations } from './core.js';
+export { lineInfoAt, formatLineInfo } from './line-info.js';
+export { kernelFuncInfo, kernelLineInfo, type KernelExtRecords } from './kernel-records.js';

@@ -121,7 +121,8 @@ export function linkProgram(entry: ElfFunction, input: LinkInput): LinkedProgram
       if (index >= 0) functions[index] = { ...functions[index], btfId: fi.typeId };
     }
     for (const li of inRange(records.lineInfo, lo, hi)) {
-      lineInfo.push({ insn: slotOf(li.insnOff), fileName: li.fileName, line: li.line, column: li.column, lineText: li.lineText });
+      lineInfo.push({ insn: slotOf(li.insnOff), fileName: li.fileName, line: li.line, column: li.column, lineText: li.lineText,
+        fileNameOff: li.fileNameOff, lineOff: li.lineOff });
     }
     for (const cr of inRange(records.coreRelos, lo, hi)) {
       coreRelos.push({ insn: slotOf(cr.insnOff), typeId: cr.typeId, accessString: cr.accessString, kind: cr.kind });

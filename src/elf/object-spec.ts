@@ -12,6 +12,9 @@ export interface LineInfo {
   readonly column: number;
   /** The source line's text, as clang recorded it in BTF. */
   readonly lineText: string;
+  /** Offsets of fileName and lineText in the object's BTF strings, for the kernel's line_info. */
+  readonly fileNameOff: number;
+  readonly lineOff: number;
 }
 
 /** One function in a linked program: the entry (at 0) or an appended sub-program. */

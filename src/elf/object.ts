@@ -41,7 +41,8 @@ function readVersion(elf: ElfFile): number {
 function readBtf(elf: ElfFile): { btf: Btf | null; ext: BtfExt | null } {
   const section = elf.section('.BTF');
   if (section === undefined) return { btf: null, ext: null };
-  let btf = new Btf(section.data, { section: '.BTF' });
+  // A copy, so the spec does not change if the caller reuses the input buffer.
+  let btf = new Btf(new Uint8Array(section.data), { section: '.BTF' });
   const globals = new Map<string, number>();
   for (const sym of elf.symbols) {
     if (sym.type === STT_OBJECT && (sym.bind === STB_GLOBAL || sym.bind === STB_WEAK)) globals.set(sym.name, sym.value);

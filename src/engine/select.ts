@@ -1,6 +1,7 @@
 import { TsbpfError } from '../errors.js';
 import type { EngineOptions, Executable, ProgramImage } from './executable.js';
 import { createInterpreter } from './interpreter/create.js';
+import { createJit } from './jit/create.js';
 
 /** Engines the CLI and the conformance harness can pick by name. */
 export type EngineName = 'interp' | 'jit';
@@ -17,7 +18,7 @@ export function engineFactory(name: string): EngineFactory {
     case 'interp':
       return createInterpreter;
     case 'jit':
-      throw new EngineUnavailableError('engine "jit" is not available yet: the WebAssembly JIT is not built; use --engine interp');
+      return createJit;
     default:
       throw new EngineUnavailableError(`unknown engine "${name}" (expected one of: ${ENGINE_NAMES.join(', ')})`);
   }

@@ -2,7 +2,7 @@
 // print_reg_state, print_scalar_ranges).
 import type { FuncState } from './func-state.js';
 import { BPF_REG_SIZE, SLOT_TYPE_CHAR, SlotType } from './func-state.js';
-import type { MapDesc } from './maps.js';
+import type { VerifierMap as MapDesc } from './maps.js';
 import { RegState, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX } from './reg-state.js';
 import { RegType, baseType, regTypeStr, typeIsMapPtr, typeIsPktPointer } from './reg-type.js';
 import { tnumIsConst, tnumIsUnknown, tnumStr } from './tnum.js';

@@ -14,7 +14,7 @@ import type { Instruction } from '../../src/isa/instruction.js';
 import { conformanceSkipReason, listConformance, type ConformanceCase } from '../support/conformance.js';
 
 /** The engines the suite runs in; the JIT joins with one more name. */
-const ENGINES: readonly EngineName[] = ['interp'];
+const ENGINES: readonly EngineName[] = ['interp', 'jit'];
 
 /** Enough for every program of the suite; a runaway program fails instead of hanging. */
 const BUDGET = 1_000_000;

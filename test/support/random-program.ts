@@ -13,7 +13,9 @@
 //   every call (the verifier marks them unreadable);
 // - memory accesses use constant offsets aligned to their size (the kernel
 //   requires it on the stack and on a syscall program's context), the stack is
-//   fully written before anything reads it, atomics touch only the stack;
+//   fully written before anything reads it, atomics touch only the stack
+//   (and, with `kernelSafe`, the fetching ones a slot just set to a constant:
+//   see test/kernel/KERNEL_BUGS.md);
 // - jumps go forward to a unit boundary, except the back-edge of a counted
 //   loop whose counter no other instruction touches;
 // - immediate shifts are below the operand width, immediate divisors nonzero;

@@ -23,6 +23,8 @@ export interface BasicBlock {
   /** Instructions in the block (an lddw counts once), as the budget counts them. */
   readonly count: number;
   readonly term: Terminator;
+  /** Successor block ids, without repeats (conditional jumps: taken first). */
+  readonly succ: readonly number[];
 }
 
 /** The program cut into basic blocks, with its sub-program entries. */
@@ -117,7 +119,7 @@ export function buildCfg(insns: readonly Instruction[]): ControlFlowGraph {
   }
   const blocks: BasicBlock[] = starts.map((start, id) => {
     if (start === n || secondHalf[start]) {
-      return { id, start, end: start, count: 0, term: { kind: 'invalid', pc: start } };
+      return { id, start, end: start, count: 1, term: { kind: 'invalid', pc: start }, succ: [] };
     }
     let end = start;
     let count = 0;
@@ -127,7 +129,8 @@ export function buildCfg(insns: readonly Instruction[]): ControlFlowGraph {
       end += insns[end].opcode === op.LD_IMM64 ? 2 : 1;
       count++;
     }
-    return { id, start, end, count, term: terminatorOf(insns, last, end, blockAt) };
+    const term = terminatorOf(insns, last, end, blockAt);
+    return { id, start, end, count, term, succ: successorsOf(term) };
   });
   const entries = [...entrySet].sort((a, b) => a - b);
   return { blocks, blockAt, secondHalf, entries };
@@ -151,9 +154,7 @@ function terminatorOf(insns: readonly Instruction[], last: number, end: number, 
   return { kind: 'fall', next: blockAt[end] };
 }
 
-/** Successor block ids of a block, without repeats. */
-export function successors(block: BasicBlock): number[] {
-  const t = block.term;
+function successorsOf(t: Terminator): number[] {
   switch (t.kind) {
     case 'goto': return [t.target];
     case 'fall': return [t.next];

@@ -3,13 +3,14 @@ import * as op from '../../isa/opcodes.js';
 import { validateInstructions } from '../../isa/validate.js';
 import type { HelperTable } from '../abi.js';
 import { UnresolvedReferenceError } from '../interpreter/errors.js';
-import { buildCfg, successors, type ControlFlowGraph } from './cfg.js';
+import { buildCfg, type ControlFlowGraph } from './cfg.js';
 import type { CompileContext, FunctionSignature, GlobalIndices, ImportIndices } from './compile-context.js';
 import { analyseGraph, type GraphShape } from './dominators.js';
 import { callxBody, mainBody } from './entry-functions.js';
 import { FunctionEmitter } from './function-emitter.js';
 import type { HelperInliner } from './inline.js';
 import { registersOf, solveLiveness } from './liveness.js';
+import { stackBytesToZero } from './stack-use.js';
 import { emitDispatch, emitStructured, type NodeEnd } from './structure.js';
 import { ModuleBuilder } from './wasm-module.js';
 import { I32, I64 } from './wasm-opcodes.js';
@@ -67,7 +68,7 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
 
   const shapes = new Map<number, GraphShape>();
   for (const entry of cfg.entries) {
-    shapes.set(entry, analyseGraph(cfg.blockAt[entry], (b) => successors(cfg.blocks[b])));
+    shapes.set(entry, analyseGraph(cfg.blockAt[entry], cfg.blocks.length, (b) => cfg.blocks[b].succ));
   }
   const liveness = solveLiveness(insns, cfg, shapes);
 
@@ -157,7 +158,7 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     emitters.push(emitter);
   }
   if (callx) mb.define(callxIndex, callxBody(ctx));
-  mb.define(mainIndex, mainBody(functions.get(0) as FunctionSignature));
+  mb.define(mainIndex, mainBody(functions.get(0) as FunctionSignature, stackBytesToZero(insns, cfg, options.checked)));
 
   const { bytes, codeOffsets } = mb.encode();
   const firstDefined = Math.min(...[...functions.values()].map((f) => f.index));

@@ -19,32 +19,39 @@ export interface GraphShape {
   readonly reducible: boolean;
 }
 
-/** Analyses the graph reachable from `entry`; `succOf(block)` lists a block's successor ids. */
-export function analyseGraph(entry: number, succOf: (block: number) => readonly number[]): GraphShape {
+/**
+ * Analyses the graph reachable from `entry`; `succOf(block)` lists a block's
+ * successor ids, which lie in 0..blockCount-1.
+ */
+export function analyseGraph(entry: number, blockCount: number, succOf: (block: number) => readonly number[]): GraphShape {
   // Iterative depth-first search for the postorder.
-  const local = new Map<number, number>();
+  const local = new Int32Array(blockCount).fill(-1);
   const post: number[] = [];
-  const visited = new Set<number>([entry]);
-  const stack: Array<{ block: number; next: number; succ: readonly number[] }> = [{ block: entry, next: 0, succ: succOf(entry) }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top.next < top.succ.length) {
-      const s = top.succ[top.next++];
-      if (!visited.has(s)) {
-        visited.add(s);
-        stack.push({ block: s, next: 0, succ: succOf(s) });
+  const stackBlock: number[] = [entry];
+  const stackNext: number[] = [0];
+  local[entry] = -2; // visited
+  while (stackBlock.length > 0) {
+    const top = stackBlock.length - 1;
+    const succ = succOf(stackBlock[top]);
+    if (stackNext[top] < succ.length) {
+      const s = succ[stackNext[top]++];
+      if (local[s] === -1) {
+        local[s] = -2;
+        stackBlock.push(s);
+        stackNext.push(0);
       }
     } else {
-      post.push(top.block);
-      stack.pop();
+      post.push(stackBlock[top]);
+      stackBlock.pop();
+      stackNext.pop();
     }
   }
   const blocks = post.reverse();
   const size = blocks.length;
-  blocks.forEach((b, i) => local.set(b, i));
-  const succs = blocks.map((b) => succOf(b).map((s) => local.get(s) as number));
+  for (let i = 0; i < size; i++) local[blocks[i]] = i;
+  const succs = blocks.map((b) => succOf(b).map((s) => local[s]));
   const preds: number[][] = blocks.map(() => []);
-  succs.forEach((list, i) => list.forEach((s) => preds[s].push(i)));
+  for (let i = 0; i < size; i++) for (const s of succs[i]) preds[s].push(i);
 
   // Cooper, Harvey and Kennedy's iterative dominators, over reverse postorder.
   const idom = new Int32Array(size).fill(-1);

@@ -6,30 +6,30 @@ import { FaultKind } from './compile-context.js';
 import type { FunctionBody } from './wasm-module.js';
 import { I64, Op, VOID } from './wasm-opcodes.js';
 
-const STACK_BYTES = op.MAX_BPF_STACK * op.MAX_CALL_FRAMES;
-
 function local(w: ByteWriter, opcode: number, index: number): void {
   w.u8(opcode);
   w.uleb(index);
 }
 
 /**
- * The exported entry `main(fp0, r1..r5) -> r0`: zeroes the stack below fp0
- * (the interpreter zeroes it at every run), then calls the program's first
+ * The exported entry `main(fp0, r1..r5) -> r0`: zeroes `zeroBytes` of the
+ * stack below fp0 (see stack-use.ts), then calls the program's first
  * function with r0 and r6..r9 zero, keeping only r0 of its results.
  */
-export function mainBody(f0: FunctionSignature): FunctionBody {
+export function mainBody(f0: FunctionSignature, zeroBytes: number): FunctionBody {
   const w = new ByteWriter(64);
-  local(w, Op.local_get, 0);
-  w.u8(Op.i32_wrap_i64);
-  w.u8(Op.i32_const);
-  w.sleb32(STACK_BYTES);
-  w.u8(Op.i32_sub);
-  w.u8(Op.i32_const);
-  w.sleb32(0);
-  w.u8(Op.i32_const);
-  w.sleb32(STACK_BYTES);
-  w.bytes(Uint8Array.of(0xfc, 0x0b, 0x00)); // memory.fill
+  if (zeroBytes > 0) {
+    local(w, Op.local_get, 0);
+    w.u8(Op.i32_wrap_i64);
+    w.u8(Op.i32_const);
+    w.sleb32(zeroBytes);
+    w.u8(Op.i32_sub);
+    w.u8(Op.i32_const);
+    w.sleb32(0);
+    w.u8(Op.i32_const);
+    w.sleb32(zeroBytes);
+    w.bytes(Uint8Array.of(0xfc, 0x0b, 0x00)); // memory.fill
+  }
   local(w, Op.local_get, 0);
   for (const r of f0.params) {
     if (r >= 1 && r <= 5) {

@@ -45,6 +45,8 @@ export class JitExecutable implements Executable {
   private readonly budget: number;
   private readonly budgetBig: bigint;
   private readonly ownEnv: HelperContext;
+  /** r10 of frame 0 on the executable's own stack. */
+  private readonly fp0: bigint;
   private env: HelperContext;
   private stop = Stop.None;
   private cacheGeneration = -1;
@@ -64,6 +66,7 @@ export class JitExecutable implements Executable {
     this.budget = options.budget ?? Number.MAX_SAFE_INTEGER;
     this.budgetBig = BigInt(this.budget);
     this.ownEnv = newHelperContext(this.arena);
+    this.fp0 = this.arena.pointer(stack.end);
     this.env = this.ownEnv;
     const instance = new WebAssembly.Instance(program.module, { env: this.imports() });
     const exports = instance.exports as Record<string, unknown>;
@@ -84,7 +87,7 @@ export class JitExecutable implements Executable {
     if (this.running) return this.runNested(args, env ?? newHelperContext(this.arena, args[0] ?? 0n));
     this.running = true;
     try {
-      return this.runOn(this.stack, args, env ?? this.resetOwnEnv(args[0] ?? 0n));
+      return this.runOn(this.fp0, args, env ?? this.resetOwnEnv(args[0] ?? 0n));
     } finally {
       this.running = false;
     }
@@ -115,7 +118,7 @@ export class JitExecutable implements Executable {
     const outer = { env: this.env, stop: this.stop, count: this.count };
     this.fpLimitGlobal.value = fpLimitOf(this.arena, stack);
     try {
-      return this.runOn(stack, args, env);
+      return this.runOn(this.arena.pointer(stack.end), args, env);
     } finally {
       this.fpLimitGlobal.value = limit;
       this.leftGlobal.value = left;
@@ -126,7 +129,7 @@ export class JitExecutable implements Executable {
     }
   }
 
-  private runOn(stack: Region, args: readonly bigint[], env: HelperContext): bigint {
+  private runOn(fp0: bigint, args: readonly bigint[], env: HelperContext): bigint {
     this.env = env;
     this.stop = Stop.None;
     const budgeted = this.program.uses.budget;
@@ -134,10 +137,7 @@ export class JitExecutable implements Executable {
     if (this.checked && this.arena.generation !== this.cacheGeneration) this.clearCaches();
     let r0: bigint;
     try {
-      r0 = this.main(
-        ARENA_BASE + BigInt(stack.end),
-        args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n,
-      );
+      r0 = this.main(fp0, args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n);
     } catch (err) {
       if (this.stop !== Stop.None) this.stopGlobal.value = 0;
       const mapped = err instanceof WebAssembly.RuntimeError ? trapToError(err, this.program.trapTable) ?? err : err;

@@ -29,6 +29,15 @@ export class FunctionEmitter implements StructureSink {
   readonly frameBase: number;
   /** The dispatch fallback's next-block label. */
   readonly label: number;
+  /**
+   * Checked mode keeps the budget left and the cached regions' bounds in
+   * locals (a global costs a memory access per use): loaded on entry and
+   * after every call, the budget stored back before every call and return.
+   * (Unchecked mode counts in the global itself, so that a WebAssembly trap
+   * leaves an exact count.)
+   */
+  readonly leftLocal: number;
+  readonly cacheLocals: readonly number[];
   /** Code offsets and pcs of the instructions that can trap (memory accesses), in code order. */
   readonly trapOffsets: number[] = [];
   readonly trapPcs: number[] = [];
@@ -57,12 +66,38 @@ export class FunctionEmitter implements StructureSink {
     this.tmp32 = local(I32);
     this.frameBase = local(I32);
     this.label = local(I32);
+    this.leftLocal = ctx.budgeted && ctx.checked ? local(I64) : -1;
+    this.cacheLocals = ctx.globals.cache.map(() => local(I64));
     // frameBase = wrap(fp) - 512
     this.localGet(0);
     this.w.u8(Op.i32_wrap_i64);
     this.i32(op.MAX_BPF_STACK);
     this.w.u8(Op.i32_sub);
     this.localSet(this.frameBase);
+    this.reloadAfterCall();
+  }
+
+  /** Stores the budget local back into its global (before anything that may read it or throw). */
+  spillBudget(): void {
+    if (this.leftLocal < 0) return;
+    this.localGet(this.leftLocal);
+    this.globalSet(this.ctx.globals.left);
+  }
+
+  /** Reloads what a call may have changed: the budget left and the cached regions. */
+  reloadAfterCall(): void {
+    if (this.leftLocal >= 0) {
+      this.globalGet(this.ctx.globals.left);
+      this.localSet(this.leftLocal);
+    }
+    this.reloadCache();
+  }
+
+  reloadCache(): void {
+    this.ctx.globals.cache.forEach((g, i) => {
+      this.globalGet(g);
+      this.localSet(this.cacheLocals[i]);
+    });
   }
 
   // ---- small emitters ----
@@ -144,6 +179,7 @@ export class FunctionEmitter implements StructureSink {
 
   /** Ends the function now: pushes the returned registers and returns. */
   emitReturn(): void {
+    this.spillBudget();
     for (const r of this.sig.results) this.get(r);
     this.w.u8(Op.return);
   }
@@ -158,6 +194,7 @@ export class FunctionEmitter implements StructureSink {
 
   /** Calls the `fault` import, which throws. */
   emitFault(pc: number, kind: FaultKind): void {
+    this.spillBudget();
     this.i32(pc);
     this.i32(kind);
     this.call(this.ctx.imports.fault);
@@ -217,13 +254,21 @@ export class FunctionEmitter implements StructureSink {
    */
   private emitBudget(block: BasicBlock, pcs: readonly number[]): void {
     const n = pcs.length;
-    const left = this.ctx.globals.left;
-    this.globalGet(left);
-    this.i64(n);
-    this.w.u8(Op.i64_sub);
-    this.localTee(this.tmpBudget);
-    this.globalSet(left);
-    this.localGet(this.tmpBudget);
+    if (this.leftLocal >= 0) {
+      this.localGet(this.leftLocal);
+      this.i64(n);
+      this.w.u8(Op.i64_sub);
+      this.localTee(this.leftLocal);
+      this.localTee(this.tmpBudget);
+    } else {
+      const left = this.ctx.globals.left;
+      this.globalGet(left);
+      this.i64(n);
+      this.w.u8(Op.i64_sub);
+      this.localTee(this.tmpBudget);
+      this.globalSet(left);
+      this.localGet(this.tmpBudget);
+    }
     this.i64(0);
     this.w.u8(Op.i64_lt_s);
     this.w.u8x2(Op.if, VOID);

@@ -38,8 +38,10 @@ export interface FunctionLiveness {
   readonly ret: number;
 }
 
-/** Registers an instruction reads and writes (without call and exit, handled by the block tail). */
-function usesDefs(insn: Instruction): [number, number] {
+const ud = (uses: number, defs: number): number => uses | (defs << 16);
+
+/** Registers an instruction reads (low 16 bits) and writes (high bits), without what a block tail adds. */
+function usesDefs(insn: Instruction): number {
   const { opcode, dst, src } = insn;
   const cls = op.opClass(opcode);
   const code = op.opCode(opcode);
@@ -47,29 +49,29 @@ function usesDefs(insn: Instruction): [number, number] {
   switch (cls) {
     case op.BPF_ALU:
     case op.BPF_ALU64:
-      if (code === op.BPF_MOV) return [x ? bit(src) : 0, bit(dst)];
-      if (code === op.BPF_NEG || code === op.BPF_END) return [bit(dst), bit(dst)];
-      return [bit(dst) | (x ? bit(src) : 0), bit(dst)];
+      if (code === op.BPF_MOV) return ud(x ? bit(src) : 0, bit(dst));
+      if (code === op.BPF_NEG || code === op.BPF_END) return ud(bit(dst), bit(dst));
+      return ud(bit(dst) | (x ? bit(src) : 0), bit(dst));
     case op.BPF_LDX:
-      return [bit(src), bit(dst)];
+      return ud(bit(src), bit(dst));
     case op.BPF_ST:
-      return [bit(dst), 0];
+      return ud(bit(dst), 0);
     case op.BPF_STX: {
       const used = bit(dst) | bit(src);
-      if (op.opMode(opcode) !== op.BPF_ATOMIC) return [used, 0];
-      if (insn.imm === op.BPF_CMPXCHG) return [used | 1, 1];
-      return [used, insn.imm & op.BPF_FETCH ? bit(src) : 0];
+      if (op.opMode(opcode) !== op.BPF_ATOMIC) return ud(used, 0);
+      if (insn.imm === op.BPF_CMPXCHG) return ud(used | 1, 1);
+      return ud(used, insn.imm & op.BPF_FETCH ? bit(src) : 0);
     }
     case op.BPF_LD:
-      if (opcode === op.LD_IMM64) return [0, bit(dst)];
-      return [bit(6) | (op.opMode(opcode) === op.BPF_IND ? bit(src) : 0), 1];
+      if (opcode === op.LD_IMM64) return ud(0, bit(dst));
+      return ud(bit(6) | (op.opMode(opcode) === op.BPF_IND ? bit(src) : 0), 1);
     case op.BPF_JMP:
     case op.BPF_JMP32:
-      if (code === op.BPF_CALL) return opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_HELPER_CALL ? [R1_R5, 1] : [0, 0];
-      if (code === op.BPF_EXIT || code === op.BPF_JA) return [0, 0];
-      return [bit(dst) | (x ? bit(src) : 0), 0];
+      if (code === op.BPF_CALL) return opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_HELPER_CALL ? ud(R1_R5, 1) : 0;
+      if (code === op.BPF_EXIT || code === op.BPF_JA) return ud(0, 0);
+      return ud(bit(dst) | (x ? bit(src) : 0), 0);
   }
-  return [0, 0];
+  return ud(0, 0);
 }
 
 function summarise(insns: readonly Instruction[], block: BasicBlock): BlockSummary {
@@ -81,7 +83,9 @@ function summarise(insns: readonly Instruction[], block: BasicBlock): BlockSumma
   for (let pc = block.start; pc < block.end; pc += insns[pc].opcode === op.LD_IMM64 ? 2 : 1) {
     const insn = insns[pc];
     defBefore = def;
-    const [u, d] = usesDefs(insn);
+    const ud = usesDefs(insn);
+    const u = ud & 0xffff;
+    const d = ud >>> 16;
     use |= u & ~def;
     def |= d;
     const cls = op.opClass(insn.opcode);

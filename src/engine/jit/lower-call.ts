@@ -41,11 +41,13 @@ function lowerHelperCall(e: FunctionEmitter, pc: number, id: number): void {
     if (inliner(site)) return;
   }
   const bound = ctx.imports.helpers.get(id);
+  e.spillBudget();
   e.i32(pc);
   if (bound === undefined) e.i64(id);
   for (let r = 1; r <= 5; r++) e.get(r);
   e.call(bound ?? ctx.imports.helperById);
   e.set(0);
+  e.reloadAfterCall();
   e.emitStopCheck();
 }
 
@@ -63,23 +65,27 @@ function lowerLocalCall(e: FunctionEmitter, pc: number, target: number): void {
   const callee = e.ctx.functions.get(target);
   if (!callee) throw new Error(`jit: no function compiled at slot ${target}`);
   emitDepthCheck(e, pc);
+  e.spillBudget();
   e.get(op.BPF_REG_10);
   e.i64(op.MAX_BPF_STACK);
   e.w.u8(Op.i64_sub);
   for (const r of callee.params) e.get(r);
   e.call(callee.index);
   for (let i = callee.results.length - 1; i >= 0; i--) e.set(callee.results[i]);
+  e.reloadAfterCall();
   e.emitStopCheck();
 }
 
 function lowerCallx(e: FunctionEmitter, pc: number, insn: Instruction): void {
   const callx = e.ctx.callx;
   if (!callx) throw new Error('jit: callx without a dispatcher');
+  e.spillBudget();
   e.i32(pc);
   e.get(insn.dst);
   e.get(op.BPF_REG_10);
   for (let r = 0; r <= 9; r++) e.get(r);
   e.call(callx.index);
   for (let i = callx.results.length - 1; i >= 0; i--) e.set(callx.results[i]);
+  e.reloadAfterCall();
   e.emitStopCheck();
 }

@@ -5,6 +5,8 @@ import type { FunctionEmitter } from './function-emitter.js';
 import { Op, VOID } from './wasm-opcodes.js';
 
 const LOG2 = { 1: 0, 2: 1, 4: 2, 8: 3 } as const;
+/** -ARENA_BASE modulo 2^64 (0x7780_0000_0000): small enough for an exact double. */
+const MINUS_ARENA_BASE = Number(BigInt.asIntN(64, -ARENA_BASE));
 type Size = keyof typeof LOG2;
 
 const LOAD_U: Record<Size, number> = { 1: Op.i64_load8_u, 2: Op.i64_load16_u, 4: Op.i64_load32_u, 8: Op.i64_load };
@@ -17,8 +19,9 @@ const STORE: Record<Size, number> = { 1: Op.i64_store8, 2: Op.i64_store16, 4: Op
  * A pointer's arena offset is its low 32 bits (ARENA_BASE's are zero), and
  * WebAssembly's bounds check keeps even a wild one inside the arena. In
  * checked mode the whole 64-bit address must fall in a region that allows
- * the access: first against this executable's stack, then against the last
- * region hit (globals the miss handler fills), else the `miss` import checks
+ * the access: first against the last region hit (which the miss handler
+ * records in globals, held in locals), then against this executable's stack,
+ * else the `miss` import checks
  * it against the arena's region table, throwing MemoryAccessError. An access
  * at a constant offset from r10 within the frame needs no check.
  */
@@ -36,32 +39,34 @@ export function emitAddress(e: FunctionEmitter, pc: number, base: number, off: n
     return 0;
   }
   const w = e.w;
-  const { cache } = e.ctx.globals;
+  const cache = e.cacheLocals;
   const first = write ? 5 : 0;
   w.u8x2(Op.block, VOID);
   // a = base + off - ARENA_BASE: the arena offset when the pointer is in the arena, huge otherwise.
   e.get(base);
-  e.i64big(BigInt(off) - ARENA_BASE);
+  e.i64(MINUS_ARENA_BASE + off);
   w.u8(Op.i64_add);
   e.localTee(e.tmpA);
+  e.localGet(cache[first]);
+  w.u8(Op.i64_sub);
+  e.localGet(cache[first + 1 + LOG2[size]]);
+  w.u8(Op.i64_lt_u);
+  w.u8(Op.br_if);
+  w.u8(0);
+  e.localGet(e.tmpA);
   e.i64(e.ctx.stackStart);
   w.u8(Op.i64_sub);
   e.i64(e.ctx.stackBytes - size + 1);
   w.u8(Op.i64_lt_u);
   w.u8(Op.br_if);
   w.u8(0);
-  e.localGet(e.tmpA);
-  e.globalGet(cache[first]);
-  w.u8(Op.i64_sub);
-  e.globalGet(cache[first + 1 + LOG2[size]]);
-  w.u8(Op.i64_lt_u);
-  w.u8(Op.br_if);
-  w.u8(0);
+  e.spillBudget();
   e.localGet(e.tmpA);
   e.i32(size);
   e.i32(write ? 1 : 0);
   e.i32(pc);
   e.call(e.ctx.imports.miss);
+  e.reloadCache();
   w.u8(Op.end);
   e.localGet(e.tmpA);
   w.u8(Op.i32_wrap_i64);
@@ -158,6 +163,7 @@ export function lowerAtomic(e: FunctionEmitter, pc: number, insn: Instruction): 
 export function lowerPacketLoad(e: FunctionEmitter, pc: number, insn: Instruction): void {
   const size = op.sizeBytes(op.opSize(insn.opcode));
   const w = e.w;
+  e.spillBudget();
   e.i32(pc);
   e.get(6);
   if (op.opMode(insn.opcode) === op.BPF_IND) {

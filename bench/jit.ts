@@ -1,0 +1,112 @@
+// The JIT's own numbers: compile time per 1,000 instructions (createJit, and
+// the first run, where V8 compiles the WebAssembly lazily), the cost of
+// checked mode (region checks and budget, as unverified programs run)
+// beside unchecked mode and the interpreter, and the cost of a helper call.
+import type { HelperFn } from '../src/engine/abi.js';
+import { createInterpreter } from '../src/engine/interpreter/index.js';
+import { createJit } from '../src/engine/jit/index.js';
+import type { EngineFactory } from '../src/engine/select.js';
+import { assemble } from '../src/isa/asm/index.js';
+import type { Instruction } from '../src/isa/instruction.js';
+import { Arena } from '../src/memory/arena.js';
+import { COMPUTE_PROGRAMS } from './compute-programs.js';
+import { formatNumber, formatTable } from './table.js';
+
+const VM_PROLOGUE = 'r3 = r1\nr3 += r2\nr2 = r1\nr9 = r2\n';
+const EPILOGUE = 'r4 = r9\nr4 += 8\nif r4 > r3 goto bench_exit\n*(u64 *)(r9 + 0) = r0\nbench_exit:\nr0 = 2\nexit\n';
+
+/** The compute bodies repeated `copies` times (labels renamed), restarting at the packet each time: a long program with loops. */
+function longProgram(copies: number): Instruction[] {
+  let text = 'r8 = r1\nr7 = r2\n';
+  for (let i = 0; i < copies; i++) {
+    const program = COMPUTE_PROGRAMS[i % COMPUTE_PROGRAMS.length];
+    text += 'r1 = r8\nr2 = r7\n' + VM_PROLOGUE + program.body.replace(/\b[a-z]+_[a-z]+\b/g, (label) => `${label}_${i}`);
+  }
+  return assemble(text + EPILOGUE);
+}
+
+function timeRuns(create: EngineFactory, insns: readonly Instruction[], packet: Uint8Array, checked: boolean, minMillis: number, helpers = new Map<number, HelperFn>()): number {
+  const arena = new Arena();
+  const at = arena.alloc(packet.length);
+  arena.addRegion(at, packet.length, 'packet', 'packet');
+  arena.bytes.set(packet, at);
+  const exe = create({ insns }, { arena, helpers, checked, budget: checked ? 10_000_000 : undefined });
+  const args = [arena.pointer(at), BigInt(packet.length)];
+  const warm = performance.now() + Math.min(200, minMillis / 2);
+  while (performance.now() < warm) exe.run(args);
+  let runs = 0;
+  const start = performance.now();
+  while (performance.now() - start < minMillis) {
+    for (let i = 0; i < 64; i++) exe.run(args);
+    runs += 64;
+  }
+  return ((performance.now() - start) * 1e6) / runs;
+}
+
+function compileTimes(): string[][] {
+  const arena = new Arena(1 << 22);
+  const rows: string[][] = [];
+  // warm the compiler itself, as a long-running host would be
+  for (let i = 0; i < 30; i++) createJit({ insns: longProgram(8) }, { arena, helpers: new Map(), checked: false }).dispose();
+  for (const copies of [1, 16, 128]) {
+    const insns = longProgram(copies);
+    for (const checked of [false, true]) {
+      const samples: number[] = [];
+      const firsts: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < 9; i++) {
+        const exe = createJit({ insns }, { arena, helpers: new Map(), checked, budget: checked ? 1e9 : undefined });
+        samples.push(exe.stats.compileMs);
+        bytes = exe.stats.wasmBytes;
+        const at = arena.alloc(1024);
+        const region = arena.addRegion(at, 1024, 'packet', 'packet');
+        const t = performance.now();
+        exe.run([arena.pointer(at), 1024n]);
+        firsts.push(performance.now() - t);
+        arena.removeRegion(region);
+        arena.free(at);
+        exe.dispose();
+      }
+      const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1];
+      rows.push([
+        `${copies} x compute bodies`, checked ? 'checked' : 'unchecked', formatNumber(insns.length), formatNumber(bytes),
+        formatNumber(median(samples), 3), formatNumber((median(samples) / insns.length) * 1000, 3), formatNumber(median(firsts), 3),
+      ]);
+    }
+  }
+  return rows;
+}
+
+export function runJitBench(minMillis = 300): string {
+  const compile = formatTable(
+    ['program', 'mode', 'slots', 'wasm bytes', 'createJit ms', 'ms / 1000 insns', 'first run ms'],
+    compileTimes(),
+  );
+  const modes = COMPUTE_PROGRAMS.map((program) => {
+    const insns = assemble(VM_PROLOGUE + program.body + EPILOGUE);
+    const packet = program.packet();
+    const interp = timeRuns(createInterpreter, insns, packet, true, minMillis);
+    const checked = timeRuns(createJit, insns, packet, true, minMillis);
+    const unchecked = timeRuns(createJit, insns, packet, false, minMillis);
+    return [program.name, formatNumber(interp), formatNumber(checked), formatNumber(unchecked),
+      `${formatNumber(interp / checked, 1)}x`, `${formatNumber(checked / unchecked, 2)}x`];
+  });
+  const helperLoop = assemble('r6 = 0\nloop:\nr1 = r6\ncall 1\nr6 += 1\nif r6 < 1000 goto loop\nexit\n');
+  const helpers = new Map<number, HelperFn>([[1, (_env, r1) => r1]]);
+  const packet = new Uint8Array(8);
+  const perCall = (create: EngineFactory): number => timeRuns(create, helperLoop, packet, false, minMillis, helpers) / 1000;
+  const notes = [
+    'createJit = validation, analysis, code generation and WebAssembly validation (median of 9, compiler warm);',
+    'first run includes V8\'s lazy compilation of the WebAssembly. Checked mode = region checks on every access',
+    'the verifier cannot prove + instruction budget; interpreter runs checked with a budget too.',
+  ];
+  return [
+    notes.join('\n'),
+    '',
+    compile,
+    '',
+    formatTable(['program', 'interp checked ns/run', 'jit checked ns/run', 'jit unchecked ns/run', 'interp/jit checked', 'checked/unchecked'], modes),
+    '',
+    `helper call (a loop of 1000 calls to a helper returning r1): interpreter ${formatNumber(perCall(createInterpreter), 1)} ns/call, jit ${formatNumber(perCall(createJit), 1)} ns/call`,
+  ].join('\n');
+}

@@ -1,0 +1,2 @@
+import { runJitBench } from '../bench/jit.js';
+console.log(runJitBench());

@@ -1,0 +1,16 @@
+export * from './ids.js';
+export * from './proto.js';
+export * from './definition.js';
+export * from './errors.js';
+export * from './run-context.js';
+export * from './runtime.js';
+export * from './clock.js';
+export * from './task.js';
+export * from './random.js';
+export * from './trace-pipe.js';
+export * from './bprintf.js';
+export * from './csum.js';
+export * from './guest-memory.js';
+export * from './map-compat.js';
+export * from './table.js';
+export { BPF_MAX_LOOPS } from './callback-helpers.js';

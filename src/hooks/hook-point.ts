@@ -1,0 +1,181 @@
+import type { Arena } from '../memory/arena.js';
+import type { Region } from '../memory/region.js';
+import type { ProgTypeName } from '../progtypes/prog-types.js';
+import { CtxAccessError, WrongProgramTypeError } from './errors.js';
+import { Link } from './link.js';
+import type { HookProgram } from './program.js';
+import { withHookRun } from './run-context.js';
+import { hookStatsEnabled } from './stats.js';
+
+export interface AttachOptions {
+  /** The link's cookie (bpf_get_attach_cookie()); default 0. */
+  readonly cookie?: bigint | number;
+}
+
+/**
+ * The buffers a hook keeps in one arena while programs of that arena are
+ * attached: the context (its region exactly the struct, so a read past it
+ * faults) and, for hooks that pass pointers, a scratch area of "user memory".
+ */
+export interface ArenaSlot {
+  readonly arena: Arena;
+  readonly ctxOffset: number;
+  readonly ctxPointer: bigint;
+  readonly scratchOffset: number;
+  readonly scratchSize: number;
+  /** @internal */ refs: number;
+  /** @internal */ epoch: number;
+  /** @internal */ readonly regions: Region[];
+}
+
+interface Attachment {
+  readonly link: Link;
+  readonly slot: ArenaSlot;
+  readonly run: (ctx: bigint) => bigint;
+}
+
+/**
+ * One place programs attach to. Programs run in attach order each time the
+ * hook fires. The hook installs its event source when the first program
+ * attaches (activate) and removes it when the last one leaves (deactivate),
+ * so a hook with nothing attached costs nothing and leaves no trace.
+ */
+export abstract class HookPoint {
+  /** Canonical name, e.g. `tracepoint/node/http_server_request`. */
+  abstract readonly name: string;
+  /** Program types the hook runs (the kernel's attach-time check). */
+  abstract readonly progTypes: readonly ProgTypeName[];
+  /** Bytes of the context struct. */
+  abstract readonly ctxSize: number;
+  /** Bytes of "user memory" for strings and buffers the ctx points to (0: none). */
+  protected readonly scratchSize: number = 0;
+  /** The probed function's id for bpf_get_func_ip(), if any. */
+  protected funcIp = 0n;
+
+  private attachments: Attachment[] = [];
+  private readonly slots = new Map<Arena, ArenaSlot>();
+  private epoch = 0;
+
+  /** Programs attached now. */
+  get attachedCount(): number {
+    return this.attachments.length;
+  }
+
+  get active(): boolean {
+    return this.attachments.length > 0;
+  }
+
+  /** The links attached now, in run order. */
+  links(): Link[] {
+    return this.attachments.map((a) => a.link);
+  }
+
+  attach(program: HookProgram, options: AttachOptions = {}): Link {
+    if (!this.progTypes.includes(program.type)) {
+      throw new WrongProgramTypeError(program.name, program.type, this.name, this.progTypes);
+    }
+    if (program.maxCtxOffset !== undefined && program.maxCtxOffset > this.ctxSize) {
+      throw new CtxAccessError(program.name, this.name, program.maxCtxOffset, this.ctxSize);
+    }
+    this.checkProgram(program);
+    const slot = this.acquireSlot(program.arena);
+    const link = new Link(this.name, program, BigInt.asUintN(64, BigInt(options.cookie ?? 0)), (l) => this.release(l));
+    const first = this.attachments.length === 0;
+    this.attachments = [...this.attachments, { link, slot, run: (ctx) => program.run(ctx) }];
+    if (first) {
+      try {
+        this.activate();
+      } catch (err) {
+        this.attachments = [];
+        this.releaseSlot(slot);
+        throw err;
+      }
+    }
+    return link;
+  }
+
+  /** Extra checks of a program at attach (override). */
+  protected checkProgram(_program: HookProgram): void {}
+
+  /** Installs the event source (called when the first program attaches). */
+  protected abstract activate(): void;
+  /** Removes the event source (called when the last program detaches). */
+  protected abstract deactivate(): void;
+
+  private release(link: Link): void {
+    const a = this.attachments.find((x) => x.link === link);
+    if (!a) return;
+    this.attachments = this.attachments.filter((x) => x !== a);
+    this.releaseSlot(a.slot);
+    if (this.attachments.length === 0) this.deactivate();
+  }
+
+  /**
+   * Runs every attached program once, in attach order. `prepare` writes the
+   * context (and any scratch data) into a slot; it is called once per arena
+   * per event. `onResult` sees each program's r0. A program that fails is
+   * counted on its link and the others still run: the host never sees it.
+   */
+  protected runAll(prepare: (slot: ArenaSlot) => void, onResult?: (r0: bigint, link: Link) => void): void {
+    const epoch = ++this.epoch;
+    // The array is replaced, never mutated, so detaching during a run is safe.
+    const list = this.attachments;
+    for (const a of list) {
+      if (!a.link.attached) continue;
+      const slot = a.slot;
+      try {
+        if (slot.epoch !== epoch) {
+          prepare(slot);
+          slot.epoch = epoch;
+        }
+        const info = { hook: this.name, cookie: a.link.cookie, funcIp: this.funcIp };
+        let r0: bigint;
+        if (hookStatsEnabled()) {
+          const t0 = performance.now();
+          r0 = withHookRun(info, () => a.run(slot.ctxPointer));
+          a.link.recordRun(Math.round((performance.now() - t0) * 1e6), r0);
+        } else {
+          r0 = withHookRun(info, () => a.run(slot.ctxPointer));
+          a.link.recordRun(0, r0);
+        }
+        onResult?.(r0, a.link);
+      } catch (err) {
+        a.link.recordError(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  }
+
+  /** Copies a finished context image into a slot. */
+  protected static writeCtx(slot: ArenaSlot, image: Uint8Array): void {
+    slot.arena.bytes.set(image, slot.ctxOffset);
+  }
+
+  private acquireSlot(arena: Arena): ArenaSlot {
+    const known = this.slots.get(arena);
+    if (known) {
+      known.refs++;
+      return known;
+    }
+    const ctxOffset = arena.alloc(Math.max(this.ctxSize, 8), 8);
+    const regions = [arena.addRegion(ctxOffset, this.ctxSize, 'ctx', `ctx of ${this.name}`, false)];
+    let scratchOffset = 0;
+    if (this.scratchSize > 0) {
+      scratchOffset = arena.alloc(this.scratchSize, 8);
+      regions.push(arena.addRegion(scratchOffset, this.scratchSize, 'mem', `user memory of ${this.name}`, false));
+    }
+    const slot: ArenaSlot = {
+      arena, ctxOffset, ctxPointer: arena.pointer(ctxOffset), scratchOffset, scratchSize: this.scratchSize,
+      refs: 1, epoch: 0, regions,
+    };
+    this.slots.set(arena, slot);
+    return slot;
+  }
+
+  private releaseSlot(slot: ArenaSlot): void {
+    if (--slot.refs > 0) return;
+    this.slots.delete(slot.arena);
+    for (const r of slot.regions) slot.arena.removeRegion(r);
+    slot.arena.free(slot.ctxOffset);
+    if (slot.scratchSize > 0) slot.arena.free(slot.scratchOffset);
+  }
+}

@@ -1,0 +1,53 @@
+import type { Executable } from '../engine/executable.js';
+import type { Arena } from '../memory/arena.js';
+import { isProgTypeName, type ProgTypeName } from '../progtypes/prog-types.js';
+import { HookError } from './errors.js';
+
+/**
+ * What a hook needs of a loaded program: its arena (the hook writes the
+ * context there), its type (the hook checks it, as the kernel does at
+ * attach), its section (which names the hook by default, libbpf style), and
+ * a way to run it once with r1 = a context pointer.
+ */
+export interface HookProgram {
+  readonly name: string;
+  /** ELF section (`tracepoint/node/http_server_request`, `xdp`...); '' when there is none. */
+  readonly section: string;
+  /** The kernel's program type, lower case without prefix (`tracepoint`, `kprobe`, `xdp`...). */
+  readonly type: ProgTypeName;
+  readonly arena: Arena;
+  /** Runs the program once with r1 = ctx; returns r0. */
+  run(ctx: bigint): bigint;
+  /**
+   * Highest ctx byte the verifier saw the program read (the kernel's
+   * max_ctx_offset), when known: attach refuses hooks with a smaller ctx.
+   */
+  readonly maxCtxOffset?: number;
+}
+
+/** `BPF_PROG_TYPE_TRACEPOINT` or `tracepoint` to `tracepoint`. */
+export function progTypeName(type: string): ProgTypeName {
+  const name = type.replace(/^BPF_PROG_TYPE_/, '').toLowerCase();
+  if (!isProgTypeName(name)) throw new HookError(`unknown program type "${type}"`);
+  return name;
+}
+
+export interface ExecutableProgramOptions {
+  readonly name?: string;
+  readonly section?: string;
+  readonly type: ProgTypeName | string;
+  readonly arena: Arena;
+  readonly maxCtxOffset?: number;
+}
+
+/** A hook program from an engine's executable (hand-assembled programs, tests, tools). */
+export function executableProgram(exe: Executable, options: ExecutableProgramOptions): HookProgram {
+  return {
+    name: options.name ?? 'prog',
+    section: options.section ?? '',
+    type: progTypeName(options.type),
+    arena: options.arena,
+    maxCtxOffset: options.maxCtxOffset,
+    run: (ctx) => exe.run([ctx]),
+  };
+}

@@ -1,0 +1,92 @@
+import { executionAsyncId } from 'node:async_hooks';
+import { threadId } from 'node:worker_threads';
+import type { Socket } from 'node:net';
+import { CtxImage } from '../ctx/image.js';
+import { AF_INET, AF_INET6, ipv4Of, ipv6Bytes } from '../ctx/ip.js';
+import { TRACE_ENTRY } from '../ctx/kernel-structs.js';
+import { fieldOffset, type FieldDef, type StructLayout } from '../ctx/layout.js';
+
+/** Fields every tsbpf Node.js tracepoint record starts with (24 bytes). */
+export const COMMON_FIELDS: readonly FieldDef[] = [
+  { name: 'ent', type: TRACE_ENTRY },
+  { name: 'ts_ns', type: '__u64', doc: 'monotonic time of the event, the clock of bpf_ktime_get_ns()' },
+  { name: 'tid', type: '__u32', doc: '0 on the main thread, else the worker\'s threadId' },
+  { name: 'async_id', type: '__u32', doc: 'executionAsyncId() where the event fired' },
+];
+
+/** A socket's endpoints, laid out as the kernel's inet_sock_set_state tracepoint (ports in host order). */
+export const SOCKET_FIELDS: readonly FieldDef[] = [
+  { name: 'family', type: '__u16', doc: 'AF_INET (2) or AF_INET6 (10); 0 when unknown' },
+  { name: 'lport', type: '__u16', doc: 'local port, host byte order' },
+  { name: 'rport', type: '__u16', doc: 'remote port, host byte order' },
+  { name: 'protocol', type: '__u16', doc: 'IPPROTO_TCP (6) or IPPROTO_UDP (17)' },
+  { name: 'laddr', type: '__u8', count: 4, doc: 'local IPv4 address, network order (0 for IPv6)' },
+  { name: 'raddr', type: '__u8', count: 4, doc: 'remote IPv4 address, network order (0 for IPv6)' },
+  { name: 'laddr_v6', type: '__u8', count: 16, doc: 'local address as IPv6 (IPv4-mapped for IPv4)' },
+  { name: 'raddr_v6', type: '__u8', count: 16, doc: 'remote address as IPv6 (IPv4-mapped for IPv4)' },
+];
+
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+
+/** Writes the common fields; `id` is the tracepoint's number (ent.type). */
+export function writeCommon(img: CtxImage, id: number, nowNs: bigint): void {
+  const v = img.view;
+  v.setUint16(0, id, true);
+  v.setInt32(4, process.pid, true);
+  v.setBigUint64(8, nowNs, true);
+  v.setUint32(16, threadId >>> 0, true);
+  v.setUint32(20, executionAsyncId() >>> 0, true);
+}
+
+/** Offsets of the socket fields in a struct that embeds SOCKET_FIELDS. */
+export interface SocketOffsets {
+  readonly family: number;
+  readonly lport: number;
+  readonly rport: number;
+  readonly protocol: number;
+  readonly laddr: number;
+  readonly raddr: number;
+  readonly laddr_v6: number;
+  readonly raddr_v6: number;
+}
+
+export function socketOffsets(layout: StructLayout): SocketOffsets {
+  const o = (n: string): number => fieldOffset(layout, n);
+  return {
+    family: o('family'), lport: o('lport'), rport: o('rport'), protocol: o('protocol'),
+    laddr: o('laddr'), raddr: o('raddr'), laddr_v6: o('laddr_v6'), raddr_v6: o('raddr_v6'),
+  };
+}
+
+/** The endpoints of a connected stream socket (nothing written for a socket without addresses). */
+export function writeSocket(img: CtxImage, at: SocketOffsets, socket: Socket | null | undefined, protocol = IPPROTO_TCP): void {
+  if (!socket) return;
+  const family = socket.remoteFamily ?? (socket.localAddress?.includes(':') ? 'IPv6' : 'IPv4');
+  writeEndpoints(img, at, family, socket.localAddress, socket.localPort, socket.remoteAddress, socket.remotePort, protocol);
+}
+
+/** Writes the socket fields from addresses as Node reports them. */
+export function writeEndpoints(
+  img: CtxImage, at: SocketOffsets, family: string | number | undefined,
+  local: string | undefined, lport: number | undefined, remote: string | undefined, rport: number | undefined,
+  protocol: number,
+): void {
+  const v6 = family === 'IPv6' || family === 6;
+  img.u16(at.family, family === undefined ? 0 : v6 ? AF_INET6 : AF_INET);
+  img.u16(at.lport, lport ?? 0);
+  img.u16(at.rport, rport ?? 0);
+  img.u16(at.protocol, protocol);
+  if (local) {
+    const v4 = ipv4Of(local);
+    if (v4) img.raw(at.laddr, 4, v4);
+    const a6 = ipv6Bytes(local);
+    if (a6) img.raw(at.laddr_v6, 16, a6);
+  }
+  if (remote) {
+    const v4 = ipv4Of(remote);
+    if (v4) img.raw(at.raddr, 4, v4);
+    const a6 = ipv6Bytes(remote);
+    if (a6) img.raw(at.raddr_v6, 16, a6);
+  }
+}

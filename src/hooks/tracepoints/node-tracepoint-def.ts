@@ -1,0 +1,42 @@
+import dc from 'node:diagnostics_channel';
+import type { CtxImage } from '../ctx/image.js';
+import type { StructDef } from '../ctx/layout.js';
+
+/** Fills a context image for one event; returns false to drop the event. */
+export type CtxFill = (img: CtxImage) => boolean | void;
+/** Hands one event to the tracepoint. */
+export type Emit = (fill: CtxFill) => void;
+
+/**
+ * One tsbpf tracepoint in the `node` category: `tracepoint/node/<name>`,
+ * fed by Node.js's diagnostics_channel. `install` subscribes to the
+ * channels it needs and returns the function that removes every subscriber
+ * and listener it added.
+ */
+export interface NodeTracepointDef {
+  /** e.g. `http_server_request`. */
+  readonly name: string;
+  /** ent.type: the tracepoint's id (as /sys/kernel/tracing/events/<cat>/<name>/id). */
+  readonly id: number;
+  /** The diagnostics_channel name(s) it comes from, for documentation. */
+  readonly channel: string;
+  /** When it fires, in a sentence. */
+  readonly doc: string;
+  readonly struct: StructDef;
+  install(emit: Emit): () => void;
+}
+
+/** A source that fires once per message of one channel. */
+export function onChannel(channel: string, fill: (img: CtxImage, message: unknown) => boolean | void): (emit: Emit) => () => void {
+  return (emit) => {
+    const handler = (message: unknown): void => emit((img) => fill(img, message));
+    dc.subscribe(channel, handler);
+    return () => { dc.unsubscribe(channel, handler); };
+  };
+}
+
+/** Subscribes `handler` to `channel` and returns the unsubscribe function. */
+export function subscribe(channel: string, handler: (message: unknown) => void): () => void {
+  dc.subscribe(channel, handler);
+  return () => { dc.unsubscribe(channel, handler); };
+}

@@ -1,0 +1,54 @@
+import type { ProgTypeName } from '../../progtypes/prog-types.js';
+import { CtxImage } from '../ctx/image.js';
+import { layoutOf } from '../ctx/layout.js';
+import { HookPoint } from '../hook-point.js';
+import { writeCommon } from './common.js';
+import type { CtxFill, NodeTracepointDef } from './node-tracepoint-def.js';
+
+/**
+ * `tracepoint/node/<name>`: runs tracepoint programs on a Node.js event
+ * with the def's fixed context struct. The context is read-only and its
+ * region ends where the struct ends, so a program that reads past it
+ * faults (and is refused at attach when the verifier says how far it reads).
+ */
+export class NodeTracepoint extends HookPoint {
+  readonly name: string;
+  readonly progTypes: readonly ProgTypeName[] = ['tracepoint'];
+  readonly ctxSize: number;
+  private readonly image: CtxImage;
+  private uninstall: (() => void) | null = null;
+  /** Events whose context could not be built (the host carried on). */
+  failedEvents = 0;
+
+  constructor(readonly def: NodeTracepointDef) {
+    super();
+    this.name = `tracepoint/node/${def.name}`;
+    this.image = new CtxImage(layoutOf(def.struct));
+    this.ctxSize = this.image.layout.size;
+  }
+
+  protected activate(): void {
+    this.uninstall = this.def.install((fill) => this.emit(fill));
+  }
+
+  protected deactivate(): void {
+    const undo = this.uninstall;
+    this.uninstall = null;
+    undo?.();
+  }
+
+  private emit(fill: CtxFill): void {
+    if (!this.active) return;
+    const img = this.image.clear();
+    try {
+      writeCommon(img, this.def.id, process.hrtime.bigint());
+      if (fill(img) === false) return;
+    } catch (err) {
+      // An event shaped differently than expected (another Node version): skip it, never throw into the app.
+      if (this.failedEvents++ === 0) process.emitWarning(`${this.name}: cannot build the context: ${(err as Error).message}`, 'TsbpfHookWarning');
+      return;
+    }
+    const bytes = img.bytes;
+    this.runAll((slot) => HookPoint.writeCtx(slot, bytes));
+  }
+}

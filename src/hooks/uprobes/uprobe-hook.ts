@@ -1,0 +1,86 @@
+import type { ProgTypeName } from '../../progtypes/prog-types.js';
+import { CtxImage } from '../ctx/image.js';
+import { UserMemory } from '../ctx/user-memory.js';
+import { HookPoint } from '../hook-point.js';
+import { marshalValue } from './marshal.js';
+import {
+  ArgKind, UPROBE_AT, UPROBE_F_PROMISE, UPROBE_F_RETURN, UPROBE_F_THREW, UPROBE_F_TRUNCATED, UPROBE_LAYOUT,
+  UPROBE_MAX_ARGS, UPROBE_SCRATCH, UPROBE_STR_MAX,
+} from './uprobe-ctx.js';
+
+/** What a probe site tells its hooks about (see ProbeSite). */
+export interface SiteHooks {
+  hookActivated(): void;
+  hookDeactivated(): void;
+}
+
+/**
+ * `uprobe/<target>` (entry) or `uretprobe/<target>` (return) of one probed
+ * JavaScript function. Runs kprobe-type programs with a tsbpf_uprobe_ctx.
+ */
+export class UprobeHook extends HookPoint {
+  readonly name: string;
+  readonly progTypes: readonly ProgTypeName[] = ['kprobe'];
+  readonly ctxSize = UPROBE_LAYOUT.size;
+  protected override readonly scratchSize = UPROBE_SCRATCH;
+  private readonly image = new CtxImage(UPROBE_LAYOUT);
+  private readonly memory = new UserMemory(UPROBE_SCRATCH, UPROBE_STR_MAX);
+
+  constructor(private readonly site: SiteHooks, label: string, readonly isReturn: boolean, funcIp: bigint) {
+    super();
+    this.name = `${isReturn ? 'uretprobe' : 'uprobe'}/${label}`;
+    this.funcIp = funcIp;
+  }
+
+  protected activate(): void {
+    this.site.hookActivated();
+  }
+
+  protected deactivate(): void {
+    this.site.hookDeactivated();
+  }
+
+  /** The function was called with `args` at `entryNs`. */
+  fireEntry(args: ArrayLike<unknown>, entryNs: bigint): void {
+    const img = this.begin(entryNs, 0);
+    let flags = 0;
+    const n = Math.min(args.length, UPROBE_MAX_ARGS);
+    for (let i = 0; i < n; i++) {
+      const at = { reg: UPROBE_AT.args[i], kind: UPROBE_AT.argKind + i, len: UPROBE_AT.argLen + 4 * i };
+      if (marshalValue(img, this.memory, at, args[i])) flags |= UPROBE_F_TRUNCATED;
+    }
+    img.u32(UPROBE_AT.nargs, args.length);
+    this.finish(img, flags);
+  }
+
+  /**
+   * The function returned `value` (or threw it, when `threw`); `promise`
+   * when it is what a returned promise settled with.
+   */
+  fireReturn(value: unknown, entryNs: bigint, threw: boolean, promise: boolean): void {
+    const now = process.hrtime.bigint();
+    const img = this.begin(entryNs, now - entryNs);
+    let flags = UPROBE_F_RETURN | (threw ? UPROBE_F_THREW : 0) | (promise ? UPROBE_F_PROMISE : 0);
+    const at = { reg: UPROBE_AT.ax, kind: UPROBE_AT.retKind, len: UPROBE_AT.retLen };
+    // A thrown Error reaches the program as its message (a string in ax).
+    const shown = threw && value instanceof Error ? value.message : value;
+    if (marshalValue(img, this.memory, at, shown)) flags |= UPROBE_F_TRUNCATED;
+    if (threw && value instanceof Error) img.u8(UPROBE_AT.retKind, ArgKind.String);
+    this.finish(img, flags);
+  }
+
+  private begin(entryNs: bigint, latencyNs: bigint): CtxImage {
+    const img = this.image.clear();
+    this.memory.reset();
+    img.u64(UPROBE_AT.ip, this.funcIp);
+    img.u64(UPROBE_AT.entryNs, entryNs);
+    img.u64(UPROBE_AT.latencyNs, latencyNs);
+    return img;
+  }
+
+  private finish(img: CtxImage, flags: number): void {
+    img.u32(UPROBE_AT.flags, flags);
+    const memory = this.memory;
+    this.runAll((slot) => memory.place(img, slot));
+  }
+}

@@ -1,0 +1,157 @@
+import type { Arena } from '../memory/arena.js';
+import type { Region } from '../memory/region.js';
+import { E2BIG, EINVAL } from '../maps/errno.js';
+import { TestRunInputError } from './errors.js';
+import { registerContext, unregisterContext, type ProgramContext } from './context-registry.js';
+import {
+  PACKET_BROADCAST, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST, SK_BUFF, SK_BUFF_CB_SIZE, SK_BUFF_SIZE,
+  SKB_TEST_HEADROOM,
+} from './sk-buff.js';
+import { ETH_HLEN, SKB_SHARED_INFO_SIZE } from './xdp-md.js';
+
+const LOOPBACK_IFINDEX = 1;
+const GSO_LEGACY_MAX_SIZE = 65536;
+const GSO_MAX_SEGS = 65535;
+const PAGE_SIZE = 4096;
+const ETH_P_802_3_MIN = 0x0600;
+const ETH_P_802_3 = 0x0001;
+const ETH_P_802_2 = 0x0004;
+
+/** How the kernel's test run presents the packet to a program type. */
+export interface SkbRunKind {
+  /** tc (sched_cls, sched_act): skb->data at the Ethernet header; others start at the network header. */
+  readonly l2: boolean;
+  /** Types that may read skb->data directly (tc, cgroup_skb, lwt_*). */
+  readonly directPacketAccess: boolean;
+}
+
+/** The __sk_buff fields a test run's ctx_in may set; the rest must be zero (convert___skb_to_skb). */
+const SETTABLE: ReadonlyArray<readonly [number, number]> = [
+  [SK_BUFF.mark, 4], [SK_BUFF.priority, 4], [SK_BUFF.ingress_ifindex, 4], [SK_BUFF.ifindex, 4],
+  [SK_BUFF.cb, SK_BUFF_CB_SIZE], [SK_BUFF.tstamp, 8], [SK_BUFF.wire_len, 4], [SK_BUFF.gso_segs, 4],
+  [SK_BUFF.gso_size, 4], [SK_BUFF.hwtstamp, 8],
+];
+
+/** The fields convert_skb_to___skb() copies back into ctx_out. */
+const COPIED_OUT: ReadonlyArray<readonly [number, number]> = [
+  [SK_BUFF.mark, 4], [SK_BUFF.priority, 4], [SK_BUFF.ingress_ifindex, 4], [SK_BUFF.ifindex, 4],
+  [SK_BUFF.tstamp, 8], [SK_BUFF.cb, SK_BUFF_CB_SIZE], [SK_BUFF.wire_len, 4], [SK_BUFF.gso_segs, 4],
+  [SK_BUFF.hwtstamp, 8],
+];
+
+/** eth_type_trans() on a device with address 00:00:00:00:00:00 (the loopback): pkt_type and protocol (network order). */
+function ethTypeTrans(packet: Uint8Array): { pktType: number; protocol: number } {
+  const dest = packet.subarray(0, 6);
+  let pktType = PACKET_HOST;
+  if (dest.some((b) => b !== 0)) {
+    if ((dest[0] & 1) !== 0) pktType = dest.every((b) => b === 0xff) ? PACKET_BROADCAST : PACKET_MULTICAST;
+    else pktType = PACKET_OTHERHOST;
+  }
+  const ethertype = (packet[12] << 8) | packet[13];
+  let proto = ethertype;
+  if (ethertype < ETH_P_802_3_MIN) proto = packet[14] === 0xff && packet[15] === 0xff ? ETH_P_802_3 : ETH_P_802_2;
+  // skb->protocol is __be16: as a little-endian u32 it reads byte-swapped.
+  return { pktType, protocol: ((proto & 0xff) << 8) | (proto >> 8) };
+}
+
+/**
+ * The kernel's sk_buff for a test run (bpf_prog_test_run_skb), in the arena:
+ * 64 bytes of headroom, the packet, 320 bytes of tailroom, and a struct
+ * __sk_buff (192 bytes) as the program's ctx, with data, data_end and
+ * data_meta holding the packet's arena offsets (low 32 bits of its pointers).
+ * For types other than tc, skb->data starts after the Ethernet header and
+ * len excludes it; data_out then gets a zeroed Ethernet header back, as the kernel does.
+ * Regions: ctx (writable: the verifier decides which fields), packet [data, data_end).
+ */
+export class SkbBuff implements ProgramContext {
+  readonly kind = 'skb';
+  readonly ctxOffset: number;
+  readonly headOffset: number;
+  readonly data: number;
+  readonly dataEnd: number;
+  private readonly ctxIn: Uint8Array;
+  private readonly regions: Region[] = [];
+  private released = false;
+
+  private constructor(private readonly arena: Arena, packet: Uint8Array, ctxIn: Uint8Array, readonly runKind: SkbRunKind) {
+    this.ctxIn = ctxIn;
+    this.headOffset = arena.alloc(SKB_TEST_HEADROOM + packet.length + SKB_SHARED_INFO_SIZE, 64);
+    this.ctxOffset = arena.alloc(SK_BUFF_SIZE);
+    arena.bytes.set(packet, this.headOffset + SKB_TEST_HEADROOM);
+    this.data = this.headOffset + SKB_TEST_HEADROOM + (runKind.l2 ? 0 : ETH_HLEN);
+    this.dataEnd = this.headOffset + SKB_TEST_HEADROOM + packet.length;
+    const { pktType, protocol } = ethTypeTrans(packet);
+    const ctx = arena.bytes.subarray(this.ctxOffset, this.ctxOffset + SK_BUFF_SIZE);
+    for (const [off, size] of SETTABLE) ctx.set(ctxIn.subarray(off, off + size), off);
+    const v = arena.view;
+    const at = (field: number): number => this.ctxOffset + field;
+    const len = this.dataEnd - this.data;
+    v.setUint32(at(SK_BUFF.len), len, true);
+    v.setUint32(at(SK_BUFF.pkt_type), pktType, true);
+    v.setUint32(at(SK_BUFF.protocol), protocol, true);
+    const ifindex = v.getUint32(at(SK_BUFF.ifindex), true);
+    v.setUint32(at(SK_BUFF.ifindex), ifindex > 1 ? ifindex : LOOPBACK_IFINDEX, true);
+    if (v.getUint32(at(SK_BUFF.wire_len), true) === 0) v.setUint32(at(SK_BUFF.wire_len), len, true);
+    v.setUint32(at(SK_BUFF.data), this.data, true);
+    v.setUint32(at(SK_BUFF.data_end), this.dataEnd, true);
+    v.setUint32(at(SK_BUFF.data_meta), this.data, true);
+    this.regions.push(arena.addRegion(this.ctxOffset, SK_BUFF_SIZE, 'ctx', '__sk_buff', true));
+    if (this.dataEnd > this.data) this.regions.push(arena.addRegion(this.data, this.dataEnd - this.data, 'packet', 'skb packet', true));
+    registerContext(arena, this);
+  }
+
+  /** Builds the skb from data_in and an optional struct __sk_buff ctx_in, refusing what the kernel refuses. */
+  static create(arena: Arena, dataIn: Uint8Array, kind: SkbRunKind, ctxIn?: Uint8Array): SkbBuff {
+    const max = PAGE_SIZE - SKB_TEST_HEADROOM - SKB_SHARED_INFO_SIZE;
+    if (dataIn.length < ETH_HLEN || dataIn.length > max) {
+      throw new TestRunInputError(EINVAL, `packet of ${dataIn.length} bytes: a test-run skb takes ${ETH_HLEN} to ${max} bytes`);
+    }
+    const ctx = new Uint8Array(SK_BUFF_SIZE);
+    if (ctxIn) {
+      if (ctxIn.subarray(SK_BUFF_SIZE).some((b) => b !== 0)) throw new TestRunInputError(E2BIG, `ctx_in has non-zero bytes past struct __sk_buff (${SK_BUFF_SIZE} bytes)`);
+      ctx.set(ctxIn.subarray(0, SK_BUFF_SIZE));
+      const settable = new Uint8Array(SK_BUFF_SIZE);
+      for (const [off, size] of SETTABLE) settable.fill(1, off, off + size);
+      const bad = ctx.findIndex((b, i) => b !== 0 && settable[i] === 0);
+      if (bad >= 0) throw new TestRunInputError(EINVAL, `__sk_buff ctx_in sets byte ${bad}, which a test run does not take (only mark, priority, ingress_ifindex, ifindex, cb, tstamp, wire_len, gso_segs, gso_size, hwtstamp)`);
+      const v = new DataView(ctx.buffer);
+      const len = dataIn.length - (kind.l2 ? 0 : ETH_HLEN);
+      const wireLen = v.getUint32(SK_BUFF.wire_len, true);
+      if (wireLen !== 0 && (wireLen < len || wireLen > GSO_LEGACY_MAX_SIZE)) throw new TestRunInputError(EINVAL, `wire_len ${wireLen} is below the packet length or above ${GSO_LEGACY_MAX_SIZE}`);
+      if (v.getUint32(SK_BUFF.gso_segs, true) > GSO_MAX_SEGS) throw new TestRunInputError(EINVAL, `gso_segs above ${GSO_MAX_SEGS}`);
+    }
+    return new SkbBuff(arena, dataIn, ctx, kind);
+  }
+
+  /** skb->len. */
+  get len(): number {
+    return this.dataEnd - this.data;
+  }
+
+  /** data_out: the packet from skb->data; non-tc types get the Ethernet header back as zeros. */
+  dataOut(): Uint8Array {
+    const packet = this.arena.bytes.subarray(this.data, this.dataEnd);
+    if (this.runKind.l2) return packet.slice();
+    const out = new Uint8Array(ETH_HLEN + packet.length);
+    out.set(packet, ETH_HLEN);
+    return out;
+  }
+
+  /** ctx_out: ctx_in with the fields convert_skb_to___skb() reports, as the program left them. */
+  ctxOut(): Uint8Array {
+    const out = new Uint8Array(SK_BUFF_SIZE);
+    out.set(this.ctxIn);
+    const live = this.arena.bytes.subarray(this.ctxOffset, this.ctxOffset + SK_BUFF_SIZE);
+    for (const [off, size] of COPIED_OUT) out.set(live.subarray(off, off + size), off);
+    return out;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    unregisterContext(this.arena, this);
+    for (const r of this.regions) this.arena.removeRegion(r);
+    this.arena.free(this.headOffset);
+    this.arena.free(this.ctxOffset);
+  }
+}

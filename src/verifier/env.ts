@@ -1,0 +1,151 @@
+import type { Instruction } from '../isa/instruction.js';
+import type { HelperProto } from '../helpers/proto.js';
+import type { CfgInfo } from './cfg.js';
+import { VerifierError, type VerifierErrno } from './errors.js';
+import { VerifierLog } from './log.js';
+import type { VerifierMap } from './maps.js';
+import type { ProgTypeRules } from './prog-type-rules.js';
+import type { SubprogInfo } from './subprogs.js';
+import type { VerifierState } from './verifier-state.js';
+
+/** Per-instruction facts gathered while exploring (struct bpf_insn_aux_data). */
+export interface InsnAux {
+  /** Pointer type a load/store used first (same insn cannot be used with different pointers). */
+  ptrType: number;
+  /** The instruction was reached on some path. */
+  seen: boolean;
+}
+
+/** One stored checkpoint at a prune point (struct bpf_verifier_state_list). */
+export interface ExploredState {
+  state: VerifierState;
+  hitCnt: number;
+  missCnt: number;
+}
+
+/** A path waiting to be explored (struct bpf_verifier_stack_elem). */
+export interface PendingPath {
+  state: VerifierState;
+  insnIdx: number;
+  prevInsnIdx: number;
+  logPos: number;
+}
+
+export interface SourceLine {
+  readonly insn: number;
+  readonly lineText: string;
+}
+
+/** Everything one verification run shares (struct bpf_verifier_env). */
+export class VerifierEnv {
+  readonly log: VerifierLog;
+  /** CAP_BPF + CAP_PERFMON: bounded loops, uninitialised stack reads, pointer leaks allowed. */
+  readonly privileged: boolean;
+  readonly aux: InsnAux[];
+  explored: (ExploredState[] | undefined)[];
+  readonly pending: PendingPath[] = [];
+  cur!: VerifierState;
+  insnIdx = 0;
+  prevInsnIdx = -1;
+  idGen = 0;
+  insnProcessed = 0;
+  jmpsProcessed = 0;
+  prevJmpsProcessed = 0;
+  prevInsnProcessed = 0;
+  totalStates = 0;
+  peakStates = 0;
+  exploredCount = 0;
+  maxStatesPerInsn = 0;
+  /** Log bookkeeping (prev_log_pos, prev_insn_print_pos). */
+  prevLogPos = 0;
+  prevInsnPrintPos = 0;
+  scratchedRegs = 0;
+  scratchedStack = new Uint8Array(64);
+  stackScratched = false;
+  prevLineInfo: SourceLine | undefined;
+
+  constructor(
+    readonly insns: readonly Instruction[],
+    readonly maps: readonly VerifierMap[],
+    readonly prog: ProgTypeRules,
+    readonly helperProto: (id: number) => HelperProto | undefined,
+    readonly subprogs: SubprogInfo[],
+    readonly cfg: CfgInfo,
+    readonly liveRegs: Uint16Array,
+    logLevel: number,
+    unprivileged: boolean,
+    readonly lineInfo: readonly SourceLine[],
+    readonly hasFuncInfo: boolean,
+  ) {
+    this.log = new VerifierLog(logLevel);
+    this.privileged = !unprivileged;
+    this.aux = insns.map(() => ({ ptrType: 0, seen: false }));
+    this.explored = new Array(insns.length);
+  }
+
+  get allowPtrLeaks(): boolean { return this.privileged; }
+  get allowUninitStack(): boolean { return this.privileged; }
+  get bpfCapable(): boolean { return this.privileged; }
+  /** Spectre v1 mitigations are skipped for CAP_PERFMON. */
+  get bypassSpecV1(): boolean { return this.privileged; }
+
+  /** Appends to the log (the kernel's verbose()). */
+  verbose(text: string): void {
+    this.log.write(text);
+  }
+
+  /** Logs `message` (a line) and throws the refusal for the current instruction. */
+  fail(message: string, errno: VerifierErrno = 'EACCES', insn = this.insnIdx): never {
+    this.verbose(`${message}\n`);
+    throw new VerifierError(message, insn, errno);
+  }
+
+  markRegScratched(regno: number): void {
+    this.scratchedRegs |= 1 << regno;
+  }
+
+  markStackSlotScratched(spi: number): void {
+    this.scratchedStack[spi] = 1;
+    this.stackScratched = true;
+  }
+
+  markAllScratched(): void {
+    this.scratchedRegs = 0x7ff;
+    this.scratchedStack.fill(1);
+    this.stackScratched = true;
+  }
+
+  markStateClean(): void {
+    this.scratchedRegs = 0;
+    if (this.stackScratched) this.scratchedStack.fill(0);
+    this.stackScratched = false;
+  }
+
+  get stateScratched(): boolean {
+    return this.scratchedRegs !== 0 || this.stackScratched;
+  }
+
+  /** The C source line of an instruction, from BTF line info. */
+  lineOf(insn: number): SourceLine | undefined {
+    const li = this.lineInfo;
+    if (li.length === 0) return undefined;
+    let lo = 0;
+    let hi = li.length - 1;
+    if (insn < li[0].insn) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (li[mid].insn <= insn) lo = mid;
+      else hi = mid - 1;
+    }
+    return li[lo];
+  }
+
+  /** verbose_linfo: prints `; <source line>` once per line change. */
+  verboseLinfo(insn: number, prefix: string): void {
+    if (!this.log.enabled) return;
+    const line = this.lineOf(insn);
+    if (!line || line === this.prevLineInfo) return;
+    this.verbose(`${prefix}${line.lineText.trimStart()}\n`);
+    this.prevLineInfo = line;
+  }
+}

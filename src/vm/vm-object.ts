@@ -1,0 +1,150 @@
+import type { Btf } from '../btf/btf.js';
+import { loadVmlinuxBtf } from '../btf/vmlinux.js';
+import type { HelperTable } from '../engine/abi.js';
+import type { Executable, ProgramImage } from '../engine/executable.js';
+import { engineFactory } from '../engine/select.js';
+import { applyObjectCoreRelocations } from '../elf/core.js';
+import type { ObjectSpec } from '../elf/object-spec.js';
+import { ArrayOfMapsMap } from '../maps/array-of-maps-map.js';
+import type { BpfMap } from '../maps/bpf-map.js';
+import { createMap } from '../maps/create-map.js';
+import { HashOfMapsMap } from '../maps/hash-of-maps-map.js';
+import { ProgArrayMap } from '../maps/prog-array-map.js';
+import { mapRegistry, type MapRegistry, type ProgramEntry } from '../maps/registry.js';
+import { Arena } from '../memory/arena.js';
+import { skbPacket } from '../progtypes/skb-packet.js';
+import { Callbacks } from './callbacks.js';
+import { VmObjectError } from './errors.js';
+import { vmHelperTable } from './helper-table.js';
+import { mapDefinitionOf } from './map-definition.js';
+import { DEFAULT_VM_BUDGET, type VmObjectOptions } from './options.js';
+import { relocateForVm } from './relocate.js';
+import { verifyForVm } from './verify.js';
+import { VmProgram } from './vm-program.js';
+
+/**
+ * An ObjectSpec instantiated in one arena: every map created from its spec
+ * (global data with its initial contents, .rodata read-only to programs and
+ * frozen for the host, maps of maps and prog arrays filled from `values`),
+ * every map reference resolved into a plain 64-bit immediate, and every
+ * program verified (unless told not to) and built by the chosen engine with
+ * the helper table, tail calls and callbacks working through it.
+ */
+export class VmObject {
+  readonly arena = new Arena();
+  readonly registry: MapRegistry;
+  readonly maps = new Map<string, BpfMap>();
+  readonly programs = new Map<string, VmProgram>();
+  /** Registry entries of the programs (their ids are what prog arrays hold). */
+  readonly programEntries = new Map<string, ProgramEntry>();
+  private readonly disposers: Array<() => void> = [];
+  private closed = false;
+
+  private constructor(readonly spec: ObjectSpec, cpus: number) {
+    this.registry = mapRegistry(this.arena);
+    this.registry.nCpus = cpus;
+  }
+
+  static load(spec: ObjectSpec, options: VmObjectOptions = {}): VmObject {
+    const cpus = options.cpus ?? 1;
+    if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) throw new VmObjectError(`cpus ${cpus}: expected 1 to 1024`);
+    const programs = spec.programs.map((p) => ({ ...p, insns: p.insns.map((i) => ({ ...i })) }));
+    const working: ObjectSpec = { ...spec, programs };
+    if (programs.some((p) => p.coreRelos.length > 0) && options.coreTarget !== null) {
+      applyObjectCoreRelocations(working, options.coreTarget ?? defaultCoreTarget());
+    }
+    const obj = new VmObject(working, cpus);
+    try {
+      obj.createMaps();
+      obj.loadPrograms(options);
+      obj.fillProgArrays();
+    } catch (err) {
+      obj.close();
+      throw err;
+    }
+    return obj;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const dispose of this.disposers) dispose();
+    for (const entry of this.programEntries.values()) this.registry.removeProgram(entry.id);
+    for (const map of this.maps.values()) map.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private createMaps(): void {
+    const btf = this.spec.btf;
+    for (const spec of this.spec.maps) this.maps.set(spec.name, createMap(this.arena, mapDefinitionOf(spec, btf)));
+    for (const spec of this.spec.maps) {
+      const map = this.maps.get(spec.name) as BpfMap;
+      for (const entry of spec.contents) {
+        if (entry.value instanceof Uint8Array) {
+          map.update(entry.key, entry.value);
+        } else if ('map' in entry.value) {
+          const inner = this.maps.get(entry.value.map);
+          if (!inner) throw new VmObjectError(`map ${spec.name}: its value names map ${entry.value.map}, which the object does not have`, spec.section);
+          if (!(map instanceof ArrayOfMapsMap) && !(map instanceof HashOfMapsMap)) throw new VmObjectError(`map ${spec.name}: a ${spec.type} cannot hold maps`, spec.section);
+          map.update(entry.key, u32(inner.id));
+        }
+      }
+      if (spec.global?.kind === 'rodata') map.freeze();
+    }
+  }
+
+  private loadPrograms(options: VmObjectOptions): void {
+    const factory = engineFactory(options.engine ?? 'interp');
+    const helpers: HelperTable = vmHelperTable();
+    const mapsByIndex = this.spec.maps.map((m) => this.maps.get(m.name) as BpfMap);
+    const wantVerify = options.verify ?? true;
+    for (const spec of this.spec.programs) {
+      const insns = relocateForVm(spec, mapsByIndex);
+      const verified = wantVerify && verifyForVm(spec, insns, this.spec, mapsByIndex);
+      const build = (image: ProgramImage): Executable => {
+        const exe = factory(image, {
+          arena: this.arena,
+          helpers,
+          checked: !verified,
+          ...(verified ? {} : { budget: options.budget ?? DEFAULT_VM_BUDGET }),
+          skbPacket,
+        } as Parameters<typeof factory>[1]);
+        const disposable = exe as Executable & { dispose?: () => void };
+        if (disposable.dispose) this.disposers.push(() => disposable.dispose?.());
+        return exe;
+      };
+      const callbacks = new Callbacks(insns, spec.name, build, new Set(spec.functions.map((f) => f.insn)));
+      this.disposers.push(() => callbacks.dispose());
+      const program = new VmProgram(spec, this.arena, build({ insns, name: spec.name }), callbacks, verified);
+      this.programs.set(spec.name, program);
+      this.programEntries.set(spec.name, this.registry.addProgram(program, spec.name, program.typeName));
+    }
+  }
+
+  private fillProgArrays(): void {
+    for (const spec of this.spec.maps) {
+      const map = this.maps.get(spec.name) as BpfMap;
+      for (const entry of spec.contents) {
+        if (entry.value instanceof Uint8Array || !('program' in entry.value)) continue;
+        const target = this.programEntries.get(entry.value.program);
+        if (!target) throw new VmObjectError(`map ${spec.name}: its value names program ${entry.value.program}, which the object does not have`, spec.section);
+        if (!(map instanceof ProgArrayMap)) throw new VmObjectError(`map ${spec.name}: a ${spec.type} cannot hold programs`, spec.section);
+        map.setProgram(new DataView(entry.key.buffer, entry.key.byteOffset, 4).getUint32(0, true), target);
+      }
+    }
+  }
+}
+
+const u32 = (n: number): Uint8Array => new Uint8Array(new Uint32Array([n]).buffer);
+
+/** CO-RE target when none is given: the running kernel's BTF. */
+function defaultCoreTarget(): Btf {
+  try {
+    return loadVmlinuxBtf();
+  } catch (err) {
+    throw new VmObjectError(`CO-RE relocations need a target BTF and none was given: ${(err as Error).message}`);
+  }
+}

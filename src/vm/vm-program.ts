@@ -1,0 +1,105 @@
+import { newHelperContext, type TailCallTarget } from '../engine/abi.js';
+import type { Executable } from '../engine/executable.js';
+import type { ProgramSpec } from '../elf/object-spec.js';
+import type { Arena } from '../memory/arena.js';
+import { progTypeNameOf, type ProgTypeName } from '../progtypes/prog-types.js';
+import { prepareTestRun } from '../progtypes/test-run.js';
+import type { Callbacks } from './callbacks.js';
+import { VmObjectError } from './errors.js';
+import type { VmRunContext } from './run-context.js';
+
+/** One test run of a VM program: the same options as the kernel backend's. */
+export interface VmTestRunOptions {
+  readonly dataIn?: Uint8Array;
+  readonly ctxIn?: Uint8Array;
+  /** Runs in a row on the same context (as BPF_PROG_TEST_RUN's repeat); default 1. */
+  readonly repeat?: number;
+  /** CPU the run is on (per-CPU map slots, bpf_get_smp_processor_id); default 0. */
+  readonly cpu?: number;
+  /** Room for data out; longer output is cut, as the kernel cuts it (reporting ENOSPC). */
+  readonly dataOutSize?: number;
+}
+
+export interface VmTestRunResult {
+  /** Low 32 bits of r0, unsigned, as BPF_PROG_TEST_RUN reports it. */
+  readonly retval: number;
+  /** All 64 bits of r0 after the last run. */
+  readonly r0: bigint;
+  /** Average wall-clock nanoseconds per run. */
+  readonly durationNs: number;
+  readonly dataOut: Uint8Array;
+  readonly ctxOut?: Uint8Array;
+}
+
+/**
+ * A program of a VM object: its executable (interpreter or JIT), the
+ * callback images bpf_loop needs, and what prog arrays call (tail calls run
+ * the target with the same ctx and helper state).
+ */
+export class VmProgram implements TailCallTarget {
+  readonly typeName: ProgTypeName;
+
+  constructor(
+    readonly spec: ProgramSpec,
+    private readonly arena: Arena,
+    readonly executable: Executable,
+    private readonly callbacks: Callbacks,
+    /** Whether the verifier accepted it (else it runs checked, with a budget). */
+    readonly verified: boolean,
+  ) {
+    const name = progTypeNameOf(spec.typeId);
+    if (name === undefined) throw new VmObjectError(`program ${spec.name}: unknown program type ${spec.typeId}`, spec.section);
+    this.typeName = name;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Runs the program with r1 = ctx in an existing run (a tail call) or a new one. */
+  run(ctx: bigint, env: VmRunContext = this.newContext(ctx, 0)): bigint {
+    const saved = env.callFunction;
+    env.callFunction = this.callbacks.invoker(env, 0);
+    try {
+      return this.executable.run([ctx], env);
+    } finally {
+      env.callFunction = saved;
+    }
+  }
+
+  /**
+   * BPF_PROG_TEST_RUN in the VM: builds the program type's context in the
+   * arena as the kernel does (xdp_md and its frame, __sk_buff and its skb, raw
+   * arguments...), runs the program `repeat` times on it, and reports the
+   * return value, the average time, data out and ctx out.
+   */
+  testRun(options: VmTestRunOptions = {}): VmTestRunResult {
+    if (this.spec.typeId === 0) throw new VmObjectError(`program ${this.name}: section '${this.spec.section}' names no program type`, this.spec.section);
+    const repeat = Math.max(1, options.repeat ?? 1);
+    const prepared = prepareTestRun(this.arena, this.typeName, { dataIn: options.dataIn, ctxIn: options.ctxIn });
+    try {
+      let r0 = 0n;
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < repeat; i++) r0 = this.run(prepared.ctx, this.newContext(prepared.ctx, options.cpu ?? 0));
+      const elapsed = Number(process.hrtime.bigint() - start);
+      const out = prepared.output();
+      let dataOut = out.dataOut ?? new Uint8Array(0);
+      if (options.dataOutSize !== undefined && dataOut.length > options.dataOutSize) dataOut = dataOut.subarray(0, options.dataOutSize);
+      return {
+        retval: Number(BigInt.asUintN(32, r0)),
+        r0,
+        durationNs: Math.round(elapsed / repeat),
+        dataOut,
+        ...(options.ctxIn !== undefined ? { ctxOut: out.ctxOut } : {}),
+      };
+    } finally {
+      prepared.release();
+    }
+  }
+
+  private newContext(ctx: bigint, cpu: number): VmRunContext {
+    const env: VmRunContext = newHelperContext(this.arena, ctx);
+    env.cpu = cpu;
+    return env;
+  }
+}

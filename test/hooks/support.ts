@@ -1,0 +1,27 @@
+// Hand-assembled programs for the hook tests, run by the interpreter.
+import type { HelperFn } from '../../src/engine/abi.js';
+import { createInterpreter } from '../../src/engine/interpreter/index.js';
+import { assemble } from '../../src/isa/asm/index.js';
+import { Arena } from '../../src/memory/arena.js';
+import { executableProgram, type HookProgram } from '../../src/hooks/program.js';
+
+export interface AsmProgramOptions {
+  readonly type: string;
+  readonly section?: string;
+  readonly name?: string;
+  readonly arena?: Arena;
+  readonly helpers?: ReadonlyMap<number, HelperFn>;
+  readonly maxCtxOffset?: number;
+}
+
+/** Assembles LLVM-syntax text into a hook program on the interpreter (checked mode). */
+export function asmProgram(text: string, options: AsmProgramOptions): HookProgram {
+  const arena = options.arena ?? new Arena();
+  const exe = createInterpreter({ insns: assemble(text) }, { arena, helpers: options.helpers ?? new Map(), checked: true, budget: 100_000 });
+  return executableProgram(exe, { ...options, arena });
+}
+
+/** A helper table whose helper `id` records r1 of each call into `log` and returns 0. */
+export function recordingHelper(id: number, log: bigint[]): Map<number, HelperFn> {
+  return new Map([[id, (_env, r1) => { log.push(r1); return 0n; }]]);
+}
