@@ -88,3 +88,31 @@ export function csumFold(sum: number): number {
   s = (s & 0xffff) + (s >>> 16);
   return ~s & 0xffff;
 }
+
+/** csum_add(): 32-bit one's-complement addition. */
+export function csumAdd(a: number, b: number): number {
+  const r = ((a >>> 0) + (b >>> 0)) >>> 0;
+  return (r + (r < (b >>> 0) ? 1 : 0)) >>> 0;
+}
+
+/** csum_sub(): a minus b in one's complement. */
+export const csumSub = (a: number, b: number): number => csumAdd(a, ~b >>> 0);
+
+/** csum_from32to16(): folds a 32-bit partial sum to 16 bits (not complemented). */
+export function csumFrom32to16(sum: number): number {
+  const s = ((sum >>> 0) + (((sum >>> 16) | (sum << 16)) >>> 0)) >>> 0;
+  return s >>> 16;
+}
+
+/**
+ * bpf_csum_diff() as kernels since 6.12 compute it on every architecture:
+ * the one's-complement sum of `to` minus that of `from`, added to `seed`,
+ * folded to 16 bits.
+ */
+export function csumDiff(from: Uint8Array, to: Uint8Array, seed: number): number {
+  let ret = seed >>> 0;
+  if (from.length > 0 && to.length > 0) ret = csumSub(csumPartial(to, ret), csumPartial(from, 0));
+  else if (to.length > 0) ret = csumPartial(to, ret);
+  else if (from.length > 0) ret = ~csumPartial(from, ~ret >>> 0) >>> 0;
+  return csumFrom32to16(ret);
+}

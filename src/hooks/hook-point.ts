@@ -30,8 +30,8 @@ export interface ArenaSlot {
 
 interface Attachment {
   readonly link: Link;
-  readonly slot: ArenaSlot;
-  readonly run: (ctx: bigint) => bigint;
+  /** Null for hooks that build their context per run (usesCtxSlot false). */
+  readonly slot: ArenaSlot | null;
 }
 
 /**
@@ -51,6 +51,11 @@ export abstract class HookPoint {
   protected readonly scratchSize: number = 0;
   /** The probed function's id for bpf_get_func_ip(), if any. */
   protected funcIp = 0n;
+  /**
+   * False for hooks whose context is built per run (packets: src/progtypes'
+   * test-run contexts): they get no ctx slot and run programs with runProgram().
+   */
+  protected readonly usesCtxSlot: boolean = true;
 
   private attachments: Attachment[] = [];
   private readonly slots = new Map<Arena, ArenaSlot>();
@@ -78,16 +83,16 @@ export abstract class HookPoint {
       throw new CtxAccessError(program.name, this.name, program.maxCtxOffset, this.ctxSize);
     }
     this.checkProgram(program);
-    const slot = this.acquireSlot(program.arena);
+    const slot = this.usesCtxSlot ? this.acquireSlot(program.arena) : null;
     const link = new Link(this.name, program, BigInt.asUintN(64, BigInt(options.cookie ?? 0)), (l) => this.release(l));
     const first = this.attachments.length === 0;
-    this.attachments = [...this.attachments, { link, slot, run: (ctx) => program.run(ctx) }];
+    this.attachments = [...this.attachments, { link, slot }];
     if (first) {
       try {
         this.activate();
       } catch (err) {
         this.attachments = [];
-        this.releaseSlot(slot);
+        if (slot) this.releaseSlot(slot);
         throw err;
       }
     }
@@ -106,7 +111,7 @@ export abstract class HookPoint {
     const a = this.attachments.find((x) => x.link === link);
     if (!a) return;
     this.attachments = this.attachments.filter((x) => x !== a);
-    this.releaseSlot(a.slot);
+    if (a.slot) this.releaseSlot(a.slot);
     if (this.attachments.length === 0) this.deactivate();
   }
 
@@ -121,27 +126,43 @@ export abstract class HookPoint {
     // The array is replaced, never mutated, so detaching during a run is safe.
     const list = this.attachments;
     for (const a of list) {
-      if (!a.link.attached) continue;
       const slot = a.slot;
-      try {
-        if (slot.epoch !== epoch) {
+      if (!a.link.attached || !slot) continue;
+      if (slot.epoch !== epoch) {
+        try {
           prepare(slot);
-          slot.epoch = epoch;
+        } catch (err) {
+          a.link.recordError(err instanceof Error ? err : new Error(String(err)));
+          continue;
         }
-        const info = { hook: this.name, cookie: a.link.cookie, funcIp: this.funcIp };
-        let r0: bigint;
-        if (hookStatsEnabled()) {
-          const t0 = performance.now();
-          r0 = withHookRun(info, () => a.run(slot.ctxPointer));
-          a.link.recordRun(Math.round((performance.now() - t0) * 1e6), r0);
-        } else {
-          r0 = withHookRun(info, () => a.run(slot.ctxPointer));
-          a.link.recordRun(0, r0);
-        }
-        onResult?.(r0, a.link);
-      } catch (err) {
-        a.link.recordError(err instanceof Error ? err : new Error(String(err)));
+        slot.epoch = epoch;
       }
+      const r0 = this.runProgram(a.link, slot.ctxPointer);
+      if (r0 !== null) onResult?.(r0, a.link);
+    }
+  }
+
+  /**
+   * Runs one attached program with r1 = ctx: sets the run info the helpers
+   * read, counts the run (timed when hook stats are on), and turns a failure
+   * into a link error; returns r0, or null when the run failed.
+   */
+  protected runProgram(link: Link, ctx: bigint): bigint | null {
+    const info = { hook: this.name, cookie: link.cookie, funcIp: this.funcIp };
+    const program = link.program;
+    try {
+      if (hookStatsEnabled()) {
+        const t0 = performance.now();
+        const r0 = withHookRun(info, () => program.run(ctx));
+        link.recordRun(Math.round((performance.now() - t0) * 1e6), r0);
+        return r0;
+      }
+      const r0 = withHookRun(info, () => program.run(ctx));
+      link.recordRun(0, r0);
+      return r0;
+    } catch (err) {
+      link.recordError(err instanceof Error ? err : new Error(String(err)));
+      return null;
     }
   }
 

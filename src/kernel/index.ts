@@ -13,3 +13,13 @@ export {
   runInKernel, KernelRunInputError, MAX_KERNEL_RUN_MEM, WRAPPER_LENGTH,
   type KernelRunResult, type KernelRunOptions,
 } from './run-in-kernel.js';
+// Attach, events, pinning and feature probes (issue 7).
+export * from './attach/index.js';
+export * from './events/index.js';
+export * from './features/index.js';
+export {
+  BPFFS_ROOT, TSBPF_PIN_ROOT, PinError, PinExistsError, PinMismatchError, pinFd, openPinned, openPinnedOfKind, unpin,
+  ensurePinDirectory, bpfObjectKind, type BpfObjectKind,
+} from './pin.js';
+export { openPinnedMap, openPinnedProgram, createOrReusePinnedMap, pinnedMapMismatches, type PinnedMapPolicy } from './pin-by-name.js';
+export type { BatchEntry, LookupBatchOptions } from './map-batch.js';

@@ -2,9 +2,10 @@ import { BpfAttr } from './bpf-attr.js';
 import { possibleCpus } from './cpus.js';
 import { EINVAL, ENOENT } from './errno.js';
 import { KernelError } from './errors.js';
+import { deleteBatch, lookupBatch, updateBatch, type BatchEntry, type LookupBatchOptions } from './map-batch.js';
 import { mapInfoByFd, type KernelMapInfo } from './obj-info.js';
 import { OwnedFd } from './owned-fd.js';
-import { sysBpf } from './syscall.js';
+import { sysBpf, sysClose } from './syscall.js';
 import { BPF_ANY, BpfCmd, BpfMapType, type BpfMapTypeName } from './uapi.js';
 
 /** The fields of BPF_MAP_CREATE (union bpf_attr, map create part). */
@@ -77,6 +78,23 @@ export class KernelMap {
     return new KernelMap(sysBpf(BpfCmd.BPF_MAP_CREATE, attr), options);
   }
 
+  /**
+   * Takes ownership of `fd`, a map fd from BPF_OBJ_GET or
+   * BPF_MAP_GET_FD_BY_ID, reading its definition from the kernel.
+   */
+  static fromFd(fd: number): KernelMap {
+    let info: KernelMapInfo;
+    try {
+      info = mapInfoByFd(fd);
+    } catch (err) {
+      sysClose(fd);
+      throw err;
+    }
+    return new KernelMap(fd, {
+      type: info.type, keySize: info.keySize, valueSize: info.valueSize, maxEntries: info.maxEntries, flags: info.mapFlags, name: info.name,
+    });
+  }
+
   get fd(): number {
     return this.owned.fd;
   }
@@ -140,6 +158,26 @@ export class KernelMap {
   /** Every key, in the kernel's iteration order. */
   *keys(): Generator<Uint8Array> {
     for (let key = this.nextKey(undefined); key; key = this.nextKey(key)) yield key;
+  }
+
+  /** BPF_MAP_LOOKUP_BATCH: every element, a batch per syscall (see map-batch.ts). */
+  lookupBatch(options?: LookupBatchOptions): BatchEntry[] {
+    return lookupBatch(this, false, options);
+  }
+
+  /** BPF_MAP_LOOKUP_AND_DELETE_BATCH: every element, removed as it is read. */
+  lookupAndDeleteBatch(options?: LookupBatchOptions): BatchEntry[] {
+    return lookupBatch(this, true, options);
+  }
+
+  /** BPF_MAP_UPDATE_BATCH: returns how many elements were written. */
+  updateBatch(entries: readonly BatchEntry[], elemFlags = BPF_ANY): number {
+    return updateBatch(this, entries, elemFlags);
+  }
+
+  /** BPF_MAP_DELETE_BATCH: returns how many keys were deleted. */
+  deleteBatch(keys: readonly Uint8Array[]): number {
+    return deleteBatch(this, keys);
   }
 
   /** BPF_OBJ_GET_INFO_BY_FD. */

@@ -80,7 +80,8 @@ export function bpfObjectKind(fd: number): BpfObjectKind | undefined {
   switch (target) {
     case 'anon_inode:bpf-map': return 'map';
     case 'anon_inode:bpf-prog': return 'program';
-    case 'anon_inode:bpf_link': return 'link';
+    case 'anon_inode:bpf_link': // as created; BPF_OBJ_GET names it bpf-link
+    case 'anon_inode:bpf-link': return 'link';
     case 'anon_inode:btf': return 'btf';
     default: return undefined;
   }
@@ -108,13 +109,10 @@ function pinnedKindAt(path: string): BpfObjectKind | 'file' {
   }
 }
 
-/** BPF_OBJ_GET flags: open the pinned object read-only or write-only. */
-export const BPF_F_RDONLY = 1 << 3;
-export const BPF_F_WRONLY = 1 << 4;
-
 /**
  * BPF_OBJ_GET: a new fd on the object pinned at `path`, and its kind; the
- * caller owns the fd. A missing path throws PinError.
+ * caller owns the fd. `fileFlags` may ask for BPF_F_RDONLY or BPF_F_WRONLY
+ * access. A missing path throws PinError.
  */
 export function openPinned(path: string, fileFlags = 0): { fd: number; kind: BpfObjectKind } {
   const absolute = resolve(path);

@@ -1,5 +1,6 @@
 import { programInfoByFd, type KernelProgramInfo } from './obj-info.js';
 import { OwnedFd } from './owned-fd.js';
+import { sysClose } from './syscall.js';
 import { loadProgram, progTypeNumber, type ProgLoadOptions } from './prog-load.js';
 import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js';
 
@@ -22,6 +23,21 @@ export class KernelProgram {
   static load(options: ProgLoadOptions): KernelProgram {
     const { fd, log } = loadProgram(options);
     return new KernelProgram(fd, options, log);
+  }
+
+  /**
+   * Takes ownership of `fd`, a program fd from BPF_OBJ_GET or
+   * BPF_PROG_GET_FD_BY_ID, reading its type and name from the kernel.
+   */
+  static fromFd(fd: number): KernelProgram {
+    let info: KernelProgramInfo;
+    try {
+      info = programInfoByFd(fd);
+    } catch (err) {
+      sysClose(fd);
+      throw err;
+    }
+    return new KernelProgram(fd, { type: info.type, insns: new Uint8Array(0), name: info.name }, '');
   }
 
   get fd(): number {

@@ -5,7 +5,7 @@ import type { MapTypeName } from './map-types.js';
 import { mapRegistry, type MapRegistry } from './registry.js';
 import { MapError } from './errors.js';
 import { EINVAL, ENOENT, EPERM } from './errno.js';
-import { BPF_ANY, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY } from './flags.js';
+import { BPF_ANY, BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY } from './flags.js';
 import {
   DESC_DATA0, DESC_DATA1, DESC_ID, DESC_KEY_SIZE, DESC_MAP_FLAGS, DESC_MAP_TYPE, DESC_MAX_ENTRIES,
   DESC_VALUE_SIZE, DESCRIPTOR_SIZE,
@@ -146,6 +146,8 @@ export abstract class BpfMap {
     if (value.length !== this.sysValueSize) {
       throw new MapError(this.name, 'update', EINVAL, `value is ${value.length} bytes, the map's are ${this.sysValueSize}`);
     }
+    // bpf() refuses BPF_F_LOCK for values without a bpf_spin_lock before the map sees the update.
+    if ((flags & BPF_F_LOCK) !== 0 && this.def.spinLockOffset === undefined) throw new MapError(this.name, 'update', EINVAL, 'BPF_F_LOCK without a bpf_spin_lock in the value');
     this.arena.bytes.set(value, s.value);
     const r = this.sysUpdate(s.key, s.value, flags);
     if (r < 0) throw new MapError(this.name, 'update', -r);
@@ -273,6 +275,15 @@ export abstract class BpfMap {
       this.copy(to, from, lock);
       this.copy(to + lock + 4, from + lock + 4, size - lock - 4);
     }
+  }
+
+  /**
+   * copy_map_value_long(): per-CPU values through bpf() move round_up(value_size, 8)
+   * bytes each, so the padding written by user space reads back.
+   */
+  protected copyValueLong(to: number, from: number): void {
+    if (this.def.spinLockOffset === undefined) this.copy(to, from, round8(this.def.valueSize));
+    else this.copyValue(to, from);
   }
 
   /** check_and_init_map_value(): values read through bpf() show their bpf_spin_lock as zero. */

@@ -40,7 +40,8 @@ export function checkHashDefinition(def: ResolvedMapDefinition, v: HashVariant):
  * The hash map family (hash, percpu_hash, lru_hash, lru_percpu_hash,
  * hash_of_maps) with the kernel's update paths:
  * - hash: a new element replaces an existing one (it goes to the bucket head),
- *   except BPF_F_LOCK updates, which copy in place;
+ *   except BPF_F_LOCK updates, which copy in place; hash_of_maps also
+ *   updates in place;
  * - per-CPU: existing elements are updated in place; a new element gets the
  *   value on the current CPU and zeros elsewhere (programs) or every CPU's
  *   value (bpf());
@@ -126,9 +127,10 @@ export abstract class HashMapBase extends BpfMap {
     if (e === 0) return -ENOENT;
     const bytes = this.arena.bytes;
     const copies = this.variant.percpu ? this.nCpus : 1;
+    const size = this.variant.percpu ? this.stride : this.def.valueSize;
     for (let cpu = 0; cpu < copies; cpu++) {
       const at = this.valueAt(e, cpu);
-      out.set(bytes.subarray(at, at + this.def.valueSize), cpu * this.stride);
+      out.set(bytes.subarray(at, at + size), cpu * this.stride);
       this.hideSpecialFields(out, cpu * this.stride);
     }
     return 0;
@@ -174,7 +176,7 @@ export abstract class HashMapBase extends BpfMap {
     if (!this.variant.percpu) {
       this.copyValue(this.valueAt(elem, 0), valueOffset);
     } else if (allCpus) {
-      for (let c = 0; c < this.nCpus; c++) this.copyValue(this.valueAt(elem, c), valueOffset + c * this.stride);
+      for (let c = 0; c < this.nCpus; c++) this.copyValueLong(this.valueAt(elem, c), valueOffset + c * this.stride);
     } else {
       this.copyValue(this.valueAt(elem, cpu), valueOffset);
     }
@@ -190,6 +192,11 @@ export abstract class HashMapBase extends BpfMap {
     if (r !== 0) return r;
     if (old !== 0 && (flags & BPF_F_LOCK) !== 0) {
       this.copyValue(this.valueAt(old, 0), valueOffset);
+      return 0;
+    }
+    // hash_of_maps replaces the inner map of an existing key in place (it keeps its bucket position).
+    if (old !== 0 && this.variant.fd) {
+      this.storeValue(old, valueOffset);
       return 0;
     }
     if (old === 0 && this.table.count >= this.def.maxEntries) return -E2BIG;

@@ -26,7 +26,7 @@ export class PercpuArrayMap extends ArrayMap {
     const bytes = this.arena.bytes;
     for (let cpu = 0; cpu < this.nCpus; cpu++) {
       const at = this.valueOffset(index, cpu);
-      out.set(bytes.subarray(at, at + this.def.valueSize), cpu * this.stride);
+      out.set(bytes.subarray(at, at + this.stride), cpu * this.stride);
       this.hideSpecialFields(out, cpu * this.stride);
     }
     return 0;
@@ -37,7 +37,7 @@ export class PercpuArrayMap extends ArrayMap {
     const r = this.checkUpdate(keyOffset, flags);
     if (r !== 0) return r;
     const index = this.arena.view.getUint32(keyOffset, true);
-    for (let cpu = 0; cpu < this.nCpus; cpu++) this.copyValue(this.valueOffset(index, cpu), valueOffset + cpu * this.stride);
+    for (let cpu = 0; cpu < this.nCpus; cpu++) this.copyValueLong(this.valueOffset(index, cpu), valueOffset + cpu * this.stride);
     return 0;
   }
 }

@@ -28,6 +28,16 @@ export interface TestRunResult {
   readonly ctxOut?: Uint8Array;
 }
 
+/** A consumer of a ring buffer map: records in commit order, as copies. */
+export interface RingConsumer extends AsyncIterable<Uint8Array> {
+  /** The committed records available now (at most `limit`). */
+  drain(limit?: number): Uint8Array[];
+  /** The next record, waiting until one is submitted; undefined once closed. */
+  read(): Promise<Uint8Array | undefined>;
+  close(): void;
+  readonly closed: boolean;
+}
+
 /** A live map as a backend holds it, at the byte level of the bpf() syscall. */
 export interface BackendMap {
   readonly spec: MapSpec;
@@ -37,6 +47,8 @@ export interface BackendMap {
   readonly nCpus: number;
   /** Whether the map carries BTF key/value types (bpftool prints `formatted` then). */
   readonly hasBtf: boolean;
+  /** The u32 a map of maps takes through bpf() to hold this map: its fd (kernel) or id (VM). */
+  readonly refValue: number;
   /** BPF_MAP_LOOKUP_ELEM (per-CPU maps: the syscall layout, each CPU's value 8-byte aligned). */
   lookup(key: Uint8Array): Uint8Array | undefined;
   update(key: Uint8Array, value: Uint8Array, flags: number): void;
@@ -46,6 +58,8 @@ export interface BackendMap {
   lookupAndDelete(key: Uint8Array): Uint8Array | undefined;
   /** BPF_MAP_FREEZE. */
   freeze(): void;
+  /** A consumer of a BPF_MAP_TYPE_RINGBUF map. */
+  ringConsumer(): RingConsumer;
 }
 
 /** A loaded program as a backend holds it. */
@@ -53,6 +67,8 @@ export interface BackendProgram {
   readonly spec: ProgramSpec;
   /** Kernel program id, or the VM registry's (what prog arrays hold). */
   readonly id: number;
+  /** The u32 a prog array takes through bpf() to hold this program: its fd (kernel) or id (VM). */
+  readonly refValue: number;
   testRun(options: TestRunOptions): TestRunResult;
 }
 

@@ -7,7 +7,8 @@ import { lookupAndDelete } from '../kernel/object/map-lookup-and-delete.js';
 import { freezeMap } from '../kernel/object/map-freeze.js';
 import { kernelTestRun } from '../kernel/object/program-test-run.js';
 import { MapError } from '../maps/errors.js';
-import type { BackendMap, BackendObject, BackendProgram, TestRunOptions, TestRunResult } from './backend.js';
+import { RingBufferReader } from '../kernel/events/ring-buffer-reader.js';
+import type { BackendMap, BackendObject, BackendProgram, RingConsumer, TestRunOptions, TestRunResult } from './backend.js';
 
 /** Runs a bpf() map command, turning the kernel's refusal into the MapError both backends throw. */
 function mapOp<T>(map: string, operation: string, fn: () => T): T {
@@ -27,6 +28,7 @@ class KernelBackendMap implements BackendMap {
 
   get spec() { return this.entry.spec; }
   get hasBtf(): boolean { return this.entry.withBtf; }
+  get refValue(): number { return this.entry.map.fd; }
   private get map(): KernelMap { return this.entry.map; }
 
   get id(): number {
@@ -57,6 +59,10 @@ class KernelBackendMap implements BackendMap {
   freeze(): void {
     mapOp(this.spec.name, 'freeze', () => freezeMap(this.map.fd));
   }
+
+  ringConsumer(): RingConsumer {
+    return new RingBufferReader(this.map);
+  }
 }
 
 class KernelBackendProgram implements BackendProgram {
@@ -65,6 +71,7 @@ class KernelBackendProgram implements BackendProgram {
   constructor(private readonly entry: KernelObjectProgram) {}
 
   get spec() { return this.entry.spec; }
+  get refValue(): number { return this.entry.program.fd; }
 
   get id(): number {
     if (this.cachedId === 0) this.cachedId = this.entry.program.info().id;

@@ -3,13 +3,16 @@ import type { MapSpec } from '../elf/object-spec.js';
 import { MapError } from '../maps/errors.js';
 import { EINVAL } from '../maps/errno.js';
 import { BPF_ANY } from '../maps/flags.js';
-import type { BackendMap } from './backend.js';
+import type { BackendMap, RingConsumer } from './backend.js';
 import { MapValueCodec, MapValueError, type MapValue } from './map-value.js';
+import { ObjectProgram } from './object-program.js';
 
 /** The map types whose values exist once per CPU. */
 const PER_CPU = new Set(['BPF_MAP_TYPE_PERCPU_ARRAY', 'BPF_MAP_TYPE_PERCPU_HASH', 'BPF_MAP_TYPE_LRU_PERCPU_HASH', 'BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE']);
 
 const round8 = (n: number): number => (n + 7) & ~7;
+const u32 = (n: number): Uint8Array => new Uint8Array(new Uint32Array([n]).buffer);
+
 
 /**
  * Byte-level access to a live map, as the bpf() syscall offers it (per-CPU
@@ -58,6 +61,8 @@ export class ObjectMap {
   get nCpus(): number { return this.live.nCpus; }
   /** Whether the backend map carries BTF types. */
   get hasBtf(): boolean { return this.live.hasBtf; }
+  /** What a map of maps takes through bpf() for this map (its fd, or its VM id). */
+  get refValue(): number { return this.live.refValue; }
 
   /** The value of `key` (per-CPU maps: an array, one per CPU), or undefined. */
   get(key: MapValue): MapValue | undefined {
@@ -72,9 +77,12 @@ export class ObjectMap {
   /**
    * Sets `key` to `value` (BPF_ANY, BPF_NOEXIST or BPF_EXIST). For per-CPU
    * maps give an array of one value per CPU, or a single value for all CPUs.
+   * Prog arrays and maps of maps take the program or map itself (reading
+   * them back gives its id, as bpf() does).
    */
-  set(key: MapValue, value: MapValue, flags: number = BPF_ANY): void {
-    this.live.update(this.keyCodec.encode(key), this.encodeValue(value), flags);
+  set(key: MapValue, value: MapValue | ObjectMap | ObjectProgram, flags: number = BPF_ANY): void {
+    const bytes = value instanceof ObjectMap || value instanceof ObjectProgram ? u32(value.refValue) : this.encodeValue(value);
+    this.live.update(this.keyCodec.encode(key), bytes, flags);
   }
 
   /** Deletes `key`; false when it was not there. */
@@ -109,6 +117,15 @@ export class ObjectMap {
     }
     const raw = this.live.lookup(new Uint8Array(0));
     return raw === undefined ? undefined : this.valueCodec.decode(raw);
+  }
+
+  /**
+   * A consumer of this ring buffer: `drain()` what is there, or
+   * `for await (const record of map.ringBuffer())` (records as bytes;
+   * decode them with the object's BTF or a DataView). close() it when done.
+   */
+  ringBuffer(): RingConsumer {
+    return this.live.ringConsumer();
   }
 
   /** BPF_MAP_FREEZE: the host can no longer change the map. */

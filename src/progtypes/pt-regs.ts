@@ -1,10 +1,12 @@
-// struct pt_regs of x86_64 (arch/x86/include/uapi/asm/ptrace.h), the context of
-// kprobe and uprobe programs, and struct bpf_perf_event_data built on it.
+// struct pt_regs of x86_64 as the uapi names its fields
+// (arch/x86/include/uapi/asm/ptrace.h; the kernel's own names drop the r: di,
+// si, ax...), the context of kprobe and uprobe programs, and struct
+// bpf_perf_event_data built on it.
 
 export const PT_REGS = {
-  r15: 0, r14: 8, r13: 16, r12: 24, bp: 32, bx: 40, r11: 48, r10: 56,
-  r9: 64, r8: 72, ax: 80, cx: 88, dx: 96, si: 104, di: 112, orig_ax: 120,
-  ip: 128, cs: 136, flags: 144, sp: 152, ss: 160,
+  r15: 0, r14: 8, r13: 16, r12: 24, rbp: 32, rbx: 40, r11: 48, r10: 56,
+  r9: 64, r8: 72, rax: 80, rcx: 88, rdx: 96, rsi: 104, rdi: 112, orig_rax: 120,
+  rip: 128, cs: 136, eflags: 144, rsp: 152, ss: 160,
 } as const;
 
 export const PT_REGS_SIZE = 168;
@@ -12,9 +14,9 @@ export const PT_REGS_SIZE = 168;
 export type PtRegName = keyof typeof PT_REGS;
 
 /** Registers of the x86_64 calling convention's first six arguments (PT_REGS_PARM1..6). */
-export const PT_REGS_PARMS: readonly PtRegName[] = ['di', 'si', 'dx', 'cx', 'r8', 'r9'];
+export const PT_REGS_PARMS: readonly PtRegName[] = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'];
 /** The return value register (PT_REGS_RC). */
-export const PT_REGS_RC: PtRegName = 'ax';
+export const PT_REGS_RC: PtRegName = 'rax';
 
 /** struct bpf_perf_event_data { bpf_user_pt_regs_t regs; __u64 sample_period; __u64 addr; }. */
 export const PERF_EVENT_DATA = { regs: 0, sample_period: 168, addr: 176 } as const;
@@ -30,7 +32,7 @@ export function ptRegs(values: Partial<Record<PtRegName, bigint>>): Uint8Array {
   return out;
 }
 
-/** A pt_regs whose argument registers hold `args` (PT_REGS_PARM1.. = args[0]..), plus ip/sp/ax if given. */
+/** A pt_regs whose argument registers hold `args` (PT_REGS_PARM1.. = args[0]..), plus any other registers given. */
 export function ptRegsForCall(args: readonly bigint[], extra: Partial<Record<PtRegName, bigint>> = {}): Uint8Array {
   if (args.length > PT_REGS_PARMS.length) throw new RangeError(`x86_64 passes at most ${PT_REGS_PARMS.length} arguments in registers`);
   const values: Partial<Record<PtRegName, bigint>> = { ...extra };

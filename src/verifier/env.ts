@@ -94,10 +94,26 @@ export class VerifierEnv {
     this.log.write(text);
   }
 
+  /** Lines of the refusal being reported (reset at each instruction). */
+  errorLines: string[] = [];
+
+  /** Logs a line that explains a refusal (it becomes part of the error). */
+  note(message: string): void {
+    this.errorLines.push(message);
+    this.verbose(`${message}\n`);
+  }
+
   /** Logs `message` (a line) and throws the refusal for the current instruction. */
   fail(message: string, errno: VerifierErrno = 'EACCES', insn = this.insnIdx): never {
-    this.verbose(`${message}\n`);
-    throw new VerifierError(message, insn, errno);
+    this.note(message);
+    return this.refuse(errno, insn);
+  }
+
+  /** Throws the refusal whose lines were already noted. */
+  refuse(errno: VerifierErrno = 'EACCES', insn = this.insnIdx): never {
+    const err = new VerifierError(this.errorLines[0] ?? 'verification failed', insn, errno);
+    err.lines = this.errorLines.slice();
+    throw err;
   }
 
   markRegScratched(regno: number): void {

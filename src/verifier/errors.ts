@@ -8,9 +8,12 @@ import { TsbpfError } from '../errors.js';
  */
 export class VerifierError extends TsbpfError {
   log = '';
+  /** Every line of the kernel-style explanation (the first is `reason`). */
+  lines: string[] = [];
 
   constructor(readonly reason: string, readonly insn: number, readonly errno: VerifierErrno = 'EACCES') {
     super(insn >= 0 ? `insn ${insn}: ${reason}` : reason);
+    this.lines = [reason];
   }
 }
 

@@ -27,6 +27,10 @@ export class FuncState {
   allocatedStack = 0;
   slotType: Uint8Array;
   spilled: (RegState | null)[];
+  /** This frame runs a callback (bpf_loop, for_each_map_elem) and returns to its call site. */
+  inCallbackFn = false;
+  /** How many callback iterations were simulated from this frame's current call. */
+  callbackDepth = 0;
 
   constructor(
     public frameno: number,
@@ -56,6 +60,8 @@ export class FuncState {
     f.allocatedStack = this.allocatedStack;
     f.slotType = this.slotType.slice();
     f.spilled = this.spilled.map((r) => (r ? r.clone() : null));
+    f.inCallbackFn = this.inCallbackFn;
+    f.callbackDepth = this.callbackDepth;
     return f;
   }
 

@@ -3,7 +3,7 @@ import type { Executable } from '../engine/executable.js';
 import type { ProgramSpec } from '../elf/object-spec.js';
 import type { Arena } from '../memory/arena.js';
 import { progTypeNameOf, type ProgTypeName } from '../progtypes/prog-types.js';
-import { prepareTestRun } from '../progtypes/test-run.js';
+import { contextKind, prepareTestRun } from '../progtypes/test-run.js';
 import type { Callbacks } from './callbacks.js';
 import { VmObjectError } from './errors.js';
 import type { VmRunContext } from './run-context.js';
@@ -90,11 +90,21 @@ export class VmProgram implements TailCallTarget {
         r0,
         durationNs: Math.round(elapsed / repeat),
         dataOut,
-        ...(options.ctxIn !== undefined ? { ctxOut: out.ctxOut } : {}),
+        ...(options.ctxIn !== undefined && this.reportsCtxOut ? { ctxOut: out.ctxOut } : {}),
       };
     } finally {
       prepared.release();
     }
+  }
+
+  /**
+   * Whether a test run gives ctx out, as in the kernel: packet programs copy
+   * their __sk_buff / xdp_md back, syscall programs their memory; raw
+   * tracepoint and tracing programs have no ctx out.
+   */
+  private get reportsCtxOut(): boolean {
+    const kind = contextKind(this.typeName);
+    return kind === 'xdp_md' || kind === '__sk_buff' || kind === 'syscall';
   }
 
   private newContext(ctx: bigint, cpu: number): VmRunContext {

@@ -20,6 +20,8 @@ export interface ImportIndices {
   readonly fault: number;
   /** (pc): throws BudgetExceededError. */
   readonly budget: number;
+  /** (block start, instructions run): throws BudgetExceededError at the next instruction of the block. */
+  readonly budgetAt: number;
   /** (offset: i64, size, write, pc): checked mode's slow path of a load or store. */
   readonly miss: number;
   /** (pc, r6, offset: i32, size) -> value or -1: LD_ABS / LD_IND. */
@@ -36,6 +38,8 @@ export interface GlobalIndices {
   readonly fpLimit: number;
   /** i64 start and i64 limits per access size (1, 2, 4, 8) of the cached read region, then of the write region. */
   readonly cache: readonly number[];
+  /** i64 scratch (checked mode): a function's locals, parked here around the region-miss call. */
+  readonly save: readonly number[];
 }
 
 /** Runtime errors the generated code raises through the `fault` import. */

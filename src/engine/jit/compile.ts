@@ -7,9 +7,10 @@ import { buildCfg, type ControlFlowGraph } from './cfg.js';
 import type { CompileContext, FunctionSignature, GlobalIndices, ImportIndices } from './compile-context.js';
 import { analyseGraph, type GraphShape } from './dominators.js';
 import { callxBody, mainBody } from './entry-functions.js';
-import { FunctionEmitter } from './function-emitter.js';
+import { JitCompileError } from './errors.js';
+import { FunctionEmitter, SAVED_LOCALS } from './function-emitter.js';
 import type { HelperInliner } from './inline.js';
-import { registersOf, solveLiveness } from './liveness.js';
+import { registersOf, solveLiveness, type FunctionLiveness } from './liveness.js';
 import { stackBytesToZero } from './stack-use.js';
 import { emitDispatch, emitStructured, type NodeEnd } from './structure.js';
 import { ModuleBuilder } from './wasm-module.js';
@@ -102,6 +103,7 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     helperById: helperById ? mb.importFunction('env', 'helperById', mb.type([I32, ...i64s(6)], [I64])) : -1,
     fault: mb.importFunction('env', 'fault', mb.type([I32, I32], [])),
     budget: options.budgeted ? mb.importFunction('env', 'budget', mb.type([I32], [])) : -1,
+    budgetAt: options.budgeted ? mb.importFunction('env', 'budgetAt', mb.type([I32, I32], [])) : -1,
     miss: options.checked ? mb.importFunction('env', 'miss', mb.type([I64, I32, I32, I32], [])) : -1,
     packetLoad: packetLoad ? mb.importFunction('env', 'packetLoad', mb.type([I32, I64, I32, I32], [I64])) : -1,
   };
@@ -110,6 +112,7 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     left: mb.addGlobal(I64, true),
     fpLimit: mb.addGlobal(I64, true),
     cache: options.checked ? Array.from({ length: 10 }, () => mb.addGlobal(I64, true)) : [],
+    save: options.checked ? Array.from({ length: SAVED_LOCALS }, () => mb.addGlobal(I64, true)) : [],
   };
   mb.exportGlobal('stop', globals.stop);
   mb.exportGlobal('left', globals.left);
@@ -142,16 +145,18 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     inliners: options.inliners ?? new Map(),
   };
 
+  const liveInOf = (entry: number): number => liveness.get(entry)?.liveIn ?? 0x3ff;
   const emitters: FunctionEmitter[] = [];
   let irreducible = 0;
   for (const [entry, sig] of functions) {
     const shape = shapes.get(entry) as GraphShape;
-    const emitter = new FunctionEmitter(ctx, sig, shape);
+    const emitter = new FunctionEmitter(ctx, sig, shape, liveness.get(entry) as FunctionLiveness, liveInOf);
     const ends = nodeEnds(cfg, shape);
     if (shape.reducible) {
       emitStructured(shape, ends, emitter);
     } else {
       irreducible++;
+      emitter.dispatch = true;
       emitDispatch(shape, ends, emitter, emitter.label);
     }
     mb.define(sig.index, emitter.finish());
@@ -171,8 +176,15 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     });
   });
 
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  } catch (err) {
+    if (err instanceof WebAssembly.CompileError) throw new JitCompileError(insns.length, err.message);
+    throw err;
+  }
   return {
-    module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+    module,
     bytes,
     boundHelpers,
     uses: { helperById, budget: options.budgeted, miss: options.checked, packetLoad },

@@ -1,3 +1,4 @@
+import { TsbpfError } from '../../errors.js';
 import { ExecutionError } from '../errors.js';
 
 /**
@@ -13,3 +14,10 @@ export class JitTrapError extends ExecutionError {
 
 /** Something the JIT does not run that the interpreter does (e.g. callx into a slot that is no function entry). */
 export class JitUnsupportedError extends ExecutionError {}
+
+/** V8 refused the generated module (e.g. a function beyond its size limit of about 7.6 MB of code). */
+export class JitCompileError extends TsbpfError {
+  constructor(readonly slots: number, readonly reason: string) {
+    super(`cannot compile a program of ${slots} instructions to WebAssembly: ${reason}`);
+  }
+}

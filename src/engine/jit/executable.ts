@@ -1,7 +1,6 @@
 import type { Instruction } from '../../isa/instruction.js';
 import * as op from '../../isa/opcodes.js';
 import type { Arena } from '../../memory/arena.js';
-import { ARENA_BASE } from '../../memory/arena.js';
 import { MemoryAccessError } from '../../memory/errors.js';
 import type { Region } from '../../memory/region.js';
 import { HelperControl, newHelperContext, type HelperContext, type HelperFn } from '../abi.js';
@@ -14,11 +13,11 @@ import type { CompiledProgram } from './compile.js';
 import { FaultKind } from './compile-context.js';
 import { JitUnsupportedError } from './errors.js';
 import type { JitOptions, JitStats } from './options.js';
+import { RegionCache } from './region-cache.js';
 import { trapToError } from './trap.js';
 
 export const STACK_BYTES = op.MAX_BPF_STACK * op.MAX_CALL_FRAMES;
 const TWO_64 = 1n << 64n;
-const SIZES = [1, 2, 4, 8] as const;
 
 const enum Stop { None = 0, Exit = 1, TailCall = 2 }
 
@@ -39,7 +38,7 @@ export class JitExecutable implements Executable {
   private readonly stopGlobal: WebAssembly.Global;
   private readonly leftGlobal: WebAssembly.Global;
   private readonly fpLimitGlobal: WebAssembly.Global;
-  private readonly cache: WebAssembly.Global[];
+  private readonly regions: RegionCache;
   private readonly arena: Arena;
   private readonly checked: boolean;
   private readonly budget: number;
@@ -49,7 +48,6 @@ export class JitExecutable implements Executable {
   private readonly fp0: bigint;
   private env: HelperContext;
   private stop = Stop.None;
-  private cacheGeneration = -1;
   private count = 0;
   private running = false;
   private disposed = false;
@@ -74,7 +72,7 @@ export class JitExecutable implements Executable {
     this.stopGlobal = exports.stop as WebAssembly.Global;
     this.leftGlobal = exports.left as WebAssembly.Global;
     this.fpLimitGlobal = exports.fpLimit as WebAssembly.Global;
-    this.cache = Array.from({ length: this.checked ? 10 : 0 }, (_, i) => exports[`cache${i}`] as WebAssembly.Global);
+    this.regions = new RegionCache(this.arena, Array.from({ length: this.checked ? 10 : 0 }, (_, i) => exports[`cache${i}`] as WebAssembly.Global));
     this.fpLimitGlobal.value = fpLimitOf(this.arena, stack);
   }
 
@@ -134,7 +132,7 @@ export class JitExecutable implements Executable {
     this.stop = Stop.None;
     const budgeted = this.program.uses.budget;
     if (budgeted) this.leftGlobal.value = this.budgetBig;
-    if (this.checked && this.arena.generation !== this.cacheGeneration) this.clearCaches();
+    this.regions.refresh();
     let r0: bigint;
     try {
       r0 = this.main(fp0, args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n);
@@ -169,11 +167,6 @@ export class JitExecutable implements Executable {
     this.count = count;
   }
 
-  private clearCaches(): void {
-    for (const g of this.cache) g.value = 0n;
-    this.cacheGeneration = this.arena.generation;
-  }
-
   // ---- imports ----
 
   private imports(): Record<string, WebAssembly.ImportValue> {
@@ -188,10 +181,17 @@ export class JitExecutable implements Executable {
     }
     const uses = this.program.uses;
     if (uses.helperById) imports.helperById = this.helperById.bind(this);
-    if (uses.budget) imports.budget = (pc: number): never => {
-      throw new BudgetExceededError(pc, this.budget);
-    };
-    if (uses.miss) imports.miss = this.miss.bind(this);
+    if (uses.budget) {
+      imports.budget = (pc: number): never => {
+        throw new BudgetExceededError(pc, this.budget);
+      };
+      imports.budgetAt = (start: number, done: number): never => {
+        let pc = start;
+        for (let i = 0; i < done; i++) pc += this.insns[pc].opcode === op.LD_IMM64 ? 2 : 1;
+        throw new BudgetExceededError(pc, this.budget);
+      };
+    }
+    if (uses.miss) imports.miss = (a: bigint, size: number, write: number, pc: number): void => this.regions.miss(a, size, write, pc);
     if (uses.packetLoad) imports.packetLoad = this.packetLoad.bind(this);
     return imports;
   }
@@ -213,7 +213,7 @@ export class JitExecutable implements Executable {
         this.halt(Stop.TailCall);
       }
     }
-    if (this.checked && this.arena.generation !== this.cacheGeneration) this.clearCaches();
+    this.regions.refresh();
     return r0;
   }
 
@@ -238,23 +238,6 @@ export class JitExecutable implements Executable {
     const fn = this.options.helpers.get(id);
     if (!fn) throw new UnknownHelperError(pc, id);
     return this.invoke(fn, pc, r1, r2, r3, r4, r5);
-  }
-
-  /** Checked mode's slow path: the access must lie in one region that allows it; that region is then cached. */
-  private miss(a: bigint, size: number, write: number, pc: number): void {
-    const isWrite = write !== 0;
-    if (a < 0n || a >= 0x1_0000_0000n) {
-      throw new MemoryAccessError(pc, BigInt.asUintN(64, a + ARENA_BASE), size, isWrite, null, 'not an arena address');
-    }
-    const offset = Number(a);
-    this.arena.check(pc, offset, size, isWrite);
-    if (this.arena.generation !== this.cacheGeneration) this.clearCaches();
-    const region = this.arena.regionAt(offset);
-    if (!region) return;
-    const first = isWrite ? 5 : 0;
-    const length = region.end - region.start;
-    this.cache[first].value = BigInt(region.start);
-    SIZES.forEach((s, i) => (this.cache[first + 1 + i].value = BigInt(Math.max(0, length - s + 1))));
   }
 
   /** LD_ABS / LD_IND: the big-endian value, or -1 when the load falls outside the packet (the program then returns 0). */

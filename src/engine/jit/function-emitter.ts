@@ -1,14 +1,29 @@
+import type { Instruction } from '../../isa/instruction.js';
 import * as op from '../../isa/opcodes.js';
 import { ByteWriter } from './byte-writer.js';
 import type { BasicBlock } from './cfg.js';
 import type { CompileContext, FunctionSignature } from './compile-context.js';
 import { FaultKind } from './compile-context.js';
 import type { GraphShape } from './dominators.js';
+import { liveAfterSlots, type FunctionLiveness } from './liveness.js';
+import { emitBudget } from './budget.js';
 import { lowerCondition } from './lower-jump.js';
 import { lowerInstruction } from './lower.js';
 import type { StructureSink } from './structure.js';
 import type { FunctionBody } from './wasm-module.js';
 import { I32, I64, Op, VOID } from './wasm-opcodes.js';
+
+/** Most locals parked around checked mode's region-miss call: fp, tmpA, frameBase, label, r0..r9. */
+export const SAVED_LOCALS = 14;
+
+/** Registers an instruction reads (its own operands stay live across a call inside it). */
+function usedBy(insn: Instruction): number {
+  const bit = (r: number): number => (r < 10 ? 1 << r : 0);
+  const cls = op.opClass(insn.opcode);
+  if (cls === op.BPF_STX) return bit(insn.dst) | bit(insn.src) | (insn.imm === op.BPF_CMPXCHG ? 1 : 0);
+  if (cls === op.BPF_ST || cls === op.BPF_LDX) return bit(insn.dst) | bit(insn.src);
+  return 0x3ff;
+}
 
 /**
  * Builds one WebAssembly function from one BPF function: its locals (r10 is
@@ -42,10 +57,17 @@ export class FunctionEmitter implements StructureSink {
   readonly trapOffsets: number[] = [];
   readonly trapPcs: number[] = [];
 
+  /** Set when the function goes through the dispatch loop (its label must survive calls). */
+  dispatch = false;
+  private blockStart = 0;
+  private liveAfter: Int32Array | null = null;
+
   constructor(
     readonly ctx: CompileContext,
     readonly sig: FunctionSignature,
     private readonly shape: GraphShape,
+    private readonly live: FunctionLiveness,
+    private readonly liveInOf: (entry: number) => number,
   ) {
     let next = 1 + sig.params.length;
     sig.params.forEach((r, i) => (this.regLocal[r] = 1 + i));
@@ -91,6 +113,40 @@ export class FunctionEmitter implements StructureSink {
       this.localSet(this.leftLocal);
     }
     this.reloadCache();
+  }
+
+  /**
+   * Parks every local that may be live (all registers, fp, the frame base,
+   * the dispatch label, the address in tmpA) in globals before a call on a
+   * cold path, and `restoreLocals` takes them back. Values then do not live
+   * across the call, so V8 need not spill them on the hot path.
+   */
+  parkLocals(pc: number): Array<[number, number]> {
+    const parked = this.parked(pc);
+    parked.forEach(([index, type], i) => {
+      this.localGet(index);
+      if (type === I32) this.w.u8(Op.i64_extend_i32_u);
+      this.globalSet(this.ctx.globals.save[i]);
+    });
+    return parked;
+  }
+
+  restoreLocals(parked: ReadonlyArray<[number, number]>): void {
+    parked.forEach(([index, type], i) => {
+      this.globalGet(this.ctx.globals.save[i]);
+      if (type === I32) this.w.u8(Op.i32_wrap_i64);
+      this.localSet(index);
+    });
+  }
+
+  /** Locals that may be live across a call at `pc`: registers live after it or read by it, fp, the frame base, tmpA, the label. */
+  private parked(pc: number): Array<[number, number]> {
+    const list: Array<[number, number]> = [[0, I64], [this.tmpA, I64], [this.frameBase, I32]];
+    if (this.dispatch) list.push([this.label, I32]);
+    const at = pc - this.blockStart;
+    const live = this.liveAfter && at >= 0 && at < this.liveAfter.length ? this.liveAfter[at] | usedBy(this.ctx.insns[pc]) : 0x3ff;
+    for (let r = 0; r < 10; r++) if (live & (1 << r)) list.push([this.regLocal[r], I64]);
+    return list;
   }
 
   reloadCache(): void {
@@ -210,7 +266,11 @@ export class FunctionEmitter implements StructureSink {
   body(node: number): void {
     const block = this.blockOf(node);
     const pcs = this.slots(block);
-    if (this.ctx.budgeted) this.emitBudget(block, pcs);
+    this.blockStart = block.start;
+    if (this.ctx.checked && block.term.kind !== 'invalid') {
+      this.liveAfter = liveAfterSlots(this.ctx.insns, block, this.live.blockOut[node], this.live.ret, this.liveInOf);
+    }
+    if (this.ctx.budgeted) emitBudget(this, block, pcs);
     const last = pcs.length - 1;
     for (let i = 0; i < pcs.length; i++) {
       if (i === last && this.isJumpOrExit(pcs[i])) break;
@@ -244,48 +304,6 @@ export class FunctionEmitter implements StructureSink {
     const insn = this.ctx.insns[pc];
     const cls = op.opClass(insn.opcode);
     return (cls === op.BPF_JMP || cls === op.BPF_JMP32) && op.opCode(insn.opcode) !== op.BPF_CALL;
-  }
-
-  /**
-   * Charges the block's instructions to the budget on entry. When fewer are
-   * left, a copy of the block runs instruction by instruction up to the one
-   * that exceeds the budget, so the error names the same pc, after the same
-   * effects, as the interpreter's count of every instruction.
-   */
-  private emitBudget(block: BasicBlock, pcs: readonly number[]): void {
-    const n = pcs.length;
-    if (this.leftLocal >= 0) {
-      this.localGet(this.leftLocal);
-      this.i64(n);
-      this.w.u8(Op.i64_sub);
-      this.localTee(this.leftLocal);
-      this.localTee(this.tmpBudget);
-    } else {
-      const left = this.ctx.globals.left;
-      this.globalGet(left);
-      this.i64(n);
-      this.w.u8(Op.i64_sub);
-      this.localTee(this.tmpBudget);
-      this.globalSet(left);
-      this.localGet(this.tmpBudget);
-    }
-    this.i64(0);
-    this.w.u8(Op.i64_lt_s);
-    this.w.u8x2(Op.if, VOID);
-    for (let i = 0; i < n - 1; i++) {
-      this.localGet(this.tmpBudget);
-      this.i64(i - n);
-      this.w.u8(Op.i64_eq);
-      this.w.u8x2(Op.if, VOID);
-      this.i32(pcs[i]);
-      this.call(this.ctx.imports.budget);
-      this.w.u8(Op.end);
-      lowerInstruction(this, pcs[i]);
-    }
-    this.i32(pcs[n - 1]);
-    this.call(this.ctx.imports.budget);
-    this.w.u8(Op.unreachable);
-    this.w.u8(Op.end);
   }
 
   /** The finished body: locals and code. */

@@ -2,4 +2,4 @@ export { createJit } from './create.js';
 export { JitExecutable } from './executable.js';
 export type { JitOptions, JitStats } from './options.js';
 export type { HelperInliner, InlineSite } from './inline.js';
-export { JitTrapError, JitUnsupportedError } from './errors.js';
+export { JitCompileError, JitTrapError, JitUnsupportedError } from './errors.js';

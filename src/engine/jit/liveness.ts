@@ -36,6 +36,8 @@ export interface FunctionLiveness {
   readonly liveIn: number;
   /** Registers it returns: r0 and those of r1..r5 a caller reads after the call. */
   readonly ret: number;
+  /** Registers live at the end of each node of the function's graph (local indices). */
+  readonly blockOut: Int32Array;
 }
 
 const ud = (uses: number, defs: number): number => uses | (defs << 16);
@@ -119,6 +121,7 @@ export function solveLiveness(
   };
   const liveIn = new Map<number, number>();
   const ret = new Map<number, number>();
+  const outs = new Map<number, Int32Array>();
   for (const entry of functions.keys()) {
     liveIn.set(entry, 0);
     ret.set(entry, 1);
@@ -157,6 +160,7 @@ export function solveLiveness(
           }
         }
       }
+      outs.set(entry, blockOut);
       if ((blockIn[0] & ALL) !== liveIn.get(entry)) {
         liveIn.set(entry, blockIn[0] & ALL);
         changed = true;
@@ -183,8 +187,48 @@ export function solveLiveness(
     }
   }
   const result = new Map<number, FunctionLiveness>();
-  for (const entry of functions.keys()) result.set(entry, { liveIn: liveIn.get(entry) as number, ret: ret.get(entry) as number });
+  for (const entry of functions.keys()) {
+    result.set(entry, { liveIn: liveIn.get(entry) as number, ret: ret.get(entry) as number, blockOut: outs.get(entry) as Int32Array });
+  }
   return result;
+}
+
+/**
+ * Registers live right after each instruction of a block (indexed by slot
+ * minus block.start), from the block's live-out, the function's returned
+ * registers and the callees' live-ins.
+ */
+export function liveAfterSlots(
+  insns: readonly Instruction[],
+  block: BasicBlock,
+  out: number,
+  fnRet: number,
+  liveInOf: (entry: number) => number,
+): Int32Array {
+  const after = new Int32Array(Math.max(1, block.end - block.start));
+  const pcs: number[] = [];
+  for (let pc = block.start; pc < block.end; pc += insns[pc].opcode === op.LD_IMM64 ? 2 : 1) pcs.push(pc);
+  let live = out;
+  for (let i = pcs.length - 1; i >= 0; i--) {
+    const pc = pcs[i];
+    const insn = insns[pc];
+    after[pc - block.start] = live;
+    const ud = usesDefs(insn);
+    let use = ud & 0xffff;
+    let def = ud >>> 16;
+    const cls = op.opClass(insn.opcode);
+    if (cls === op.BPF_JMP && op.opCode(insn.opcode) === op.BPF_EXIT) use |= fnRet;
+    else if (cls === op.BPF_LD && insn.opcode !== op.LD_IMM64) use |= fnRet & ~1;
+    else if (insn.opcode === (op.BPF_JMP | op.BPF_CALL | op.BPF_X)) {
+      use |= ALL;
+      def |= R0_R5;
+    } else if (insn.opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_PSEUDO_CALL) {
+      use |= liveInOf(pc + insn.imm + 1);
+      def |= R0_R5;
+    }
+    live = use | (live & ~def);
+  }
+  return after;
 }
 
 /** Registers of a mask, lowest first. */

@@ -61,12 +61,14 @@ export function emitAddress(e: FunctionEmitter, pc: number, base: number, off: n
   w.u8(Op.br_if);
   w.u8(0);
   e.spillBudget();
+  const parked = e.parkLocals(pc);
   e.localGet(e.tmpA);
   e.i32(size);
   e.i32(write ? 1 : 0);
   e.i32(pc);
   e.call(e.ctx.imports.miss);
-  e.reloadCache();
+  e.restoreLocals(parked);
+  e.reloadAfterCall();
   w.u8(Op.end);
   e.localGet(e.tmpA);
   w.u8(Op.i32_wrap_i64);

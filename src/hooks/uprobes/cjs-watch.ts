@@ -33,22 +33,26 @@ export function watchCjsLoad(filename: string, loaded: Loaded): () => void {
     originalLoad = original;
     ourLoad = function (this: unknown, request: string, parent: unknown, isMain: boolean): unknown {
       const exports = original.call(this, request, parent, isMain);
-      if (watchers.size > 0) notify();
-      return exports;
+      // A probe may have replaced module.exports itself: hand out the wrapper then.
+      return watchers.size > 0 ? notify(exports) : exports;
     };
     statics._load = ourLoad;
   }
   return () => unwatch(filename, loaded);
 }
 
-function notify(): void {
+function notify(exports: unknown): unknown {
+  let result = exports;
   for (const [filename, set] of [...watchers]) {
     const m = loadedCjsModule(filename);
     if (!m) continue;
     watchers.delete(filename);
+    const before = m.exports;
     for (const l of set) l(filename, m);
+    if (exports === before) result = m.exports;
   }
   if (watchers.size === 0) restore();
+  return result;
 }
 
 function unwatch(filename: string, loaded: Loaded): void {

@@ -41,7 +41,7 @@ export function marshalValue(img: CtxImage, mem: UserMemory, at: ValueSlot, valu
     case 'symbol': kind(ArgKind.Symbol); return false;
     default: {
       if (value === null) { kind(ArgKind.Null); return false; }
-      const bytes = bytesOf(value);
+      const bytes = bytesOf(value as object);
       if (!bytes) { kind(ArgKind.Object); return false; }
       kind(ArgKind.Bytes);
       const r = mem.data(img, at.reg, bytes);

@@ -42,7 +42,7 @@ export class UprobeHook extends HookPoint {
 
   /** The function was called with `args` at `entryNs`. */
   fireEntry(args: ArrayLike<unknown>, entryNs: bigint): void {
-    const img = this.begin(entryNs, 0);
+    const img = this.begin(entryNs, 0n);
     let flags = 0;
     const n = Math.min(args.length, UPROBE_MAX_ARGS);
     for (let i = 0; i < n; i++) {

@@ -51,5 +51,15 @@ export function attachTc(program: AttachableProgram, iface: NetworkInterface, di
     }
     throw err;
   }
-  return new KernelLink('tc', `${target} (clsact prio ${filter.priority} handle ${filter.handle})`, { release: () => deleteBpfFilter(filter) });
+  return new KernelLink('tc', `${target} (clsact prio ${filter.priority} handle ${filter.handle})`, { release: () => deleteFilterIfPresent(filter) });
+}
+
+/** Deletes the filter; an interface or filter already gone (deleted with the device) is not an error. */
+function deleteFilterIfPresent(filter: ClsactFilter): void {
+  try {
+    deleteBpfFilter(filter);
+  } catch (err) {
+    if (err instanceof KernelError && (err.errno === ENODEV || err.code === 'ENOENT' || err.code === 'EINVAL')) return;
+    throw err;
+  }
 }

@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import koffi, { type LibraryHandle } from 'koffi';
 import { KernelUnavailableError } from '../errors.js';
 
 /**
@@ -45,7 +45,7 @@ let bound: Libc | undefined;
 export function libc(): Libc {
   if (bound) return bound;
   if (process.platform !== 'linux') throw new KernelUnavailableError(`perf events and epoll exist only on Linux (this is ${process.platform})`);
-  let lib: koffi.LibraryHandle;
+  let lib: LibraryHandle;
   try {
     lib = koffi.load('libc.so.6');
   } catch (err) {

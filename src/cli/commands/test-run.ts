@@ -1,0 +1,83 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { TsbpfError } from '../../errors.js';
+import type { TestRunResult } from '../../object/backend.js';
+import type { BpfObject } from '../../object/bpf-object.js';
+import { loadObject } from '../../object/load-object.js';
+import { isTestRunBadInput } from '../test-run/failure.js';
+import { readInputFile, writeOutputFile } from '../test-run/read-input.js';
+import { jsonReport, textLine } from '../test-run/report.js';
+import { selectProgram } from '../test-run/select-program.js';
+
+const EXIT_FAIL = 1;
+
+interface TestRunCommandOptions {
+  section?: string;
+  program?: string;
+  dataIn: string[];
+  ctxIn?: string;
+  dataOut?: string;
+  repeat: number;
+  engine: 'interp' | 'jit';
+  backend: 'vm' | 'kernel';
+  json?: boolean;
+}
+
+function positiveInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n <= 0 || n > 0xffffffff) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/**
+ * `tsbpf test-run OBJ [--section S | --program NAME] [--data-in F]… [--ctx-in F]
+ * [--data-out F] [--repeat N] [--engine interp|jit] [--backend vm|kernel] [--json]`:
+ * the counterpart of `bpftool prog run`. Each --data-in runs in order against
+ * the same loaded object (map state carries over); one line per input, or
+ * with --json the results and every map as `bpftool -j map dump` prints it.
+ * Exit 0 when every run completed, 1 when the program is refused or fails,
+ * 2 on bad input.
+ */
+export function register(program: Command): void {
+  program
+    .command('test-run')
+    .description('load an object and test-run one of its programs, like bpftool prog run')
+    .argument('<obj>', 'ELF object (clang -target bpf)')
+    .option('--section <name>', 'run the (first) program of this section')
+    .option('--program <name>', 'run the program (function) of this name')
+    .option('--data-in <file>', 'packet input; repeat for several runs in order (- for stdin)', collect, [])
+    .option('--ctx-in <file>', 'context input (struct xdp_md, struct __sk_buff, raw arguments...)')
+    .option('--data-out <file>', 'write the last run\'s data out to this file (- for stdout)')
+    .option('--repeat <n>', 'runs per input; the duration is their average', positiveInteger, 1)
+    .addOption(new Option('--engine <engine>', 'VM execution engine').choices(['interp', 'jit']).default('interp'))
+    .addOption(new Option('--backend <backend>', 'tsbpf\'s VM or the Linux kernel').choices(['vm', 'kernel']).default('vm'))
+    .option('--json', 'print results and map contents as JSON')
+    .action(async (path: string, options: TestRunCommandOptions) => {
+      const inputs = options.dataIn.map((f) => readInputFile(f, '--data-in'));
+      const ctxIn = options.ctxIn === undefined ? undefined : readInputFile(options.ctxIn, '--ctx-in');
+      let obj: BpfObject | undefined;
+      try {
+        obj = await loadObject(path, { backend: options.backend, engine: options.engine });
+        const prog = selectProgram(obj, options);
+        const results: TestRunResult[] = [];
+        for (const dataIn of inputs.length > 0 ? inputs : [undefined]) {
+          const result = prog.testRun({
+            ...(dataIn !== undefined ? { dataIn } : {}),
+            ...(ctxIn !== undefined ? { ctxIn } : {}),
+            repeat: options.repeat,
+          });
+          results.push(result);
+          if (!options.json) process.stdout.write(`${textLine(result)}\n`);
+        }
+        if (options.dataOut !== undefined) writeOutputFile(options.dataOut, results[results.length - 1].dataOut);
+        if (options.json) process.stdout.write(`${jsonReport(results, obj)}\n`);
+      } catch (err) {
+        if (!(err instanceof TsbpfError) || isTestRunBadInput(err)) throw err;
+        process.stderr.write(`tsbpf: ${err.message}\n`);
+        process.exitCode = EXIT_FAIL;
+      } finally {
+        obj?.close();
+      }
+    });
+}

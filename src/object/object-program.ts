@@ -1,0 +1,26 @@
+import type { ProgramSpec } from '../elf/object-spec.js';
+import type { BackendProgram, TestRunOptions, TestRunResult } from './backend.js';
+
+/** A program of a loaded object, the same on both backends. */
+export class ObjectProgram {
+  constructor(private readonly live: BackendProgram) {}
+
+  get spec(): ProgramSpec { return this.live.spec; }
+  get name(): string { return this.live.spec.name; }
+  get section(): string { return this.live.spec.section; }
+  /** The kernel's program type name without prefix, lower case: `xdp`, `socket_filter`, `sched_cls`... */
+  get type(): string { return this.live.spec.type.replace(/^BPF_PROG_TYPE_/, '').toLowerCase(); }
+  /** Program id on its backend (kernel program id, or the VM's: what prog arrays hold). */
+  get id(): number { return this.live.id; }
+  /** What a prog array takes through bpf() for this program (its fd, or its VM id). */
+  get refValue(): number { return this.live.refValue; }
+
+  /**
+   * BPF_PROG_TEST_RUN: builds the program type's context from dataIn/ctxIn
+   * as the kernel does, runs the program `repeat` times and reports its
+   * return value, average duration, data out and ctx out.
+   */
+  testRun(options: TestRunOptions = {}): TestRunResult {
+    return this.live.testRun(options);
+  }
+}

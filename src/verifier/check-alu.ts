@@ -1,0 +1,165 @@
+// ALU instructions (check_alu_op): moves, scalar arithmetic with bounds, and
+// the pointer arithmetic rules (adjust_ptr_min_max_vals).
+import type { Instruction } from '../isa/instruction.js';
+import * as op from '../isa/opcodes.js';
+import {
+  coerceRegToSizeSx, coerceSubregToSizeSx, mark32Unbounded, markKnown, regBoundsSync, regWidth, zext32To64,
+} from './bounds.js';
+import type { VerifierEnv } from './env.js';
+import { adjustPtrMinMaxVals } from './check-ptr-alu.js';
+import { RegArg, assignScalarIdBeforeMov, checkRegArg, isPointerValue, markUnknown } from './reg-ops.js';
+import { RegState } from './reg-state.js';
+import { RegType } from './reg-type.js';
+import { adjustScalarMinMax } from './scalar-alu.js';
+
+export const ALU_OP_STR: Record<number, string> = {
+  [op.BPF_ADD]: '+=', [op.BPF_SUB]: '-=', [op.BPF_MUL]: '*=', [op.BPF_DIV]: '/=', [op.BPF_OR]: '|=',
+  [op.BPF_AND]: '&=', [op.BPF_LSH]: '<<=', [op.BPF_RSH]: '>>=', [op.BPF_NEG]: 'neg', [op.BPF_MOD]: '%=',
+  [op.BPF_XOR]: '^=', [op.BPF_MOV]: '=', [op.BPF_ARSH]: 's>>=', [op.BPF_END]: 'endian',
+};
+
+export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
+  const regs = env.cur.regs;
+  const opc = op.opCode(insn.opcode);
+  const cls = op.opClass(insn.opcode);
+  const alu64 = cls === op.BPF_ALU64;
+  const srcX = op.opSource(insn.opcode) === op.BPF_X;
+
+  if (opc === op.BPF_END || opc === op.BPF_NEG) {
+    if (opc === op.BPF_NEG) {
+      if (srcX || insn.src !== 0 || insn.off !== 0 || insn.imm !== 0) env.fail('BPF_NEG uses reserved fields', 'EINVAL');
+    } else if (insn.src !== 0 || insn.off !== 0 || (insn.imm !== 16 && insn.imm !== 32 && insn.imm !== 64) ||
+      (alu64 && srcX)) {
+      env.fail('BPF_END uses reserved fields', 'EINVAL');
+    }
+    checkRegArg(env, insn.dst, RegArg.SRC_OP);
+    if (isPointerValue(env, insn.dst)) env.fail(`R${insn.dst} pointer arithmetic prohibited`);
+    const dst = regs[insn.dst];
+    if (opc === op.BPF_NEG && dst.type === RegType.SCALAR_VALUE) {
+      checkRegArg(env, insn.dst, RegArg.DST_OP_NO_MARK);
+      adjustScalarMinMax(dst, dst, op.BPF_NEG, alu64);
+      dst.id = 0;
+    } else {
+      checkRegArg(env, insn.dst, RegArg.DST_OP);
+    }
+    return;
+  }
+
+  if (opc === op.BPF_MOV) {
+    if (srcX) {
+      const allowed = alu64 ? [0, 8, 16, 32] : [0, 8, 16];
+      if (!allowed.includes(insn.off) || insn.imm) env.fail('BPF_MOV uses reserved fields', 'EINVAL');
+      checkRegArg(env, insn.src, RegArg.SRC_OP);
+    } else if (insn.src !== 0 || insn.off !== 0) {
+      env.fail('BPF_MOV uses reserved fields', 'EINVAL');
+    }
+    checkRegArg(env, insn.dst, RegArg.DST_OP_NO_MARK);
+    const dst = regs[insn.dst];
+    if (srcX) {
+      const src = regs[insn.src];
+      if (alu64) {
+        if (insn.off === 0) {
+          assignScalarIdBeforeMov(env, src);
+          dst.copyFrom(src);
+        } else if (isPointerValue(env, insn.src)) {
+          env.fail(`R${insn.src} sign-extension part of pointer`);
+        } else if (src.type === RegType.SCALAR_VALUE) {
+          const noSext = src.umax < 1n << BigInt(insn.off - 1);
+          if (noSext) assignScalarIdBeforeMov(env, src);
+          dst.copyFrom(src);
+          if (!noSext) dst.id = 0;
+          coerceRegToSizeSx(dst, insn.off >> 3);
+        } else {
+          markUnknown(env, dst);
+        }
+      } else {
+        if (isPointerValue(env, insn.src)) env.fail(`R${insn.src} partial copy of pointer`);
+        if (src.type === RegType.SCALAR_VALUE) {
+          if (insn.off === 0) {
+            const fits32 = regWidth(src) <= 32;
+            if (fits32) assignScalarIdBeforeMov(env, src);
+            dst.copyFrom(src);
+            if (!fits32) dst.id = 0;
+          } else {
+            const noSext = src.umax < 1n << BigInt(insn.off - 1);
+            if (noSext) assignScalarIdBeforeMov(env, src);
+            dst.copyFrom(src);
+            if (!noSext) dst.id = 0;
+            coerceSubregToSizeSx(dst, insn.off >> 3);
+          }
+        } else {
+          markUnknown(env, dst);
+        }
+        zext32To64(dst);
+        regBoundsSync(dst);
+      }
+    } else {
+      markUnknown(env, dst);
+      dst.type = RegType.SCALAR_VALUE;
+      markKnown(dst, alu64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+    }
+    return;
+  }
+
+  if (opc > op.BPF_END) env.fail(`invalid BPF_ALU opcode ${opc.toString(16)}`, 'EINVAL');
+
+  const divmod = opc === op.BPF_DIV || opc === op.BPF_MOD;
+  if (srcX) {
+    if (insn.imm !== 0 || (insn.off !== 0 && insn.off !== 1) || (insn.off === 1 && !divmod)) {
+      env.fail('BPF_ALU uses reserved fields', 'EINVAL');
+    }
+    checkRegArg(env, insn.src, RegArg.SRC_OP);
+  } else if (insn.src !== 0 || (insn.off !== 0 && insn.off !== 1) || (insn.off === 1 && !divmod)) {
+    env.fail('BPF_ALU uses reserved fields', 'EINVAL');
+  }
+  checkRegArg(env, insn.dst, RegArg.SRC_OP);
+  if (divmod && !srcX && insn.imm === 0) env.fail('div by zero', 'EINVAL');
+  if ((opc === op.BPF_LSH || opc === op.BPF_RSH || opc === op.BPF_ARSH) && !srcX) {
+    const size = alu64 ? 64 : 32;
+    if (insn.imm < 0 || insn.imm >= size) env.fail(`invalid shift ${insn.imm}`, 'EINVAL');
+  }
+  checkRegArg(env, insn.dst, RegArg.DST_OP_NO_MARK);
+  adjustRegMinMaxVals(env, insn);
+}
+
+/** adjust_reg_min_max_vals: dst = dst <op> src for scalars and pointers. */
+function adjustRegMinMaxVals(env: VerifierEnv, insn: Instruction): void {
+  const regs = env.cur.regs;
+  const dst = regs[insn.dst];
+  const opc = op.opCode(insn.opcode);
+  const alu64 = op.opClass(insn.opcode) === op.BPF_ALU64;
+  const ptrReg = dst.type !== RegType.SCALAR_VALUE ? dst : null;
+  let src: RegState;
+  if (op.opSource(insn.opcode) === op.BPF_X) {
+    src = regs[insn.src];
+    if (src.type !== RegType.SCALAR_VALUE) {
+      if (dst.type !== RegType.SCALAR_VALUE) {
+        if (opc === op.BPF_SUB && env.allowPtrLeaks) {
+          markUnknown(env, dst);
+          return;
+        }
+        env.fail(`R${insn.dst} pointer ${ALU_OP_STR[opc]} pointer prohibited`);
+      }
+      // scalar += pointer: the result is a pointer, bounds from the scalar.
+      adjustPtrMinMaxVals(env, insn, src, dst);
+      return;
+    }
+    if (ptrReg) {
+      adjustPtrMinMaxVals(env, insn, ptrReg, src);
+      return;
+    }
+  } else {
+    src = new RegState();
+    src.type = RegType.SCALAR_VALUE;
+    markKnown(src, BigInt(insn.imm));
+    if (ptrReg) {
+      adjustPtrMinMaxVals(env, insn, ptrReg, src);
+      return;
+    }
+  }
+  adjustScalarMinMax(dst, src, opc, alu64);
+  dst.id = 0;
+  dst.off = 0;
+}
+
+export { mark32Unbounded };

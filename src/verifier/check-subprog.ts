@@ -1,0 +1,100 @@
+// bpf-to-bpf calls: a new frame with r1-r5 copied from the caller, r0-r5 of
+// the caller clobbered; at the callee's exit r0 goes back to the caller.
+import type { Instruction } from '../isa/instruction.js';
+import { MAX_CALL_FRAMES } from '../isa/opcodes.js';
+import { markKnown } from './bounds.js';
+import type { VerifierEnv } from './env.js';
+import { FuncState } from './func-state.js';
+import { printVerifierState } from './do-check-log.js';
+import { RegArg, checkRegArg, markRegNotInit } from './reg-ops.js';
+import { RegType } from './reg-type.js';
+import { S64_MAX, S64_MIN } from './reg-state.js';
+import { subprogOf } from './subprogs.js';
+
+export const CALLER_SAVED_REGS = [0, 1, 2, 3, 4, 5];
+
+/** A fresh frame: every register NOT_INIT except r10, the frame pointer. */
+export function newFrame(frameno: number, callsite: number, subprogno: number): FuncState {
+  const f = new FuncState(frameno, callsite, subprogno);
+  const fp = f.regs[10];
+  fp.type = RegType.PTR_TO_STACK;
+  markKnown(fp, 0n);
+  fp.type = RegType.PTR_TO_STACK;
+  fp.frameno = frameno;
+  return f;
+}
+
+/** clear_caller_saved_regs */
+export function clearCallerSavedRegs(env: VerifierEnv): void {
+  const regs = env.cur.regs;
+  for (const r of CALLER_SAVED_REGS) {
+    markRegNotInit(regs[r]);
+    checkRegArg(env, r, RegArg.DST_OP_NO_MARK);
+  }
+}
+
+/** setup_func_entry: pushes a frame for `subprog` called from `callsite`. */
+export function setupFuncEntry(env: VerifierEnv, subprog: number, callsite: number): FuncState {
+  const st = env.cur;
+  if (st.curframe + 1 >= MAX_CALL_FRAMES) env.fail(`the call stack of ${st.curframe + 2} frames is too deep`, 'E2BIG');
+  const callee = newFrame(st.curframe + 1, callsite, subprog);
+  env.markAllScratched();
+  return callee;
+}
+
+/** check_func_call: returns the instruction before the callee's first (the loop adds one). */
+export function checkFuncCall(env: VerifierEnv, insn: Instruction, insnIdx: number): number {
+  const st = env.cur;
+  const target = insnIdx + insn.imm + 1;
+  const subprog = subprogOf(env.subprogs, target);
+  const caller = st.frames[st.curframe];
+  const callee = setupFuncEntry(env, subprog, insnIdx);
+  for (let i = 1; i <= 5; i++) callee.regs[i].copyFrom(caller.regs[i]);
+  st.frames.length = st.curframe + 1;
+  st.frames.push(callee);
+  st.curframe++;
+  // r0-r5 of the caller are clobbered by the call.
+  for (const r of CALLER_SAVED_REGS) {
+    markRegNotInit(caller.regs[r]);
+    env.markRegScratched(r);
+  }
+  if (env.log.enabled) {
+    env.verbose('caller:\n');
+    printVerifierState(env, st, caller.frameno, true);
+    env.verbose('callee:\n');
+    printVerifierState(env, st, st.curframe, true);
+  }
+  return env.subprogs[subprog].start - 1;
+}
+
+/** prepare_func_exit: returns the instruction to continue at in the caller. */
+export function prepareFuncExit(env: VerifierEnv): number {
+  const st = env.cur;
+  const callee = st.frames[st.curframe];
+  const r0 = callee.regs[0];
+  if (r0.type === RegType.PTR_TO_STACK) env.fail('cannot return stack pointer to the caller', 'EINVAL');
+  const caller = st.frames[st.curframe - 1];
+  if (callee.inCallbackFn) {
+    if (r0.type !== RegType.SCALAR_VALUE) env.fail('R0 not a scalar value');
+    if (r0.smin < 0n || r0.smax > 1n) {
+      let msg = 'At callback return the register R0 has';
+      let unknown = true;
+      if (r0.smin > S64_MIN) { msg += ` smin=${r0.smin}`; unknown = false; }
+      if (r0.smax < S64_MAX) { msg += ` smax=${r0.smax}`; unknown = false; }
+      if (unknown) msg += ' unknown scalar value';
+      env.fail(`${msg} should have been in [0, 1]`, 'EINVAL');
+    }
+  } else {
+    caller.regs[0].copyFrom(r0);
+  }
+  const next = callee.inCallbackFn ? callee.callsite : callee.callsite + 1;
+  if (env.log.enabled) {
+    env.verbose('returning from callee:\n');
+    printVerifierState(env, st, callee.frameno, true);
+    env.verbose(`to caller at ${next}:\n`);
+    printVerifierState(env, st, caller.frameno, true);
+  }
+  st.frames.pop();
+  st.curframe--;
+  return next;
+}

@@ -1,0 +1,74 @@
+import { helperAllowed } from '../progtypes/allowed-helpers.js';
+import { BPF_PROG_TYPE, type ProgTypeName, isProgTypeName, progTypeNameOf } from '../progtypes/prog-types.js';
+import { cgroupSkbCtxAccess, skFilterCtxAccess, tcCtxAccess } from './ctx/skb-access.js';
+import { kprobeCtxAccess, perfEventCtxAccess, rawTpCtxAccess, tracepointCtxAccess } from './ctx/tracing-access.js';
+import { xdpCtxAccess } from './ctx/xdp-access.js';
+
+/**
+ * What the verifier needs to know about a program type (the kernel's
+ * bpf_verifier_ops and the switch statements keyed on prog_type): which
+ * context accesses are valid and what they load, which helpers exist for it,
+ * the range its return value must be in, and its packet access rights.
+ */
+export interface ProgTypeRules {
+  readonly name: ProgTypeName;
+  readonly type: number;
+  /**
+   * is_valid_access: the register type a load of `size` bytes at ctx+off
+   * gives (SCALAR_VALUE, PTR_TO_PACKET, ...), or null when the access is
+   * refused. Writes return SCALAR_VALUE when allowed.
+   */
+  ctxAccess(off: number, size: number, write: boolean, isLdsx: boolean): number | null;
+  /** get_func_proto: the helper exists for this type. */
+  helperAllowed(id: number): boolean;
+  /** Inclusive range R0 must be in at exit, or undefined for any value. */
+  readonly retRange?: readonly [number, number];
+  /** BPF_LD_ABS / BPF_LD_IND allowed (may_access_skb). */
+  readonly mayAccessSkb: boolean;
+  /** may_access_direct_pkt_data. */
+  readonly directPacketRead: boolean;
+  readonly directPacketWrite: boolean;
+}
+
+type CtxAccessFn = ProgTypeRules['ctxAccess'];
+
+interface Shape {
+  ctx: CtxAccessFn;
+  retRange?: readonly [number, number];
+  skb?: boolean;
+  pkt?: 'read' | 'readwrite';
+}
+
+const SHAPES: Partial<Record<ProgTypeName, Shape>> = {
+  socket_filter: { ctx: skFilterCtxAccess, skb: true },
+  sched_cls: { ctx: tcCtxAccess, skb: true, pkt: 'readwrite' },
+  sched_act: { ctx: tcCtxAccess, skb: true, pkt: 'readwrite' },
+  cgroup_skb: { ctx: cgroupSkbCtxAccess, retRange: [0, 1], pkt: 'read' },
+  xdp: { ctx: xdpCtxAccess, pkt: 'readwrite' },
+  kprobe: { ctx: kprobeCtxAccess },
+  tracepoint: { ctx: tracepointCtxAccess },
+  raw_tracepoint: { ctx: rawTpCtxAccess },
+  raw_tracepoint_writable: { ctx: rawTpCtxAccess },
+  perf_event: { ctx: perfEventCtxAccess },
+};
+
+/** Program types the verifier has rules for. */
+export const VERIFIABLE_PROG_TYPES = Object.keys(SHAPES) as ProgTypeName[];
+
+/** The rules of a program type by its kernel name (`xdp`, `socket_filter`) or number. */
+export function progTypeRules(type: ProgTypeName | string | number): ProgTypeRules | undefined {
+  const name = typeof type === 'number' ? progTypeNameOf(type) : isProgTypeName(type) ? type : undefined;
+  if (!name) return undefined;
+  const shape = SHAPES[name];
+  if (!shape) return undefined;
+  return {
+    name,
+    type: BPF_PROG_TYPE[name],
+    ctxAccess: shape.ctx,
+    helperAllowed: (id) => helperAllowed(name, id),
+    retRange: shape.retRange,
+    mayAccessSkb: shape.skb ?? false,
+    directPacketRead: shape.pkt !== undefined,
+    directPacketWrite: shape.pkt === 'readwrite',
+  };
+}

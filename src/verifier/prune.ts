@@ -1,0 +1,249 @@
+// State pruning (is_state_visited): at prune points the current state is
+// compared with the checkpoints stored there. A checkpoint whose paths were
+// all explored and that is at least as general as the current state proves
+// the current path safe; a checkpoint still being explored that equals it
+// exactly means the program loops forever.
+import type { VerifierEnv } from './env.js';
+import { BPF_REG_SIZE, FuncState, SlotType } from './func-state.js';
+import { printVerifierState } from './do-check-log.js';
+import { RegState } from './reg-state.js';
+import { RegType, baseType } from './reg-type.js';
+import { tnumIn } from './tnum.js';
+import type { VerifierState } from './verifier-state.js';
+
+/** Old-to-current id correspondences made while comparing two states (struct bpf_idmap). */
+class IdMap {
+  private readonly pairs = new Map<number, number>();
+  private readonly curSeen = new Set<number>();
+  private tmp = 0x40000000;
+
+  check(oldId: number, curId: number): boolean {
+    if (!!oldId !== !!curId) return false;
+    if (oldId === 0) return true;
+    const mapped = this.pairs.get(oldId);
+    if (mapped !== undefined) return mapped === curId;
+    if (this.curSeen.has(curId)) return false;
+    this.pairs.set(oldId, curId);
+    this.curSeen.add(curId);
+    return true;
+  }
+
+  checkScalar(oldId: number, curId: number): boolean {
+    if (!oldId) return true;
+    return this.check(oldId, curId || ++this.tmp);
+  }
+}
+
+function rangeWithin(o: RegState, c: RegState): boolean {
+  return o.umin <= c.umin && o.umax >= c.umax && o.smin <= c.smin && o.smax >= c.smax &&
+    o.u32min <= c.u32min && o.u32max >= c.u32max && o.s32min <= c.s32min && o.s32max >= c.s32max;
+}
+
+/** memcmp of the fields before var_off (type, off, map/range/mem size, subprog). */
+function headEqual(o: RegState, c: RegState): boolean {
+  return o.type === c.type && o.off === c.off && o.map === c.map && o.range === c.range &&
+    o.memSize === c.memSize && o.subprogno === c.subprogno;
+}
+
+/** memcmp of the fields before id (adds var_off and the bounds). */
+function valueEqual(o: RegState, c: RegState): boolean {
+  return headEqual(o, c) && o.varOff.value === c.varOff.value && o.varOff.mask === c.varOff.mask &&
+    o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax &&
+    o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max;
+}
+
+function regsExact(o: RegState, c: RegState, idmap: IdMap): boolean {
+  return valueEqual(o, c) && idmap.check(o.id, c.id) && idmap.check(o.refObjId, c.refObjId);
+}
+
+/** regsafe: every value `cur` may hold is one `old` was explored with. */
+function regsafe(o: RegState, c: RegState, idmap: IdMap, exact: boolean): boolean {
+  if (exact) return regsExact(o, c, idmap) && (o.type !== RegType.PTR_TO_STACK || o.frameno === c.frameno);
+  if (o.type === RegType.NOT_INIT) return true;
+  if (o.type !== c.type) return false;
+  switch (baseType(o.type)) {
+    case RegType.SCALAR_VALUE:
+      return rangeWithin(o, c) && tnumIn(o.varOff, c.varOff) && idmap.checkScalar(o.id, c.id);
+    case RegType.PTR_TO_MAP_KEY: case RegType.PTR_TO_MAP_VALUE: case RegType.PTR_TO_MEM:
+    case RegType.PTR_TO_BUF: case RegType.PTR_TO_TP_BUFFER:
+      return headEqual(o, c) && rangeWithin(o, c) && tnumIn(o.varOff, c.varOff) &&
+        idmap.check(o.id, c.id) && idmap.check(o.refObjId, c.refObjId);
+    case RegType.PTR_TO_PACKET_META: case RegType.PTR_TO_PACKET:
+      if (o.range < 0 || c.range < 0) {
+        if (o.range !== c.range) return false;
+      } else if (o.range > c.range) {
+        return false;
+      }
+      if (o.off !== c.off) return false;
+      if (!idmap.check(o.id, c.id)) return false;
+      return rangeWithin(o, c) && tnumIn(o.varOff, c.varOff);
+    case RegType.PTR_TO_STACK:
+      return regsExact(o, c, idmap) && o.frameno === c.frameno;
+    default:
+      return regsExact(o, c, idmap);
+  }
+}
+
+/** A spilled 64-bit scalar, or an all-MISC/ZERO slot read as an unknown or zero scalar. */
+function scalarRegForStack(env: VerifierEnv, f: FuncState, spi: number): RegState | null {
+  const base = spi * BPF_REG_SIZE;
+  const sp = f.spillAt(spi);
+  if (sp && sp.type === RegType.SCALAR_VALUE) {
+    for (let j = 0; j < BPF_REG_SIZE; j++) if (f.slotType[base + j] !== SlotType.STACK_SPILL) return null;
+    return sp;
+  }
+  let allMisc = true;
+  for (let j = 0; j < BPF_REG_SIZE; j++) {
+    const t = f.slotType[base + j];
+    if (t === SlotType.STACK_MISC || (t === SlotType.STACK_INVALID && env.allowUninitStack)) continue;
+    allMisc = false;
+    break;
+  }
+  if (allMisc) {
+    const r = new RegState();
+    r.type = RegType.SCALAR_VALUE;
+    return r;
+  }
+  return null;
+}
+
+function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, exact: boolean): boolean {
+  for (let i = 0; i < o.allocatedStack; i++) {
+    const spi = Math.floor(i / BPF_REG_SIZE);
+    const ot = o.slotType[i];
+    if (exact && (i >= c.allocatedStack || ot !== c.slotType[i])) return false;
+    if (ot === SlotType.STACK_INVALID) continue;
+    if (env.allowUninitStack && ot === SlotType.STACK_MISC) continue;
+    if (i >= c.allocatedStack) return false;
+    const oreg = scalarRegForStack(env, o, spi);
+    const creg = scalarRegForStack(env, c, spi);
+    if (oreg && creg) {
+      if (!regsafe(oreg, creg, idmap, exact)) return false;
+      i += BPF_REG_SIZE - 1 - (i % BPF_REG_SIZE);
+      continue;
+    }
+    const ct = c.slotType[i];
+    if (ot === SlotType.STACK_MISC && ct === SlotType.STACK_ZERO) continue;
+    if (ot !== ct) return false;
+    if (i % BPF_REG_SIZE !== BPF_REG_SIZE - 1) continue;
+    if (ot === SlotType.STACK_SPILL) {
+      const os = o.spilled[spi];
+      const cs = c.spilled[spi];
+      if (!os || !cs || !regsafe(os, cs, idmap, exact)) return false;
+    }
+  }
+  return true;
+}
+
+function refsafe(o: VerifierState, c: VerifierState, idmap: IdMap): boolean {
+  if (o.refs.length !== c.refs.length) return false;
+  for (let i = 0; i < o.refs.length; i++) if (!idmap.check(o.refs[i].id, c.refs[i].id)) return false;
+  return true;
+}
+
+/** The instruction whose live registers matter for frame `i` of a state at insnIdx. */
+function frameInsnIdx(st: VerifierState, i: number, insnIdx: number): number {
+  return i === st.curframe ? insnIdx : st.frames[i + 1].callsite;
+}
+
+export function statesEqual(env: VerifierEnv, o: VerifierState, c: VerifierState, insnIdx: number, exact: boolean): boolean {
+  if (o.curframe !== c.curframe) return false;
+  const idmap = new IdMap();
+  if (o.speculative && !c.speculative) return false;
+  if (!refsafe(o, c, idmap)) return false;
+  for (let i = 0; i <= o.curframe; i++) {
+    const of = o.frames[i];
+    const cf = c.frames[i];
+    if (of.callsite !== cf.callsite) return false;
+    if (of.callbackDepth > cf.callbackDepth) return false;
+    const live = env.liveRegs[frameInsnIdx(o, i, insnIdx)] | (1 << 10);
+    for (let r = 0; r < of.regs.length; r++) {
+      if (!(live & (1 << r))) continue;
+      if (!regsafe(of.regs[r], cf.regs[r], idmap, exact)) return false;
+    }
+    if (!stacksafe(env, of, cf, idmap, exact)) return false;
+  }
+  return true;
+}
+
+/** states_maybe_looping: the current frame's registers are identical. */
+function statesMaybeLooping(o: VerifierState, c: VerifierState): boolean {
+  if (o.curframe !== c.curframe) return false;
+  const fo = o.frames[o.curframe];
+  const fc = c.frames[c.curframe];
+  for (let i = 0; i < fo.regs.length; i++) {
+    const a = fo.regs[i];
+    const b = fc.regs[i];
+    if (!valueEqual(a, b) || a.id !== b.id || a.refObjId !== b.refObjId) return false;
+  }
+  return true;
+}
+
+/** BPF_COMPLEXITY_LIMIT_STATES, for unprivileged programs. */
+const COMPLEXITY_LIMIT_STATES = 64;
+
+/**
+ * is_state_visited: true when the current path can stop here (an explored
+ * state covers it); otherwise may store the current state as a checkpoint.
+ */
+export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
+  const cur = env.cur;
+  const force = env.cfg.forceCheckpoints[insnIdx] === 1;
+  let addNewState = force;
+  if (env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8) addNewState = true;
+
+  let list = env.explored[insnIdx];
+  let statesCnt = 0;
+  if (list) {
+    for (let k = 0; k < list.length; k++) {
+      const sl = list[k];
+      statesCnt++;
+      const old = sl.state;
+      if (old.branches > 0) {
+        // A checkpoint on the current path: the program is in a loop.
+        if (statesMaybeLooping(old, cur) && statesEqual(env, old, cur, insnIdx, true)) {
+          env.verboseLinfo(insnIdx, '; ');
+          env.note(`infinite loop detected at insn ${insnIdx}`);
+          env.verbose('cur state:');
+          printVerifierState(env, cur, cur.curframe, true);
+          env.verbose('old state:');
+          printVerifierState(env, old, cur.curframe, true);
+          env.refuse('EINVAL');
+        }
+        if (!force && env.jmpsProcessed - env.prevJmpsProcessed < 20 && env.insnProcessed - env.prevInsnProcessed < 100) {
+          addNewState = false;
+        }
+      } else if (statesEqual(env, old, cur, insnIdx, false)) {
+        sl.hitCnt++;
+        return true;
+      }
+      if (addNewState) sl.missCnt++;
+      const n = force && old.branches > 0 ? 64 : 3;
+      if (sl.missCnt > sl.hitCnt * n + n) {
+        list.splice(k, 1);
+        k--;
+        env.exploredCount--;
+      }
+    }
+  }
+  if (env.maxStatesPerInsn < statesCnt) env.maxStatesPerInsn = statesCnt;
+  if (!env.privileged && statesCnt > COMPLEXITY_LIMIT_STATES) return false;
+  if (!addNewState) return false;
+
+  env.totalStates++;
+  env.exploredCount++;
+  if (env.exploredCount > env.peakStates) env.peakStates = env.exploredCount;
+  env.prevJmpsProcessed = env.jmpsProcessed;
+  env.prevInsnProcessed = env.insnProcessed;
+
+  const checkpoint = cur.clone();
+  checkpoint.insnIdx = insnIdx;
+  checkpoint.branches = 1;
+  if (!list) {
+    list = [];
+    env.explored[insnIdx] = list;
+  }
+  list.push({ state: checkpoint, hitCnt: 0, missCnt: 0 });
+  cur.parent = checkpoint;
+  return false;
+}

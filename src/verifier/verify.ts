@@ -1,0 +1,180 @@
+// The verifier's entry point: check a program as the kernel's bpf_check does
+// and report the verdict, the refusal (kernel wording, instruction index) and
+// the log.
+import { decodeRaw } from '../isa/encoding.js';
+import type { Instruction } from '../isa/instruction.js';
+import type { HelperProto } from '../helpers/proto.js';
+import type { ProgTypeName } from '../progtypes/prog-types.js';
+import { checkCfg } from './cfg.js';
+import { doCheck } from './do-check.js';
+import { VerifierEnv } from './env.js';
+import { VerifierError, type VerifierErrno } from './errors.js';
+import { kernelInsnText } from './kernel-disasm.js';
+import { computeLiveRegs } from './liveness.js';
+import { normalizeMap, type MapDesc } from './maps.js';
+import { progTypeRules } from './prog-type-rules.js';
+import { resolveInsns } from './resolve-insns.js';
+import { checkMaxStackDepth } from './stack-depth.js';
+import { findSubprogs } from './subprogs.js';
+import { newFrame } from './check-subprog.js';
+import { VerifierState } from './verifier-state.js';
+import { RegType } from './reg-type.js';
+import { markKnown } from './bounds.js';
+import { defaultHelperProto } from './helper-protos.js';
+
+export interface VerifyOptions {
+  /** Program type by the kernel's name (`socket_filter`, `xdp`, ...) or number. */
+  readonly progType: ProgTypeName | string | number;
+  /** Maps referenced by lddw (BPF_PSEUDO_MAP_FD/IDX: imm is the index here). */
+  readonly maps?: readonly MapDesc[];
+  /** Apply the rules for loaders without CAP_BPF/CAP_PERFMON. */
+  readonly unprivileged?: boolean;
+  /** 0: no log, 1: the failing path, 2: every instruction with its state. */
+  readonly logLevel?: 0 | 1 | 2;
+  /** Source lines (BTF line_info), printed as `; <line>` in the log. */
+  readonly lineInfo?: readonly { readonly insn: number; readonly lineText: string }[];
+  /** The program has BTF func_info (required for callbacks, as the kernel requires). */
+  readonly funcInfo?: boolean;
+  /** Helper prototypes; default: tsbpf's helper table. */
+  readonly helpers?: (id: number) => HelperProto | undefined;
+}
+
+export interface VerifierStats {
+  /** Instructions processed over all paths (the kernel's insn_processed). */
+  readonly processed: number;
+  readonly maxStatesPerInsn: number;
+  readonly totalStates: number;
+  readonly peakStates: number;
+  /** Stack bytes each sub-program uses. */
+  readonly stackDepth: readonly number[];
+  /** Wall-clock time of the verification in microseconds. */
+  readonly timeUs: number;
+}
+
+export interface VerifierResult {
+  readonly verdict: 'accept' | 'reject';
+  /** The refusal in the kernel's words (its first line). */
+  readonly error?: string;
+  /** Every line the verifier gave for the refusal. */
+  readonly errorLines?: readonly string[];
+  /** Instruction at fault, when there is one. */
+  readonly insn?: number;
+  readonly errno?: VerifierErrno;
+  readonly processed: number;
+  readonly log: string;
+  readonly stats: VerifierStats;
+}
+
+/** The kernel's BPF_MAXINSNS for unprivileged loaders. */
+const BPF_MAXINSNS = 4096;
+
+function initialState(): VerifierState {
+  const st = new VerifierState();
+  const f = newFrame(0, -1, 0);
+  const r1 = f.regs[1];
+  r1.type = RegType.PTR_TO_CTX;
+  markKnown(r1, 0n);
+  r1.type = RegType.PTR_TO_CTX;
+  st.frames = [f];
+  return st;
+}
+
+/**
+ * Verifies a program (instructions, or raw little-endian bytecode). Never
+ * throws for a bad program: the result says why it was refused.
+ */
+export function verify(program: readonly Instruction[] | Uint8Array, options: VerifyOptions): VerifierResult {
+  const start = process.hrtime.bigint();
+  const insns = program instanceof Uint8Array ? decodeRaw(program) : program;
+  const rules = progTypeRules(options.progType);
+  if (!rules) throw new TypeError(`no verifier rules for program type ${String(options.progType)}`);
+  const maps = (options.maps ?? []).map(normalizeMap);
+  const logLevel = options.logLevel ?? 0;
+  const helpers = options.helpers ?? defaultHelperProto;
+  let env: VerifierEnv | undefined;
+  let logText = '';
+  const stats = (): VerifierStats => ({
+    processed: env?.insnProcessed ?? 0,
+    maxStatesPerInsn: env?.maxStatesPerInsn ?? 0,
+    totalStates: env?.totalStates ?? 0,
+    peakStates: env?.peakStates ?? 0,
+    stackDepth: env?.subprogs.map((s) => s.stackDepth) ?? [],
+    timeUs: Number((process.hrtime.bigint() - start) / 1000n),
+  });
+  const statsLine = (): string => {
+    const s = stats();
+    return `processed ${s.processed} insns (limit 1000000) max_states_per_insn ${s.maxStatesPerInsn} total_states ${s.totalStates} peak_states ${s.peakStates} mark_read 0\n`;
+  };
+  const preLog: string[] = [];
+  try {
+    if (insns.length === 0 || insns.length > (options.unprivileged ? BPF_MAXINSNS : 1_000_000)) {
+      throw new VerifierError(`program of ${insns.length} instructions is too large or empty`, -1, 'E2BIG');
+    }
+    const subprogs = findSubprogs(insns);
+    if (options.unprivileged && subprogs.length > 1) {
+      throw new VerifierError('loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN', -1, 'EPERM');
+    }
+    if (logLevel >= 2) for (let i = 0; i < subprogs.length; i++) preLog.push(`func#${i} @${subprogs[i].start}\n`);
+    resolveInsns(insns, maps);
+    const cfg = checkCfg(insns, !options.unprivileged);
+    const argCount = (id: number): number | undefined => helpers(id)?.args.length;
+    const live = computeLiveRegs(insns, argCount);
+    if (logLevel >= 2) preLog.push(liveRegsTable(insns, live));
+    env = new VerifierEnv(insns, maps, rules, helpers, subprogs, cfg, live, logLevel, options.unprivileged ?? false,
+      options.lineInfo ?? [], options.funcInfo ?? false);
+    env.log.write(preLog.join(''));
+    env.cur = initialState();
+    env.markAllScratched();
+    doCheck(env);
+    checkMaxStackDepth(env);
+    env.log.write(statsLine());
+    logText = env.log.toString();
+    return { verdict: 'accept', processed: env.insnProcessed, log: logText, stats: stats() };
+  } catch (err) {
+    if (!(err instanceof VerifierError)) throw err;
+    let log = '';
+    if (logLevel > 0) {
+      if (env) {
+        log = env.log.toString();
+      } else {
+        log = preLog.join('') + err.lines.map((l) => `${l}\n`).join('');
+      }
+      log += statsLine();
+    }
+    err.log = log;
+    return {
+      verdict: 'reject',
+      error: err.reason,
+      errorLines: err.lines,
+      insn: err.insn >= 0 ? err.insn : undefined,
+      errno: err.errno,
+      processed: env?.insnProcessed ?? 0,
+      log,
+      stats: stats(),
+    };
+  }
+}
+
+/** Like verify(), but throws a VerifierError for a refused program. */
+export function verifyOrThrow(program: readonly Instruction[] | Uint8Array, options: VerifyOptions): VerifierResult {
+  const result = verify(program, options);
+  if (result.verdict === 'reject') {
+    const err = new VerifierError(result.error ?? 'verification failed', result.insn ?? -1, result.errno ?? 'EACCES');
+    err.lines = [...(result.errorLines ?? [])];
+    err.log = result.log;
+    throw err;
+  }
+  return result;
+}
+
+/** The `Live regs before insn:` table of a level-2 log. */
+function liveRegsTable(insns: readonly Instruction[], live: Uint16Array): string {
+  let s = 'Live regs before insn:\n';
+  for (let i = 0; i < insns.length; i++) {
+    let bits = '';
+    for (let r = 0; r < 10; r++) bits += live[i] & (1 << r) ? String(r) : '.';
+    s += `    ${String(i).padStart(3)}: ${bits} ${kernelInsnText(insns, i)}\n`;
+    if (insns[i].opcode === 0x18) i++;
+  }
+  return s;
+}
