@@ -21,8 +21,9 @@ includes=(-I"$dir")
 # Compile from the repository root with relative paths: line info then names
 # test/fixtures/<file>.c, and clang can still read the lines' text into BTF.
 cd "$root"
-# test/fixtures/bad holds objects the loader must refuse (each says why).
-for src in test/fixtures/*.c test/fixtures/bad/*.c; do
+# test/fixtures/bad holds objects the loader must refuse (each says why);
+# examples/syscall-count is the kernel example the README shows; test/kernel/fixtures, kernel attach tests'.
+for src in test/fixtures/*.c test/fixtures/bad/*.c examples/syscall-count/*.bpf.c test/kernel/fixtures/*.bpf.c; do
   obj="${src%.c}.o"
   "$clang_bin" -O2 -g -target bpf -mcpu=v3 -Wall -Werror -fdebug-compilation-dir=. \
     "${includes[@]}" -c "$src" -o "$obj"

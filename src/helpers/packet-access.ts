@@ -19,10 +19,10 @@ export function skbArg(env: HelperContext, ctx: bigint, helper: string): SkbBuff
   return c;
 }
 
-/** The packet bytes [data, data_end) of the run's XDP or skb context, or undefined for other contexts. */
-export function packetOf(env: HelperContext, ctx: bigint): { offset: number; length: number } | undefined {
+/** The packet of the run's XDP or skb context (its length and a copier), or undefined for other contexts. */
+export function packetOf(env: HelperContext, ctx: bigint): { length: number; bytes(length: number): Uint8Array } | undefined {
   const c = contextAt(env.arena, pointerOffset(env.arena, ctx));
-  if (c instanceof XdpBuff) return { offset: c.data, length: c.dataEnd - c.data };
-  if (c instanceof SkbBuff) return { offset: c.data, length: c.len };
+  if (c instanceof XdpBuff) return { length: c.bufferLength, bytes: (n) => c.packetBytes(0, n) };
+  if (c instanceof SkbBuff) return { length: c.len, bytes: (n) => env.arena.bytes.slice(c.data, c.data + n) };
   return undefined;
 }

@@ -28,7 +28,7 @@ const perfEventOutput = defineHelper('perf_event_output', ['ARG_PTR_TO_CTX', 'AR
   if (index === BPF_F_CURRENT_CPU) index = BigInt(cpu);
   const sample = new Uint8Array(size + ctxLen);
   sample.set(env.arena.bytes.subarray(data, data + size));
-  if (packet && ctxLen > 0) sample.set(env.arena.bytes.subarray(packet.offset, packet.offset + ctxLen), size);
+  if (packet && ctxLen > 0) sample.set(packet.bytes(ctxLen), size);
   return ret(map.output(Number(index), cpu, sample));
 }, { gplOnly: true, retErrnoOnly: true });
 

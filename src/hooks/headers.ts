@@ -5,9 +5,10 @@ import type { StructDef } from './ctx/layout.js';
 import { NODE_TRACEPOINTS_HEADER } from './tracepoints/node-header.js';
 import { UPROBE_HEADER } from './uprobes/uprobe-header.js';
 import { SYSCALLS_HEADER } from './syscalls/syscall-header.js';
+import { PERF_EVENT_HEADER } from './timers/perf-event-header.js';
 
 /** Every header tsbpf ships in include/tsbpf, generated from the hooks' context descriptions. */
-export const HOOK_HEADERS: readonly HeaderSpec[] = [NODE_TRACEPOINTS_HEADER, UPROBE_HEADER, SYSCALLS_HEADER];
+export const HOOK_HEADERS: readonly HeaderSpec[] = [NODE_TRACEPOINTS_HEADER, UPROBE_HEADER, SYSCALLS_HEADER, PERF_EVENT_HEADER];
 
 /** The text of include/tsbpf/<file>. */
 export function headerText(file: string): string {

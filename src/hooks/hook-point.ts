@@ -4,7 +4,7 @@ import type { ProgTypeName } from '../progtypes/prog-types.js';
 import { CtxAccessError, WrongProgramTypeError } from './errors.js';
 import { Link } from './link.js';
 import type { HookProgram } from './program.js';
-import { withHookRun } from './run-context.js';
+import type { HookRunInfo } from './run-context.js';
 import { hookStatsEnabled } from './stats.js';
 
 export interface AttachOptions {
@@ -148,16 +148,16 @@ export abstract class HookPoint {
    * into a link error; returns r0, or null when the run failed.
    */
   protected runProgram(link: Link, ctx: bigint): bigint | null {
-    const info = { hook: this.name, cookie: link.cookie, funcIp: this.funcIp };
+    const info: HookRunInfo = { hook: this.name, cookie: link.cookie, funcIp: this.funcIp };
     const program = link.program;
     try {
       if (hookStatsEnabled()) {
         const t0 = performance.now();
-        const r0 = withHookRun(info, () => program.run(ctx));
+        const r0 = program.run(ctx, info);
         link.recordRun(Math.round((performance.now() - t0) * 1e6), r0);
         return r0;
       }
-      const r0 = withHookRun(info, () => program.run(ctx));
+      const r0 = program.run(ctx, info);
       link.recordRun(0, r0);
       return r0;
     } catch (err) {

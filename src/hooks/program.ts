@@ -1,7 +1,9 @@
+import { newHelperContext } from '../engine/abi.js';
 import type { Executable } from '../engine/executable.js';
 import type { Arena } from '../memory/arena.js';
 import { isProgTypeName, type ProgTypeName } from '../progtypes/prog-types.js';
 import { HookError } from './errors.js';
+import type { HookRunInfo } from './run-context.js';
 
 /**
  * What a hook needs of a loaded program: its arena (the hook writes the
@@ -16,8 +18,12 @@ export interface HookProgram {
   /** The kernel's program type, lower case without prefix (`tracepoint`, `kprobe`, `xdp`...). */
   readonly type: ProgTypeName;
   readonly arena: Arena;
-  /** Runs the program once with r1 = ctx; returns r0. */
-  run(ctx: bigint): bigint;
+  /**
+   * Runs the program once with r1 = ctx; returns r0. `info` carries what the
+   * helpers read of the attachment (bpf_get_attach_cookie, bpf_get_func_ip):
+   * put it on the run's HelperContext as `attachCookie` and `funcIp`.
+   */
+  run(ctx: bigint, info: HookRunInfo): bigint;
   /**
    * Highest ctx byte the verifier saw the program read (the kernel's
    * max_ctx_offset), when known: attach refuses hooks with a smaller ctx.
@@ -48,6 +54,9 @@ export function executableProgram(exe: Executable, options: ExecutableProgramOpt
     type: progTypeName(options.type),
     arena: options.arena,
     maxCtxOffset: options.maxCtxOffset,
-    run: (ctx) => exe.run([ctx]),
+    run: (ctx, info) => {
+      const env = Object.assign(newHelperContext(options.arena, ctx), { attachCookie: info.cookie, funcIp: info.funcIp });
+      return exe.run([ctx], env);
+    },
   };
 }

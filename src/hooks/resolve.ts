@@ -5,9 +5,10 @@ import { uprobe, uretprobe } from './uprobes/targets.js';
 import { SYSCALL_TRACEPOINTS, syscallTracepoint } from './syscalls/syscall-table.js';
 import { PacketInterface } from './packets/packet-interface.js';
 import { HookTargetError } from './errors.js';
+import { PerfEventHook, type PerfEventOptions } from './timers/perf-event-hook.js';
 
 /** Options some hook families need to find their target. */
-export interface HookTargetOptions {
+export interface HookTargetOptions extends PerfEventOptions {
   /** Directory relative uprobe module paths start from (default: process.cwd()). */
   readonly baseDir?: string;
   /** The interface `xdp` and `socket` programs attach to (an object or its name). */
@@ -23,7 +24,7 @@ function packetInterface(spec: string, options: HookTargetOptions): PacketInterf
   return found;
 }
 
-const KNOWN_FAMILIES = ['tracepoint/...', 'tp/...', 'uprobe/<module>:<export>', 'uretprobe/<module>:<export>', 'xdp', 'socket'];
+const KNOWN_FAMILIES = ['tracepoint/...', 'tp/...', 'uprobe/<module>:<export>', 'uretprobe/<module>:<export>', 'xdp', 'socket', 'perf_event'];
 
 /** `tracepoint/<category>/<name>` and `tp/...`. */
 function tracepoint(spec: string, target: string): HookPoint {
@@ -46,7 +47,8 @@ function tracepoint(spec: string, target: string): HookPoint {
 /**
  * The hook a spec names, in libbpf's section syntax: `tracepoint/node/<name>`
  * (or `tp/...`), `uprobe/<module>:<export>`, `uretprobe/<module>:<export>`,
- * `xdp` and `socket` (on `options.interface`). Unknown names give an UnknownHookError that lists what exists.
+ * `xdp` and `socket` (on `options.interface`), `perf_event` (a new timer at
+ * `options.sampleFreq` Hz or every `options.samplePeriodNs`). Unknown names give an UnknownHookError that lists what exists.
  */
 export function resolveHook(spec: string, options: HookTargetOptions = {}): HookPoint {
   const slash = spec.indexOf('/');
@@ -64,6 +66,9 @@ export function resolveHook(spec: string, options: HookTargetOptions = {}): Hook
       return packetInterface(spec, options).xdp;
     case 'socket':
       return packetInterface(spec, options).socketFilter;
+    case 'perf_event':
+      // Each perf_event attach opens its own timer, as each perf event fd is its own in the kernel.
+      return new PerfEventHook(options);
     default:
       throw new UnknownHookError(spec, KNOWN_FAMILIES);
   }

@@ -1,4 +1,6 @@
 import type { MapSpec, ObjectSpec, ProgramSpec } from '../elf/object-spec.js';
+import type { AttachOptions as KernelAttachOptions } from '../kernel/attach/attach-by-section.js';
+import type { KernelLink } from '../kernel/attach/kernel-link.js';
 
 /** Where an object lives: tsbpf's VM, or the Linux kernel through bpf(). */
 export type BackendName = 'vm' | 'kernel';
@@ -38,6 +40,20 @@ export interface RingConsumer extends AsyncIterable<Uint8Array> {
   readonly closed: boolean;
 }
 
+/** One record of a perf buffer: a sample a program output on a CPU, or how many were lost there. */
+export type PerfRecord =
+  | { readonly type: 'sample'; readonly cpu: number; readonly data: Uint8Array }
+  | { readonly type: 'lost'; readonly cpu: number; readonly lost: number };
+
+/** A consumer of a perf_event_array map: one ring per CPU. */
+export interface PerfConsumer extends AsyncIterable<PerfRecord> {
+  /** The records available now, CPU by CPU. */
+  drain(): PerfRecord[];
+  read(): Promise<PerfRecord | undefined>;
+  close(): void;
+  readonly closed: boolean;
+}
+
 /** A live map as a backend holds it, at the byte level of the bpf() syscall. */
 export interface BackendMap {
   readonly spec: MapSpec;
@@ -60,6 +76,8 @@ export interface BackendMap {
   freeze(): void;
   /** A consumer of a BPF_MAP_TYPE_RINGBUF map. */
   ringConsumer(): RingConsumer;
+  /** A consumer of a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, `pageCount` data pages per CPU. */
+  perfConsumer(pageCount: number): PerfConsumer;
 }
 
 /** A loaded program as a backend holds it. */
@@ -70,6 +88,8 @@ export interface BackendProgram {
   /** The u32 a prog array takes through bpf() to hold this program: its fd (kernel) or id (VM). */
   readonly refValue: number;
   testRun(options: TestRunOptions): TestRunResult;
+  /** Kernel backend: attaches the program where its section says (src/kernel/attach). */
+  attachInKernel?(options: KernelAttachOptions): KernelLink;
 }
 
 /** An ObjectSpec instantiated on a backend. */

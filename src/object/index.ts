@@ -6,4 +6,4 @@ export { ObjectProgram } from './object-program.js';
 export { MapValueError, type MapValue } from './map-value.js';
 export { GlobalVariableError, type GlobalsView } from './globals.js';
 export { bpftoolMapDump } from './bpftool-dump.js';
-export type { BackendName, RingConsumer, TestRunOptions, TestRunResult } from './backend.js';
+export type { BackendName, PerfConsumer, PerfRecord, RingConsumer, TestRunOptions, TestRunResult } from './backend.js';

@@ -7,8 +7,11 @@ import { lookupAndDelete } from '../kernel/object/map-lookup-and-delete.js';
 import { freezeMap } from '../kernel/object/map-freeze.js';
 import { kernelTestRun } from '../kernel/object/program-test-run.js';
 import { MapError } from '../maps/errors.js';
+import { PerfBufferReader } from '../kernel/events/perf-buffer-reader.js';
 import { RingBufferReader } from '../kernel/events/ring-buffer-reader.js';
-import type { BackendMap, BackendObject, BackendProgram, RingConsumer, TestRunOptions, TestRunResult } from './backend.js';
+import { attachBySection, type AttachOptions } from '../kernel/attach/attach-by-section.js';
+import type { KernelLink } from '../kernel/attach/kernel-link.js';
+import type { BackendMap, BackendObject, BackendProgram, PerfConsumer, RingConsumer, TestRunOptions, TestRunResult } from './backend.js';
 
 /** Runs a bpf() map command, turning the kernel's refusal into the MapError both backends throw. */
 function mapOp<T>(map: string, operation: string, fn: () => T): T {
@@ -63,6 +66,10 @@ class KernelBackendMap implements BackendMap {
   ringConsumer(): RingConsumer {
     return new RingBufferReader(this.map);
   }
+
+  perfConsumer(pageCount: number): PerfConsumer {
+    return new PerfBufferReader(this.map, { pageCount });
+  }
 }
 
 class KernelBackendProgram implements BackendProgram {
@@ -80,6 +87,10 @@ class KernelBackendProgram implements BackendProgram {
 
   testRun(options: TestRunOptions): TestRunResult {
     return kernelTestRun(this.entry.program, options);
+  }
+
+  attachInKernel(options: AttachOptions): KernelLink {
+    return attachBySection(this.entry.program, this.entry.spec, options);
   }
 }
 

@@ -30,6 +30,8 @@ export interface LoadObjectOptions {
   readonly coreTarget?: Btf | null;
   /** Kernel: verifier log level (0: a log only when a program is refused). */
   readonly logLevel?: number;
+  /** Kernel: where maps pinned by name (LIBBPF_PIN_BY_NAME) live; default /sys/fs/bpf. */
+  readonly pinRoot?: string;
 }
 
 /** An option that makes no sense (an unknown backend or engine name). */
@@ -58,7 +60,7 @@ export async function loadObject(input: string | Uint8Array | ObjectSpec, option
   if (options.globals !== undefined) spec = { ...spec, maps: withInitialGlobals(spec.maps, spec.btf, options.globals) };
   const coreTarget = options.coreTarget !== undefined ? { coreTarget: options.coreTarget } : {};
   const live = backend === 'kernel'
-    ? KernelBackend.load(spec, { logLevel: options.logLevel ?? 0, ...coreTarget })
+    ? KernelBackend.load(spec, { logLevel: options.logLevel ?? 0, ...coreTarget, ...(options.pinRoot !== undefined ? { pinRoot: options.pinRoot } : {}) })
     : VmBackend.load(spec, {
       engine: options.engine ?? 'interp',
       verify: options.verify ?? true,

@@ -3,7 +3,7 @@ import type { MapSpec } from '../elf/object-spec.js';
 import { MapError } from '../maps/errors.js';
 import { EINVAL } from '../maps/errno.js';
 import { BPF_ANY } from '../maps/flags.js';
-import type { BackendMap, RingConsumer } from './backend.js';
+import type { BackendMap, PerfConsumer, RingConsumer } from './backend.js';
 import { MapValueCodec, MapValueError, type MapValue } from './map-value.js';
 import { ObjectProgram } from './object-program.js';
 
@@ -126,6 +126,15 @@ export class ObjectMap {
    */
   ringBuffer(): RingConsumer {
     return this.live.ringConsumer();
+  }
+
+  /**
+   * A consumer of this perf_event_array: one ring of `pageCount` pages per
+   * CPU installed in the map (as libbpf's perf_buffer), samples and lost
+   * counts by drain() or `for await`. close() it when done.
+   */
+  perfBuffer(pageCount = 8): PerfConsumer {
+    return this.live.perfConsumer(pageCount);
   }
 
   /** BPF_MAP_FREEZE: the host can no longer change the map. */

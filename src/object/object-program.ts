@@ -1,5 +1,8 @@
 import type { ProgramSpec } from '../elf/object-spec.js';
 import type { BackendProgram, TestRunOptions, TestRunResult } from './backend.js';
+import { TsbpfError } from '../errors.js';
+import type { AttachOptions as KernelAttachOptions } from '../kernel/attach/attach-by-section.js';
+import type { KernelLink } from '../kernel/attach/kernel-link.js';
 
 /** A program of a loaded object, the same on both backends. */
 export class ObjectProgram {
@@ -22,5 +25,18 @@ export class ObjectProgram {
    */
   testRun(options: TestRunOptions = {}): TestRunResult {
     return this.live.testRun(options);
+  }
+
+  /**
+   * Kernel backend: attaches the program to the hook its section names
+   * (`tracepoint/syscalls/sys_enter_openat`, `xdp` with `{ interface }`...)
+   * through a bpf link; close() the link to detach. VM programs attach
+   * through tsbpf's user-space hooks (src/hooks) instead.
+   */
+  attach(options: KernelAttachOptions = {}): KernelLink {
+    if (!this.live.attachInKernel) {
+      throw new TsbpfError(`program ${this.name} runs in tsbpf's VM: attach it to a user-space hook with attach() from tsbpf's hooks`);
+    }
+    return this.live.attachInKernel(options);
   }
 }

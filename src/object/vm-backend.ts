@@ -10,7 +10,9 @@ import type { MapSpec } from '../elf/object-spec.js';
 import type { ProgramEntry } from '../maps/registry.js';
 import { RingBufMap } from '../maps/ringbuf-map.js';
 import { VmRingConsumer } from '../vm/ring-consumer.js';
-import type { BackendMap, BackendObject, BackendProgram, RingConsumer, TestRunOptions, TestRunResult } from './backend.js';
+import { VmPerfConsumer } from '../vm/perf-consumer.js';
+import { PerfEventArrayMap } from '../maps/perf-event-array-map.js';
+import type { BackendMap, BackendObject, BackendProgram, PerfConsumer, RingConsumer, TestRunOptions, TestRunResult } from './backend.js';
 import { mapTakesBtf } from './map-btf.js';
 
 class VmBackendMap implements BackendMap {
@@ -39,6 +41,11 @@ class VmBackendMap implements BackendMap {
   ringConsumer(): RingConsumer {
     if (!(this.map instanceof RingBufMap)) throw new MapError(this.spec.name, 'ring buffer', EINVAL, `${this.map.type} is not a ring buffer`);
     return new VmRingConsumer(this.map);
+  }
+
+  perfConsumer(pageCount: number): PerfConsumer {
+    if (!(this.map instanceof PerfEventArrayMap)) throw new MapError(this.spec.name, 'perf buffer', EINVAL, `${this.map.type} is not a perf_event_array`);
+    return new VmPerfConsumer(this.map, pageCount);
   }
 }
 

@@ -4,7 +4,7 @@ import { E2BIG, EINVAL } from '../maps/errno.js';
 import { TestRunInputError } from './errors.js';
 import { registerContext, unregisterContext, type ProgramContext } from './context-registry.js';
 import {
-  PACKET_BROADCAST, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST, SK_BUFF, SK_BUFF_CB_SIZE, SK_BUFF_SIZE,
+  PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST, SK_BUFF, SK_BUFF_CB_SIZE, SK_BUFF_SIZE,
   SKB_TEST_HEADROOM,
 } from './sk-buff.js';
 import { ETH_HLEN, SKB_SHARED_INFO_SIZE } from './xdp-md.js';
@@ -16,6 +16,10 @@ const PAGE_SIZE = 4096;
 const ETH_P_802_3_MIN = 0x0600;
 const ETH_P_802_3 = 0x0001;
 const ETH_P_802_2 = 0x0004;
+const ETH_P_IP = 0x0800;
+const ETH_P_IPV6 = 0x86dd;
+const IPV4_HLEN = 20;
+const IPV6_HLEN = 40;
 
 /** How the kernel's test run presents the packet to a program type. */
 export interface SkbRunKind {
@@ -39,14 +43,15 @@ const COPIED_OUT: ReadonlyArray<readonly [number, number]> = [
   [SK_BUFF.hwtstamp, 8],
 ];
 
-/** eth_type_trans() on a device with address 00:00:00:00:00:00 (the loopback): pkt_type and protocol (network order). */
+/**
+ * eth_type_trans() on the loopback device, whose address and broadcast
+ * address are both 00:00:00:00:00:00: pkt_type and protocol (network order).
+ */
 function ethTypeTrans(packet: Uint8Array): { pktType: number; protocol: number } {
   const dest = packet.subarray(0, 6);
+  const zero = dest.every((b) => b === 0);
   let pktType = PACKET_HOST;
-  if (dest.some((b) => b !== 0)) {
-    if ((dest[0] & 1) !== 0) pktType = dest.every((b) => b === 0xff) ? PACKET_BROADCAST : PACKET_MULTICAST;
-    else pktType = PACKET_OTHERHOST;
-  }
+  if (!zero) pktType = (dest[0] & 1) !== 0 ? PACKET_MULTICAST : PACKET_OTHERHOST;
   const ethertype = (packet[12] << 8) | packet[13];
   let proto = ethertype;
   if (ethertype < ETH_P_802_3_MIN) proto = packet[14] === 0xff && packet[15] === 0xff ? ETH_P_802_3 : ETH_P_802_2;
@@ -73,7 +78,7 @@ export class SkbBuff implements ProgramContext {
   private readonly regions: Region[] = [];
   private released = false;
 
-  private constructor(private readonly arena: Arena, packet: Uint8Array, ctxIn: Uint8Array, readonly runKind: SkbRunKind) {
+  private constructor(private readonly arena: Arena, packet: Uint8Array, ctxIn: Uint8Array, readonly runKind: SkbRunKind, hasCtx: boolean) {
     this.ctxIn = ctxIn;
     this.headOffset = arena.alloc(SKB_TEST_HEADROOM + packet.length + SKB_SHARED_INFO_SIZE, 64);
     this.ctxOffset = arena.alloc(SK_BUFF_SIZE);
@@ -91,7 +96,8 @@ export class SkbBuff implements ProgramContext {
     v.setUint32(at(SK_BUFF.protocol), protocol, true);
     const ifindex = v.getUint32(at(SK_BUFF.ifindex), true);
     v.setUint32(at(SK_BUFF.ifindex), ifindex > 1 ? ifindex : LOOPBACK_IFINDEX, true);
-    if (v.getUint32(at(SK_BUFF.wire_len), true) === 0) v.setUint32(at(SK_BUFF.wire_len), len, true);
+    // The qdisc cb's pkt_len (wire_len) is set only from a ctx_in: its wire_len, or skb->len.
+    if (hasCtx && v.getUint32(at(SK_BUFF.wire_len), true) === 0) v.setUint32(at(SK_BUFF.wire_len), len, true);
     v.setUint32(at(SK_BUFF.data), this.data, true);
     v.setUint32(at(SK_BUFF.data_end), this.dataEnd, true);
     v.setUint32(at(SK_BUFF.data_meta), this.data, true);
@@ -106,6 +112,10 @@ export class SkbBuff implements ProgramContext {
     if (dataIn.length < ETH_HLEN || dataIn.length > max) {
       throw new TestRunInputError(EINVAL, `packet of ${dataIn.length} bytes: a test-run skb takes ${ETH_HLEN} to ${max} bytes`);
     }
+    // The kernel refuses IP packets too short for their header (the test run reads addresses from it).
+    const ethertype = (dataIn[12] << 8) | dataIn[13];
+    const need = ethertype === ETH_P_IP ? IPV4_HLEN : ethertype === ETH_P_IPV6 ? IPV6_HLEN : 0;
+    if (dataIn.length - ETH_HLEN < need) throw new TestRunInputError(EINVAL, `an IP${need === IPV4_HLEN ? 'v4' : 'v6'} packet needs its ${need}-byte header`);
     const ctx = new Uint8Array(SK_BUFF_SIZE);
     if (ctxIn) {
       if (ctxIn.subarray(SK_BUFF_SIZE).some((b) => b !== 0)) throw new TestRunInputError(E2BIG, `ctx_in has non-zero bytes past struct __sk_buff (${SK_BUFF_SIZE} bytes)`);
@@ -120,8 +130,11 @@ export class SkbBuff implements ProgramContext {
       if (wireLen !== 0 && (wireLen < len || wireLen > GSO_LEGACY_MAX_SIZE)) throw new TestRunInputError(EINVAL, `wire_len ${wireLen} is below the packet length or above ${GSO_LEGACY_MAX_SIZE}`);
       if (v.getUint32(SK_BUFF.gso_segs, true) > GSO_MAX_SEGS) throw new TestRunInputError(EINVAL, `gso_segs above ${GSO_MAX_SEGS}`);
     }
-    return new SkbBuff(arena, dataIn, ctx, kind);
+    return new SkbBuff(arena, dataIn, ctx, kind, ctxIn !== undefined);
   }
+
+  /** Where bpf_redirect() sent the packet, if it did (for hooks that forward). */
+  redirect: { ifindex: number; flags: bigint } | null = null;
 
   /** skb->len. */
   get len(): number {

@@ -7,6 +7,8 @@ import { XdpBuff } from './xdp-buff.js';
 import { SkbBuff, type SkbRunKind } from './skb-buff.js';
 import { RawContext } from './raw-context.js';
 import { PT_REGS_SIZE, PERF_EVENT_DATA_SIZE } from './pt-regs.js';
+import { XDP_MD_SIZE } from './xdp-md.js';
+import { SK_BUFF_SIZE } from './sk-buff.js';
 
 /** MAX_BPF_FUNC_ARGS: raw_tracepoint and tracing programs get up to 12 u64 arguments. */
 const MAX_BPF_FUNC_ARGS = 12;
@@ -53,6 +55,12 @@ export interface TestRunInput {
   readonly dataIn?: Uint8Array;
   /** The context struct (struct xdp_md, struct __sk_buff, struct pt_regs, u64 args...). */
   readonly ctxIn?: Uint8Array;
+  /**
+   * The caller wants ctx_out. As in the kernel, asking for it without a
+   * ctx_in runs the program with a zeroed ctx_in (for XDP: a linear part of
+   * 0 bytes, all of the packet in fragments; for skbs: wire_len = len).
+   */
+  readonly ctxOut?: boolean;
 }
 
 /** A context built in the arena for one run; read the output, then release it. */
@@ -78,12 +86,13 @@ export function prepareTestRun(arena: Arena, type: ProgTypeName, input: TestRunI
   const kind = contextKind(type);
   const dataIn = input.dataIn ?? new Uint8Array(0);
   if (kind === undefined) throw new TestRunInputError(ENOTSUPP, `program type ${type} cannot be test-run`);
+  const packetCtx = (size: number): Uint8Array | undefined => input.ctxIn ?? (input.ctxOut ? new Uint8Array(size) : undefined);
   if (kind === 'xdp_md') {
-    const buff = XdpBuff.create(arena, dataIn, input.ctxIn);
+    const buff = XdpBuff.create(arena, dataIn, packetCtx(XDP_MD_SIZE));
     return prepared(arena, buff, () => ({ dataOut: buff.dataOut(), ctxOut: buff.ctxOut() }));
   }
   if (kind === '__sk_buff') {
-    const buff = SkbBuff.create(arena, dataIn, SKB_KINDS[type]!, input.ctxIn);
+    const buff = SkbBuff.create(arena, dataIn, SKB_KINDS[type]!, packetCtx(SK_BUFF_SIZE));
     return prepared(arena, buff, () => ({ dataOut: buff.dataOut(), ctxOut: buff.ctxOut() }));
   }
   if (dataIn.length > 0) throw new TestRunInputError(EINVAL, `program type ${type} takes no data_in, only a ctx_in`);

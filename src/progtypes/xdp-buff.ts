@@ -1,6 +1,6 @@
 import type { Arena } from '../memory/arena.js';
 import type { Region } from '../memory/region.js';
-import { EACCES, E2BIG, EINVAL } from '../maps/errno.js';
+import { EACCES, E2BIG, EINVAL, ENOMEM } from '../maps/errno.js';
 import { TestRunInputError } from './errors.js';
 import { registerContext, unregisterContext, type ProgramContext } from './context-registry.js';
 import {
@@ -9,17 +9,31 @@ import {
 
 /** ifindex of the loopback device, whose rx queue 0 a test run uses by default. */
 const LOOPBACK_IFINDEX = 1;
+const PAGE_SIZE = 4096;
+/** MAX_SKB_FRAGS: pages a multi-buffer packet may have besides its linear part. */
+const MAX_SKB_FRAGS = 17;
 
-/** xdp_metalen_invalid(): metadata is a multiple of 4 bytes, at most 32. */
-const metalenInvalid = (len: number): boolean => (len & 3) !== 0 || len > 32;
+/**
+ * xdp_metalen_invalid(): metadata is a multiple of 4 bytes and fits the u8
+ * metasize of struct xdp_frame (kernels before 6.18 allowed 32 bytes only);
+ * the headroom left for the xdp_frame bounds it further (216 bytes).
+ */
+const metalenInvalid = (len: number): boolean => (len & 3) !== 0 || len > 255;
+const MAX_TEST_RUN_META = XDP_PACKET_HEADROOM - XDP_FRAME_STRUCT_SIZE;
 
 /**
  * The kernel's struct xdp_buff for a test run, in the arena: one 4 KiB frame
- * (256 bytes of headroom, the packet, 320 bytes of tailroom kept for
+ * (256 bytes of headroom, the linear packet, 320 bytes of tailroom kept for
  * skb_shared_info) and a struct xdp_md whose data, data_end and data_meta
- * hold the low 32 bits of the packet pointers (their arena offsets: see
- * /tmp/team notes, engines accept zero-extended offsets as pointers).
- * Regions: ctx (read-only), packet_meta [data_meta, data), packet [data, data_end).
+ * hold the low 32 bits of the packet pointers (their arena offsets; engines
+ * accept zero-extended offsets as pointers). Regions: ctx (read-only),
+ * packet_meta [data_meta, data), packet [data, data_end).
+ *
+ * As in kernels since 6.18, what does not fit the linear part (or lies past
+ * the ctx_in's data_end) goes into fragments of up to a page each; programs
+ * see only the linear part, bpf_xdp_get_buff_len() counts the fragments,
+ * bpf_xdp_adjust_tail() grows or shrinks the last fragment, and data_out
+ * carries metadata, linear part and fragments.
  */
 export class XdpBuff implements ProgramContext {
   readonly kind = 'xdp';
@@ -29,19 +43,22 @@ export class XdpBuff implements ProgramContext {
   dataMeta: number;
   data: number;
   dataEnd: number;
+  /** Fragment pages (skb_shared_info frags), each at most PAGE_SIZE bytes. */
+  readonly frags: Uint8Array[] = [];
   private readonly ctxIn: Uint8Array;
   private regions: Region[] = [];
   private readonly ctxRegion: Region;
   private released = false;
 
-  private constructor(private readonly arena: Arena, packet: Uint8Array, ctxIn: Uint8Array, metaLen: number) {
+  private constructor(private readonly arena: Arena, dataIn: Uint8Array, ctxIn: Uint8Array, metaLen: number, linear: number) {
     this.ctxIn = ctxIn;
     this.hardStart = arena.alloc(XDP_TEST_FRAME_SIZE, 64);
     this.ctxOffset = arena.alloc(XDP_MD_SIZE);
     this.dataMeta = this.hardStart + XDP_PACKET_HEADROOM - metaLen;
     this.data = this.hardStart + XDP_PACKET_HEADROOM;
-    this.dataEnd = this.dataMeta + packet.length;
-    arena.bytes.set(packet, this.dataMeta);
+    this.dataEnd = this.dataMeta + linear;
+    arena.bytes.set(dataIn.subarray(0, linear), this.dataMeta);
+    for (let at = linear; at < dataIn.length; at += PAGE_SIZE) this.frags.push(dataIn.slice(at, Math.min(at + PAGE_SIZE, dataIn.length)));
     const view = arena.view;
     const ctxView = new DataView(ctxIn.buffer, ctxIn.byteOffset, ctxIn.byteLength);
     const ifindex = ctxView.getUint32(XDP_MD.ingress_ifindex, true);
@@ -55,10 +72,13 @@ export class XdpBuff implements ProgramContext {
   /**
    * bpf_prog_test_run_xdp(): builds the buffer from data_in and an optional
    * struct xdp_md ctx_in, refusing what the kernel refuses (TestRunInputError).
-   * With ctx_in, its `data` field says how many leading bytes of data_in are
-   * metadata, and data_end must equal data_in's length.
+   * With ctx_in, its `data` says how many leading bytes of data_in are
+   * metadata and its `data_end` where the linear part ends (the rest becomes
+   * fragments); a zeroed ctx_in therefore puts the whole packet in fragments,
+   * as the kernel does.
    */
   static create(arena: Arena, dataIn: Uint8Array, ctxIn?: Uint8Array): XdpBuff {
+    if (dataIn.length < ETH_HLEN) throw new TestRunInputError(EINVAL, `packet of ${dataIn.length} bytes is shorter than an Ethernet header`);
     const ctx = new Uint8Array(XDP_MD_SIZE);
     if (ctxIn) {
       if (ctxIn.subarray(XDP_MD_SIZE).some((b) => b !== 0)) throw new TestRunInputError(E2BIG, `ctx_in has non-zero bytes past struct xdp_md (${XDP_MD_SIZE} bytes)`);
@@ -66,27 +86,42 @@ export class XdpBuff implements ProgramContext {
     }
     const v = new DataView(ctx.buffer);
     let metaLen = 0;
+    let linear = dataIn.length;
     if (ctxIn) {
       const data = v.getUint32(XDP_MD.data, true);
       const dataEnd = v.getUint32(XDP_MD.data_end, true);
-      if (v.getUint32(XDP_MD.data_meta, true) !== 0 || dataEnd !== dataIn.length || data > dataEnd || metalenInvalid(data)) {
-        throw new TestRunInputError(EINVAL, 'xdp_md ctx_in: data_meta must be 0, data_end the data_in size, data (the metadata length) a multiple of 4 up to 32');
+      if (v.getUint32(XDP_MD.data_meta, true) !== 0 || dataEnd > dataIn.length || data > dataEnd || metalenInvalid(data) || data > MAX_TEST_RUN_META) {
+        throw new TestRunInputError(EINVAL, `xdp_md ctx_in: data_meta must be 0, data (the metadata length) a multiple of 4 up to ${MAX_TEST_RUN_META}, and data <= data_end <= the data_in size`);
       }
       if (v.getUint32(XDP_MD.egress_ifindex, true) !== 0) throw new TestRunInputError(EINVAL, 'xdp_md ctx_in: egress_ifindex must be 0');
       if (v.getUint32(XDP_MD.ingress_ifindex, true) === 0 && v.getUint32(XDP_MD.rx_queue_index, true) !== 0) {
         throw new TestRunInputError(EINVAL, 'xdp_md ctx_in: rx_queue_index needs an ingress_ifindex');
       }
       metaLen = data;
+      linear = dataEnd;
     }
-    if (dataIn.length - metaLen < ETH_HLEN) throw new TestRunInputError(EINVAL, `packet of ${dataIn.length - metaLen} bytes is shorter than an Ethernet header`);
-    const maxData = XDP_TEST_FRAME_SIZE - (XDP_PACKET_HEADROOM - metaLen) - SKB_SHARED_INFO_SIZE;
-    if (dataIn.length > maxData) throw new TestRunInputError(EINVAL, `packet of ${dataIn.length} bytes exceeds the ${maxData} bytes of one XDP frame (multi-buffer XDP is not supported)`);
-    return new XdpBuff(arena, dataIn, ctx, metaLen);
+    if (dataIn.length - metaLen < ETH_HLEN) throw new TestRunInputError(EINVAL, `packet of ${dataIn.length - metaLen} bytes after the metadata is shorter than an Ethernet header`);
+    const maxLinear = XDP_TEST_FRAME_SIZE - (XDP_PACKET_HEADROOM - metaLen) - SKB_SHARED_INFO_SIZE;
+    linear = Math.min(linear, maxLinear);
+    if (Math.ceil((dataIn.length - linear) / PAGE_SIZE) > MAX_SKB_FRAGS) {
+      throw new TestRunInputError(ENOMEM, `packet of ${dataIn.length} bytes needs more than ${MAX_SKB_FRAGS} fragments`);
+    }
+    return new XdpBuff(arena, dataIn, ctx, metaLen, linear);
   }
 
-  /** The frame end adjust_tail may grow the packet to (xdp_data_hard_end). */
+  /** The frame end adjust_tail may grow the linear part to (xdp_data_hard_end). */
   get hardEnd(): number {
     return this.hardStart + this.frameSize - SKB_SHARED_INFO_SIZE;
+  }
+
+  /** Bytes in fragments. */
+  get fragsSize(): number {
+    return this.frags.reduce((n, f) => n + f.length, 0);
+  }
+
+  /** xdp_get_buff_len(): the linear packet plus the fragments (metadata excluded). */
+  get bufferLength(): number {
+    return this.dataEnd - this.data + this.fragsSize;
   }
 
   /** Writes the pointers into xdp_md and re-creates the packet regions. */
@@ -125,8 +160,13 @@ export class XdpBuff implements ProgramContext {
     return 0;
   }
 
-  /** bpf_xdp_adjust_tail(): moves data_end by `offset`, zeroing grown bytes; 0 or -EINVAL. */
+  /**
+   * bpf_xdp_adjust_tail(): moves the packet end by `offset`, zeroing grown
+   * bytes; with fragments the last fragment grows (within its page) or
+   * fragments shrink from the end, then the linear part. 0 or -EINVAL.
+   */
   adjustTail(offset: number): number {
+    if (this.frags.length > 0) return offset < 0 ? this.shrinkFrags(-offset) : this.growLastFrag(offset);
     const dataEnd = this.dataEnd + offset;
     if (dataEnd > this.hardEnd || dataEnd < this.data + ETH_HLEN) return -EINVAL;
     if (offset > 0) this.arena.bytes.fill(0, this.dataEnd, dataEnd);
@@ -135,9 +175,85 @@ export class XdpBuff implements ProgramContext {
     return 0;
   }
 
-  /** data_out as the kernel returns it: metadata and packet. */
+  /** bpf_xdp_frags_increase_tail(): a fragment's page is its limit. */
+  private growLastFrag(offset: number): number {
+    const last = this.frags[this.frags.length - 1];
+    if (offset > PAGE_SIZE - last.length) return -EINVAL;
+    const grown = new Uint8Array(last.length + offset);
+    grown.set(last);
+    this.frags[this.frags.length - 1] = grown;
+    return 0;
+  }
+
+  /** bpf_xdp_frags_shrink_tail(): whole fragments go first, what remains comes off the linear part. */
+  private shrinkFrags(offset: number): number {
+    if (offset > this.bufferLength - ETH_HLEN) return -EINVAL;
+    let left = offset;
+    while (left > 0 && this.frags.length > 0) {
+      const last = this.frags[this.frags.length - 1];
+      const shrink = Math.min(left, last.length);
+      left -= shrink;
+      if (shrink === last.length) this.frags.pop();
+      else this.frags[this.frags.length - 1] = last.slice(0, last.length - shrink);
+      if (shrink < last.length) break;
+    }
+    if (this.frags.length === 0 && left > 0) {
+      this.dataEnd -= left;
+      this.sync();
+    }
+    return 0;
+  }
+
+  /** `length` bytes of the packet from `offset` (bpf_xdp_copy: linear part, then fragments). */
+  packetBytes(offset: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    const linear = this.arena.bytes.subarray(this.data, this.dataEnd);
+    let n = 0;
+    for (const part of [linear, ...this.frags]) {
+      if (n >= length) break;
+      if (offset >= part.length) {
+        offset -= part.length;
+        continue;
+      }
+      const take = part.subarray(offset, offset + length - n);
+      out.set(take, n);
+      n += take.length;
+      offset = 0;
+    }
+    return out;
+  }
+
+  /** Writes `data` into the packet at `offset` (linear part, then fragments); the range must exist. */
+  writePacketBytes(offset: number, data: Uint8Array): void {
+    let n = 0;
+    const linear = this.arena.bytes.subarray(this.data, this.dataEnd);
+    for (const part of [linear, ...this.frags]) {
+      if (n >= data.length) break;
+      if (offset >= part.length) {
+        offset -= part.length;
+        continue;
+      }
+      const take = Math.min(part.length - offset, data.length - n);
+      part.set(data.subarray(n, n + take), offset);
+      n += take;
+      offset = 0;
+    }
+  }
+
+  /** Where bpf_redirect() sent the packet, if it did (for hooks that forward). */
+  redirect: { ifindex: number; flags: bigint } | null = null;
+
+  /** data_out as the kernel returns it: metadata, linear packet, fragments. */
   dataOut(): Uint8Array {
-    return this.arena.bytes.slice(this.dataMeta, this.dataEnd);
+    const head = this.arena.bytes.subarray(this.dataMeta, this.dataEnd);
+    const out = new Uint8Array(head.length + this.fragsSize);
+    out.set(head);
+    let at = head.length;
+    for (const f of this.frags) {
+      out.set(f, at);
+      at += f.length;
+    }
+    return out;
   }
 
   /** ctx_out: ctx_in with data and data_end relative to data_meta (xdp_convert_buff_to_md). */

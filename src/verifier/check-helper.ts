@@ -13,7 +13,7 @@ import { kernelHelperName } from './kernel-disasm.js';
 import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, MapType, type VerifierMap } from './maps.js';
 import { RegArg, checkRegArg, isPointerValue, markRegNotInit, markUnknown, registerIsNull } from './reg-ops.js';
 import { RegState } from './reg-state.js';
-import { MEM_RDONLY, MEM_RINGBUF, PTR_MAYBE_NULL, RegType, baseType, regTypeStr, typeIsPktPointer } from './reg-type.js';
+import { MEM_RDONLY, MEM_RINGBUF, PTR_MAYBE_NULL, PTR_TRUSTED, RegType, baseType, regTypeStr, typeIsPktPointer } from './reg-type.js';
 import { tnumIsConst } from './tnum.js';
 import { FuncIds as F } from './func-ids.js';
 import { BPF_REG_SIZE, SlotType } from './func-state.js';
@@ -40,18 +40,19 @@ interface CallMeta {
 }
 
 /** Helpers whose pointer arguments may point into the packet (fn->pkt_access). */
-const PKT_ACCESS = new Set([F.map_lookup_elem, F.map_update_elem, F.map_delete_elem, F.map_push_elem, F.map_pop_elem,
+const PKT_ACCESS = new Set<number>([F.map_lookup_elem, F.map_update_elem, F.map_delete_elem, F.map_push_elem, F.map_pop_elem,
   F.map_peek_elem, F.csum_diff, F.sk_lookup_tcp, F.sk_lookup_udp, F.skc_lookup_tcp, F.tcp_check_syncookie,
   F.tcp_gen_syncookie]);
 
 /** bpf_helper_changes_pkt_data */
-const CHANGES_PKT_DATA = new Set([F.skb_vlan_push, F.skb_vlan_pop, F.skb_store_bytes, F.skb_change_proto,
+const CHANGES_PKT_DATA = new Set<number>([F.skb_vlan_push, F.skb_vlan_pop, F.skb_store_bytes, F.skb_change_proto,
   F.skb_change_head, F.skb_change_tail, F.skb_adjust_room, F.skb_pull_data, F.clone_redirect, F.l3_csum_replace,
   F.l4_csum_replace, F.xdp_adjust_head, F.xdp_adjust_meta, F.msg_pull_data, F.msg_push_data, F.msg_pop_data,
   F.xdp_adjust_tail, F.lwt_seg6_store_bytes, F.lwt_seg6_adjust_srh, F.lwt_seg6_action, F.lwt_push_encap]);
 
 const MEM_TYPES = [RegType.PTR_TO_STACK, RegType.PTR_TO_PACKET, RegType.PTR_TO_PACKET_META, RegType.PTR_TO_MAP_KEY,
-  RegType.PTR_TO_MAP_VALUE, RegType.PTR_TO_MEM, RegType.PTR_TO_MEM | MEM_RINGBUF, RegType.PTR_TO_BUF];
+  RegType.PTR_TO_MAP_VALUE, RegType.PTR_TO_MEM, RegType.PTR_TO_MEM | MEM_RINGBUF, RegType.PTR_TO_BUF,
+  RegType.PTR_TO_BTF_ID | PTR_TRUSTED];
 
 /** The register types an argument type accepts (compatible_reg_types), or null for no check. */
 function compatibleTypes(arg: ArgType): number[] | null {
@@ -286,11 +287,11 @@ function mapFuncCompatible(map: VerifierMap, funcId: number): boolean {
   switch (t) {
     case MapType.prog_array: if (funcId !== F.tail_call) return false; break;
     case MapType.perf_event_array:
-      if (![F.perf_event_read, F.perf_event_output, F.skb_output, F.perf_event_read_value, F.xdp_output].includes(funcId)) return false;
+      if (!([F.perf_event_read, F.perf_event_output, F.skb_output, F.perf_event_read_value, F.xdp_output] as number[]).includes(funcId)) return false;
       break;
     case MapType.ringbuf:
-      if (![F.ringbuf_output, F.ringbuf_reserve, F.ringbuf_query, F.ringbuf_reserve_dynptr, F.ringbuf_submit_dynptr,
-        F.ringbuf_discard_dynptr].includes(funcId)) return false;
+      if (!([F.ringbuf_output, F.ringbuf_reserve, F.ringbuf_query, F.ringbuf_reserve_dynptr, F.ringbuf_submit_dynptr,
+        F.ringbuf_discard_dynptr] as number[]).includes(funcId)) return false;
       break;
     case MapType.stack_trace: if (funcId !== F.get_stackid) return false; break;
     case MapType.cgroup_array: if (funcId !== F.skb_under_cgroup && funcId !== F.current_task_under_cgroup) return false; break;
@@ -300,7 +301,7 @@ function mapFuncCompatible(map: VerifierMap, funcId: number): boolean {
     case MapType.cpumap: if (funcId !== F.redirect_map) return false; break;
     case MapType.array_of_maps: case MapType.hash_of_maps: if (funcId !== F.map_lookup_elem) return false; break;
     case MapType.queue: case MapType.stack:
-      if (![F.map_peek_elem, F.map_pop_elem, F.map_push_elem].includes(funcId)) return false;
+      if (!([F.map_peek_elem, F.map_pop_elem, F.map_push_elem] as number[]).includes(funcId)) return false;
       break;
     case MapType.bloom_filter: if (funcId !== F.map_peek_elem && funcId !== F.map_push_elem) return false; break;
     case MapType.user_ringbuf: if (funcId !== F.user_ringbuf_drain) return false; break;

@@ -10,9 +10,14 @@ import {
   MEM_RDONLY, PTR_MAYBE_NULL, PTR_UNTRUSTED, RegType, baseType, regTypeStr, typeIsPktPointer, typeMayBeNull,
 } from './reg-type.js';
 import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst, tnumStr } from './tnum.js';
-import { BPF_MAX_VAR_OFF } from './check-ptr-alu.js';
+import { BPF_MAX_VAR_OFF } from './limits.js';
 
 export type AccessType = 'read' | 'write';
+
+/** A pointer's variable offset in alignment messages: the number when known, else the tnum. */
+function varOffStr(reg: RegState): string {
+  return tnumIsConst(reg.varOff) ? BigInt.asIntN(64, reg.varOff.value).toString() : tnumStr(reg.varOff);
+}
 
 /** check_ptr_alignment: only the stack (and atomics) need natural alignment on x86-64. */
 export function checkPtrAlignment(env: VerifierEnv, reg: RegState, off: number, size: number, strictOnce: boolean): void {
@@ -24,7 +29,7 @@ export function checkPtrAlignment(env: VerifierEnv, reg: RegState, off: number, 
       if (!strict || size === 1) return;
       const regOff = tnumAdd(reg.varOff, tnumConst(BigInt(2 + reg.off + off)));
       if (!tnumIsAligned(regOff, size)) {
-        env.fail(`misaligned packet access off 2+${tnumStr(reg.varOff)}+${reg.off}+${off} size ${size}`);
+        env.fail(`misaligned packet access off 2+${varOffStr(reg)}+${reg.off}+${off} size ${size}`);
       }
       return;
     }
@@ -42,7 +47,7 @@ export function checkPtrAlignment(env: VerifierEnv, reg: RegState, off: number, 
   if (!strict || size === 1) return;
   const regOff = tnumAdd(reg.varOff, tnumConst(BigInt(reg.off + off)));
   if (!tnumIsAligned(regOff, size)) {
-    env.fail(`misaligned ${desc}access off ${tnumStr(reg.varOff)}+${reg.off}+${off} size ${size}`);
+    env.fail(`misaligned ${desc}access off ${varOffStr(reg)}+${reg.off}+${off} size ${size}`);
   }
 }
 

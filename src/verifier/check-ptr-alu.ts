@@ -13,8 +13,7 @@ import { PTR_MAYBE_NULL, PTR_UNTRUSTED, RegType, baseType, regTypeStr, typeIsPkt
 import { MAX_BPF_STACK } from '../isa/opcodes.js';
 import { tnumAdd, tnumIsConst, tnumStr, tnumSub } from './tnum.js';
 
-/** BPF_MAX_VAR_OFF: offsets beyond this are refused outright. */
-export const BPF_MAX_VAR_OFF = 1 << 29;
+import { BPF_MAX_VAR_OFF } from './limits.js';
 const MAX_VAR_OFF = BigInt(BPF_MAX_VAR_OFF);
 
 /** check_reg_sane_offset */
@@ -67,19 +66,15 @@ export function adjustPtrMinMaxVals(env: VerifierEnv, insn: Instruction, ptrIn: 
   }
   if (baseType(ptr.type) === RegType.PTR_TO_MEM && (ptr.type & PTR_UNTRUSTED)) return;
 
-  switch (baseType(ptr.type)) {
-    case RegType.PTR_TO_CTX: case RegType.PTR_TO_MAP_VALUE: case RegType.PTR_TO_MAP_KEY: case RegType.PTR_TO_STACK:
-    case RegType.PTR_TO_PACKET_META: case RegType.PTR_TO_PACKET: case RegType.PTR_TO_TP_BUFFER:
-    case RegType.PTR_TO_BTF_ID: case RegType.PTR_TO_MEM: case RegType.PTR_TO_BUF: case RegType.PTR_TO_FUNC:
-      break;
-    case RegType.PTR_TO_FLOW_KEYS:
-      if (known) break;
-    // falls through
-    case RegType.CONST_PTR_TO_MAP:
-      if (known && off.smin === 0n && opc === op.BPF_ADD) break;
-    // falls through
-    default:
-      env.fail(`R${insn.dst} pointer arithmetic on ${regTypeStr(ptr.type)} prohibited`);
+  const base = baseType(ptr.type);
+  const movable = [RegType.PTR_TO_CTX, RegType.PTR_TO_MAP_VALUE, RegType.PTR_TO_MAP_KEY, RegType.PTR_TO_STACK,
+    RegType.PTR_TO_PACKET_META, RegType.PTR_TO_PACKET, RegType.PTR_TO_TP_BUFFER, RegType.PTR_TO_BTF_ID,
+    RegType.PTR_TO_MEM, RegType.PTR_TO_BUF, RegType.PTR_TO_FUNC].includes(base);
+  const flowKeysOk = base === RegType.PTR_TO_FLOW_KEYS && known;
+  const mapPtrOk = (base === RegType.PTR_TO_FLOW_KEYS || base === RegType.CONST_PTR_TO_MAP) &&
+    known && off.smin === 0n && opc === op.BPF_ADD;
+  if (!movable && !flowKeysOk && !mapPtrOk) {
+    env.fail(`R${insn.dst} pointer arithmetic on ${regTypeStr(ptr.type)} prohibited`);
   }
 
   dst.type = ptr.type;
@@ -144,8 +139,7 @@ export function adjustPtrMinMaxVals(env: VerifierEnv, insn: Instruction, ptrIn: 
       break;
     }
     case op.BPF_AND: case op.BPF_OR: case op.BPF_XOR:
-      env.fail(`R${insn.dst} bitwise operator ${ALU_OP_STR[opc]} on pointer prohibited`);
-    // eslint-disable-next-line no-fallthrough
+      return env.fail(`R${insn.dst} bitwise operator ${ALU_OP_STR[opc]} on pointer prohibited`);
     default:
       env.fail(`R${insn.dst} pointer arithmetic with ${ALU_OP_STR[opc]} operator prohibited`);
   }

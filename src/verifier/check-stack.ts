@@ -4,7 +4,7 @@
 import { BPF_REG_SIZE, FuncState, SlotType } from './func-state.js';
 import { coerceRegToSize, regWidth } from './bounds.js';
 import type { VerifierEnv } from './env.js';
-import { BPF_MAX_VAR_OFF } from './check-ptr-alu.js';
+import { BPF_MAX_VAR_OFF } from './limits.js';
 import type { AccessType } from './check-mem.js';
 import { assignScalarIdBeforeMov, markConstZero, markUnknown, registerIsNull } from './reg-ops.js';
 import { RegState } from './reg-state.js';

@@ -66,7 +66,7 @@ export class VerifierEnv {
 
   constructor(
     readonly insns: readonly Instruction[],
-    readonly maps: readonly VerifierMap[],
+    readonly maps: VerifierMap[],
     readonly prog: ProgTypeRules,
     readonly helperProto: (id: number) => HelperProto | undefined,
     readonly subprogs: SubprogInfo[],
@@ -81,6 +81,29 @@ export class VerifierEnv {
     this.privileged = !unprivileged;
     this.aux = insns.map(() => ({ ptrType: 0, seen: false }));
     this.explored = new Array(insns.length);
+  }
+
+  private readonly innerMaps = new Map<number, number>();
+
+  /** The index under which the inner-map template of map-of-maps `outer` is known. */
+  innerMapIndex(outer: number): number {
+    let idx = this.innerMaps.get(outer);
+    if (idx === undefined) {
+      const inner = this.maps[outer].inner;
+      if (!inner) return outer;
+      idx = this.maps.length;
+      this.maps.push(inner);
+      this.innerMaps.set(outer, idx);
+    }
+    return idx;
+  }
+
+  /** Forgets a pending path (an arm found impossible right after it was pushed). */
+  dropPending(state: VerifierState): void {
+    const i = this.pending.findIndex((p) => p.state === state);
+    if (i < 0) return;
+    this.pending.splice(i, 1);
+    if (state.parent) state.parent.branches--;
   }
 
   get allowPtrLeaks(): boolean { return this.privileged; }

@@ -30,6 +30,7 @@ export const MEM_RDONLY = 1 << 9;
 export const MEM_RINGBUF = 1 << 10;
 export const MEM_UNINIT = 1 << 11;
 export const PTR_UNTRUSTED = 1 << 12;
+export const PTR_TRUSTED = 1 << 13;
 
 export const BASE_TYPE_MASK = 0xff;
 export const baseType = (t: number): RegType => t & BASE_TYPE_MASK;
@@ -65,6 +66,7 @@ export function regTypeStr(t: number): string {
   if (t & MEM_RDONLY) prefix += 'rdonly_';
   if (t & MEM_RINGBUF) prefix += 'ringbuf_';
   if (t & PTR_UNTRUSTED) prefix += 'untrusted_';
+  if (t & PTR_TRUSTED) prefix += 'trusted_';
   const base = baseType(t);
   let postfix = '';
   if (t & PTR_MAYBE_NULL) postfix = base === RegType.PTR_TO_BTF_ID ? 'or_null_' : '_or_null';

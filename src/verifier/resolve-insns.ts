@@ -60,17 +60,9 @@ export function resolveInsns(insns: readonly Instruction[], maps: readonly Verif
       }
       const src = insn.src;
       if (src !== 0 && src !== op.BPF_PSEUDO_FUNC) {
-        switch (src) {
-          case op.BPF_PSEUDO_MAP_VALUE:
-          case op.BPF_PSEUDO_MAP_IDX_VALUE:
-            break;
-          case op.BPF_PSEUDO_MAP_FD:
-          case op.BPF_PSEUDO_MAP_IDX:
-            if (next.imm === 0) break;
-          // falls through
-          default:
-            fail('unrecognized bpf_ld_imm64 insn', i);
-        }
+        const isValue = src === op.BPF_PSEUDO_MAP_VALUE || src === op.BPF_PSEUDO_MAP_IDX_VALUE;
+        const isFd = (src === op.BPF_PSEUDO_MAP_FD || src === op.BPF_PSEUDO_MAP_IDX) && next.imm === 0;
+        if (!isValue && !isFd) fail('unrecognized bpf_ld_imm64 insn', i);
         const map = maps[insn.imm];
         if (insn.imm < 0 || !map) fail(`fd ${insn.imm} is not pointing to valid bpf_map`, i);
         if (src === op.BPF_PSEUDO_MAP_VALUE || src === op.BPF_PSEUDO_MAP_IDX_VALUE) {

@@ -2,6 +2,7 @@
 export { VmObject } from './vm-object.js';
 export { VmProgram, type VmTestRunOptions, type VmTestRunResult } from './vm-program.js';
 export { DEFAULT_VM_BUDGET, type VmObjectOptions } from './options.js';
-export { VmObjectError } from './errors.js';
+export { VmObjectError, VmProgramRejectedError } from './errors.js';
 export type { VmRunContext } from './run-context.js';
 export { VmRingConsumer } from './ring-consumer.js';
+export { VmPerfConsumer, type VmPerfRecord } from './perf-consumer.js';

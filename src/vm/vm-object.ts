@@ -1,8 +1,8 @@
 import type { Btf } from '../btf/btf.js';
 import { loadVmlinuxBtf } from '../btf/vmlinux.js';
-import type { HelperTable } from '../engine/abi.js';
 import type { Executable, ProgramImage } from '../engine/executable.js';
 import { engineFactory } from '../engine/select.js';
+import { HELPER_TABLE } from '../helpers/table.js';
 import { applyObjectCoreRelocations } from '../elf/core.js';
 import type { ObjectSpec } from '../elf/object-spec.js';
 import { ArrayOfMapsMap } from '../maps/array-of-maps-map.js';
@@ -15,11 +15,10 @@ import { Arena } from '../memory/arena.js';
 import { skbPacket } from '../progtypes/skb-packet.js';
 import { Callbacks } from './callbacks.js';
 import { VmObjectError } from './errors.js';
-import { vmHelperTable } from './helper-table.js';
 import { mapDefinitionOf } from './map-definition.js';
 import { DEFAULT_VM_BUDGET, type VmObjectOptions } from './options.js';
 import { relocateForVm } from './relocate.js';
-import { verifyForVm } from './verify.js';
+import { verifyProgram } from './verify.js';
 import { VmProgram } from './vm-program.js';
 
 /**
@@ -79,7 +78,7 @@ export class VmObject {
 
   private createMaps(): void {
     const btf = this.spec.btf;
-    for (const spec of this.spec.maps) this.maps.set(spec.name, createMap(this.arena, mapDefinitionOf(spec, btf)));
+    for (const spec of this.spec.maps) this.maps.set(spec.name, createMap(this.arena, mapDefinitionOf(spec, btf, this.registry.nCpus)));
     for (const spec of this.spec.maps) {
       const map = this.maps.get(spec.name) as BpfMap;
       for (const entry of spec.contents) {
@@ -98,12 +97,14 @@ export class VmObject {
 
   private loadPrograms(options: VmObjectOptions): void {
     const factory = engineFactory(options.engine ?? 'interp');
-    const helpers: HelperTable = vmHelperTable();
+    // src/helpers' one table; which program types may call which helper is the verifier's business.
+    const helpers = HELPER_TABLE;
     const mapsByIndex = this.spec.maps.map((m) => this.maps.get(m.name) as BpfMap);
     const wantVerify = options.verify ?? true;
     for (const spec of this.spec.programs) {
       const insns = relocateForVm(spec, mapsByIndex);
-      const verified = wantVerify && verifyForVm(spec, insns, this.spec, mapsByIndex);
+      if (wantVerify) verifyProgram(spec, this.spec);
+      const verified = wantVerify;
       const build = (image: ProgramImage): Executable => {
         const exe = factory(image, {
           arena: this.arena,

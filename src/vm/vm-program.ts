@@ -68,6 +68,33 @@ export class VmProgram implements TailCallTarget {
   }
 
   /**
+   * Runs the program under the conformance calling convention instead of
+   * its program type's: r1 = `mem` (a writable region of the arena, 0 when
+   * empty), r2 = its length. Returns r0 and the memory after the run. For
+   * `tsbpf run` on objects whose programs use maps; such runs only make sense
+   * for programs that were not verified as their section's type.
+   */
+  runWithMemory(mem: Uint8Array, cpu = 0): { r0: bigint; mem: Uint8Array } {
+    let at = -1;
+    let region = null;
+    if (mem.length > 0) {
+      at = this.arena.alloc(mem.length);
+      this.arena.bytes.set(mem, at);
+      region = this.arena.addRegion(at, mem.length, 'mem', 'memory');
+    }
+    try {
+      const pointer = at < 0 ? 0n : this.arena.pointer(at);
+      const env = this.newContext(pointer, cpu);
+      env.callFunction = this.callbacks.invoker(env, 0);
+      const r0 = this.executable.run([pointer, BigInt(mem.length)], env);
+      return { r0, mem: at < 0 ? new Uint8Array(0) : this.arena.bytes.slice(at, at + mem.length) };
+    } finally {
+      if (region !== null) this.arena.removeRegion(region);
+      if (at >= 0) this.arena.free(at);
+    }
+  }
+
+  /**
    * BPF_PROG_TEST_RUN in the VM: builds the program type's context in the
    * arena as the kernel does (xdp_md and its frame, __sk_buff and its skb, raw
    * arguments...), runs the program `repeat` times on it, and reports the

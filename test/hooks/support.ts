@@ -1,6 +1,6 @@
 // Hand-assembled programs for the hook tests, run by the interpreter.
 import type { HelperFn } from '../../src/engine/abi.js';
-import { createInterpreter } from '../../src/engine/interpreter/index.js';
+import { engineFactory, type EngineName } from '../../src/engine/select.js';
 import { assemble } from '../../src/isa/asm/index.js';
 import { Arena } from '../../src/memory/arena.js';
 import { executableProgram, type HookProgram } from '../../src/hooks/program.js';
@@ -12,12 +12,15 @@ export interface AsmProgramOptions {
   readonly arena?: Arena;
   readonly helpers?: ReadonlyMap<number, HelperFn>;
   readonly maxCtxOffset?: number;
+  /** Default the interpreter (checked). */
+  readonly engine?: EngineName;
 }
 
-/** Assembles LLVM-syntax text into a hook program on the interpreter (checked mode). */
+/** Assembles LLVM-syntax text into a hook program (checked mode, with a budget: these programs are not verified). */
 export function asmProgram(text: string, options: AsmProgramOptions): HookProgram {
   const arena = options.arena ?? new Arena();
-  const exe = createInterpreter({ insns: assemble(text) }, { arena, helpers: options.helpers ?? new Map(), checked: true, budget: 100_000 });
+  const create = engineFactory(options.engine ?? 'interp');
+  const exe = create({ insns: assemble(text) }, { arena, helpers: options.helpers ?? new Map(), checked: true, budget: 100_000 });
   return executableProgram(exe, { ...options, arena });
 }
 

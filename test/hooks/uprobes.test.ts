@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { attach } from '../../src/hooks/attach.js';
-import { currentHookRun } from '../../src/hooks/run-context.js';
+import type { RunContext } from '../../src/helpers/run-context.js';
 import { UPROBE_AT, UPROBE_F_PROMISE, UPROBE_F_RETURN, UPROBE_F_THREW, ArgKind } from '../../src/hooks/uprobes/uprobe-ctx.js';
 import { uprobe, uretprobe } from '../../src/hooks/uprobes/targets.js';
 import { registerUprobeLoader } from '../../src/hooks/uprobes/esm-registry.js';
@@ -147,7 +147,7 @@ test('ES modules: exports probed through tsbpf\'s loader, passing calls through 
   assert.equal(mod.default('x'), 'connected to x');
   const log: bigint[] = [];
   const cookies: bigint[] = [];
-  const helpers = new Map([...recordingHelper(6, log), [7, () => { cookies.push(currentHookRun()!.cookie, currentHookRun()!.funcIp); return 0n; }]]);
+  const helpers = new Map([...recordingHelper(6, log), [7, (env: RunContext) => { cookies.push(env.attachCookie ?? -1n, env.funcIp ?? -1n); return 0n; }]]);
   const link = attach(asmProgram(`r6 = r1\ncall 7\nr1 = *(u64 *)(r6 + ${A.args[1]})\ncall 6\nr0 = 0\nexit`, { type: 'kprobe', helpers }),
     'uprobe/./db.mjs:query', { baseDir: fixtures, cookie: 77 });
   assert.equal(mod.query('abc', 2), 5);

@@ -45,7 +45,7 @@ test('queue: pop and peek of an empty map zero the destination (program side)', 
   arena.view.setBigUint64(dst, 0x1234n, true);
   assert.equal(q.popElem(dst), -ENOENT);
   assert.equal(arena.view.getBigUint64(dst, true), 0n);
-  assert.equal(q.lookupElem(), 0, 'programs cannot look up a queue');
+  assert.equal(q.lookupElem(dst, 0), 0, 'programs cannot look up a queue');
 });
 
 test('queue and stack: definitions the kernel refuses', () => {

@@ -106,7 +106,7 @@ for (const { backend, skip } of BACKENDS) {
         const each = Array.from({ length: cpus }, (_, i) => ({ packets: BigInt(i), bytes: BigInt(i * 10) }));
         stats.set(7, each);
         assert.deepEqual(stats.get(7), each);
-        assert.throws(() => stats.set(8, [{ packets: 1n, bytes: 1n }, { packets: 1n, bytes: 1n }, { packets: 1n, bytes: 1n }].slice(0, cpus + 1)), cpus === 3 ? undefined : errno(EINVAL));
+        assert.throws(() => stats.set(8, Array(cpus + 1).fill({ packets: 1n, bytes: 1n })), errno(EINVAL), 'one value too many');
         const raw = stats.raw.lookup(new Uint8Array([7, 0, 0, 0]));
         assert.equal(raw?.length, 16 * cpus, 'raw values are in the syscall layout');
         const frame = ipv4Frame('10.0.0.1', '10.0.0.2', tcp(1, 2));
@@ -155,7 +155,7 @@ for (const { backend, skip } of BACKENDS) {
         obj.programs.report_syns.testRun({ dataIn: ipv4Frame('10.1.1.3', '10.2.2.2', tcp(1, 2, TCP_SYN)) });
         const record = await next;
         assert.equal(record?.[22], 1);
-        assert.deepEqual(obj.maps.events.keys(), [], 'a ring buffer has no keys');
+        assert.throws(() => obj.maps.events.keys(), errno(524), 'a ring buffer cannot be walked (ENOTSUPP)');
       } finally {
         ring.close();
         obj.close();

@@ -13,14 +13,14 @@ import { comparableDumps } from './normalize-dump.js';
 const skip = kernelSkipReason();
 const hex = (b: Uint8Array | undefined): string => (b === undefined ? '-' : Buffer.from(b).toString('hex'));
 
-describe('VM and kernel agree on every fixture', { skip }, () => {
+for (const engine of ['interp', 'jit'] as const) describe(`VM (${engine}) and kernel agree on every fixture`, { skip }, () => {
   const agreed: string[] = [];
 
   for (const scenario of SCENARIOS) {
     test(`${scenario.fixture}: ${scenario.runs.length} runs, same results and maps`, async () => {
       const kernel = await runScenario(scenario, { backend: 'kernel' });
       try {
-        const vm = await runScenario(scenario, { backend: 'vm', cpus: possibleCpus() });
+        const vm = await runScenario(scenario, { backend: 'vm', engine, cpus: possibleCpus() });
         try {
           scenario.runs.forEach((run, i) => {
             const k = kernel.results[i];
@@ -46,6 +46,6 @@ describe('VM and kernel agree on every fixture', { skip }, () => {
   }
 
   test('summary', (t) => {
-    t.diagnostic(`fixtures agreeing with the kernel: ${agreed.length}/${SCENARIOS.length} (${agreed.join(', ')})`);
+    t.diagnostic(`${engine}: fixtures agreeing with the kernel: ${agreed.length}/${SCENARIOS.length} (${agreed.join(', ')})`);
   });
 });

@@ -4,6 +4,8 @@ import { register as disasm } from './disasm.js';
 import { register as run } from './run.js';
 import { register as conformancePlugin } from './conformance-plugin.js';
 import { register as testRun } from './test-run.js';
+import { register as prog } from './prog.js';
+import { register as map } from './map.js';
 
 /** Every subcommand module exports `register(program)`; add yours to this list. */
 const registrars: Array<(program: Command) => void> = [
@@ -12,6 +14,8 @@ const registrars: Array<(program: Command) => void> = [
   run,
   conformancePlugin,
   testRun,
+  prog,
+  map,
 ];
 
 export function registerCommands(program: Command): void {

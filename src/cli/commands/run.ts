@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { TsbpfError } from '../../errors.js';
 import { DEFAULT_CLI_BUDGET, formatR0, isBadInput, runConventionProgram, type Backend } from '../convention-run.js';
 import { parseHexBytes } from '../hex-bytes.js';
+import { elfProgramWithMaps, runElfProgramWithMaps } from '../elf-object-run.js';
 import { readProgramFile } from '../program-input.js';
 
 const EXIT_FAIL = 1;
@@ -35,11 +36,15 @@ export function register(program: Command): void {
     .addOption(new Option('--backend <backend>', 'tsbpf\'s VM or the Linux kernel (BPF_PROG_TEST_RUN)').choices(['vm', 'kernel']).default('vm'))
     .option('--budget <n>', 'most instructions the VM may execute', positiveInteger, DEFAULT_CLI_BUDGET)
     .action(async (path: string, options: RunOptions) => {
-      const insns = readProgramFile(path);
+      // An ELF program that uses maps runs inside its object (maps created and filled).
+      const withMaps = elfProgramWithMaps(path);
+      const insns = withMaps === null ? readProgramFile(path) : [];
       const mem = options.mem === undefined ? new Uint8Array(0) : parseHexBytes(options.mem, '--mem');
       let r0: bigint;
       try {
-        r0 = await runConventionProgram({ insns, mem, engine: options.engine, backend: options.backend, budget: options.budget });
+        r0 = withMaps !== null
+          ? runElfProgramWithMaps(withMaps, mem, options.engine, options.backend, options.budget)
+          : await runConventionProgram({ insns, mem, engine: options.engine, backend: options.backend, budget: options.budget });
       } catch (err) {
         if (isBadInput(err) || !(err instanceof TsbpfError)) throw err;
         process.stderr.write(`tsbpf: ${err.message}\n`);

@@ -1,4 +1,6 @@
-import type { PerfEventArrayMap } from '../../maps/perf-event-array-map.js';
+import { PerfEventArrayMap } from '../../maps/perf-event-array-map.js';
+import { HookError } from '../errors.js';
+import { vmMapOf, type LiveMapLike } from '../object-map.js';
 import type { PerfEventBuffer } from '../../maps/perf-event-buffer.js';
 import { RecordStream, type RecordSource, type RecordStreamOptions } from './record-stream.js';
 
@@ -15,8 +17,10 @@ export interface PerfEventsOptions extends RecordStreamOptions {
  * PERF_RECORD_LOST reports.
  */
 export function perfBufferEvents<T = Uint8Array>(
-  map: PerfEventArrayMap, decode?: (bytes: Uint8Array) => T, options: PerfEventsOptions = {},
+  target: PerfEventArrayMap | LiveMapLike, decode?: (bytes: Uint8Array) => T, options: PerfEventsOptions = {},
 ): RecordStream<T> {
+  const map = vmMapOf(target);
+  if (!(map instanceof PerfEventArrayMap)) throw new HookError(`map ${map.name} is a ${map.type}, not a perf_event_array`);
   const buffers: PerfEventBuffer[] = map.openAll(options.capacity);
   // Buffers are emptied only once the samples taken from them have been consumed,
   // so a slow consumer leaves them full and new samples are lost (and counted).

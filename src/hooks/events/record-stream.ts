@@ -5,9 +5,9 @@
  * pushes back on the programs, whose reservations or outputs then fail, as
  * in the kernel. `lost` counts records that never reach the consumer.
  */
-export interface RecordSource {
+export interface RecordSource<R = Uint8Array> {
   /** Takes up to `max` waiting records, oldest first. */
-  take(max: number): Uint8Array[];
+  take(max: number): R[];
   /** Calls `wake` when records may be waiting; returns the function that stops it. */
   onWake(wake: () => void): () => void;
   /** Records lost so far (perf buffers: samples that did not fit; ring buffers: dropped by this stream). */
@@ -21,14 +21,14 @@ export interface RecordStreamOptions {
   readonly signal?: AbortSignal;
 }
 
-export class RecordStream<T = Uint8Array> implements AsyncIterableIterator<T> {
+export class RecordStream<T = Uint8Array, R = Uint8Array> implements AsyncIterableIterator<T> {
   private waiting: Array<(r: IteratorResult<T>) => void> = [];
   private buffered: T[] = [];
   private closed = false;
   private readonly stopWake: () => void;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly source: RecordSource, private readonly decode: (bytes: Uint8Array) => T, options: RecordStreamOptions = {}) {
+  constructor(private readonly source: RecordSource<R>, private readonly decode: (raw: R) => T, options: RecordStreamOptions = {}) {
     this.stopWake = source.onWake(() => this.pump());
     this.timer = setInterval(() => this.pump(), options.pollMs ?? 100).unref();
     options.signal?.addEventListener('abort', () => this.close(), { once: true });

@@ -1,4 +1,6 @@
-import type { RingBufMap } from '../../maps/ringbuf-map.js';
+import { RingBufMap } from '../../maps/ringbuf-map.js';
+import { HookError } from '../errors.js';
+import { vmMapOf, type LiveMapLike } from '../object-map.js';
 import { RecordStream, type RecordSource, type RecordStreamOptions } from './record-stream.js';
 
 /**
@@ -9,8 +11,10 @@ import { RecordStream, type RecordSource, type RecordStreamOptions } from './rec
  * failed reservation); `lost` stays 0 unless the map counts them.
  */
 export function ringBufferEvents<T = Uint8Array>(
-  map: RingBufMap, decode?: (bytes: Uint8Array) => T, options: RecordStreamOptions = {},
+  target: RingBufMap | LiveMapLike, decode?: (bytes: Uint8Array) => T, options: RecordStreamOptions = {},
 ): RecordStream<T> {
+  const map = vmMapOf(target);
+  if (!(map instanceof RingBufMap)) throw new HookError(`map ${map.name} is a ${map.type}, not a ringbuf`);
   const source: RecordSource = {
     take: (max) => map.drain(max),
     onWake: (wake) => map.onWakeup(wake),

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENOENT } from '../errno.js';
+import { EACCES, EPERM } from '../errno.js';
+import { KernelError } from '../errors.js';
 import { NotSupportedError } from '../features/not-supported-error.js';
 import { fsTypeAt, mountFs, mountPointOf } from '../libc/mounts.js';
 import { AttachTargetError } from './errors.js';
@@ -33,9 +34,9 @@ export function tracepointId(category: string, name: string): number {
   try {
     return Number.parseInt(readFileSync(path, 'utf8'), 10);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).errno === -ENOENT) {
-      throw new AttachTargetError('tracepoint', `${category}/${name}`, `no such tracepoint (${path} does not exist)`);
-    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AttachTargetError('tracepoint', `${category}/${name}`, `no such tracepoint (${path} does not exist)`);
+    if (code === 'EACCES' || code === 'EPERM') throw new KernelError('open', code === 'EACCES' ? EACCES : EPERM, `${path}: tracefs is readable by root only`);
     throw err;
   }
 }

@@ -17,12 +17,15 @@ const intEnc = (bits: number): number => bits;
  * - no FUNC/FUNC_PROTO: a FUNC_PROTO becomes an ENUM of its parameters, a FUNC a TYPEDEF;
  * - no global functions: FUNC linkage becomes static;
  * - no FLOAT: an empty STRUCT of the same size;
- * - no DECL_TAG: a nameless 1-byte INT; no TYPE_TAG: CONST;
+ * - no DECL_TAG (or no FUNC or DATASEC to tag): a nameless 1-byte INT; no TYPE_TAG: CONST;
  * - no ENUM64: a UNION of its enumerators, each typed by an appended
  *   unsigned INT of the enum's size.
  * Returns the input bytes when nothing needs to change.
  */
-export function sanitizeBtf(btf: Btf, features: BtfFeatures): Uint8Array {
+export function sanitizeBtf(btf: Btf, kernel: BtfFeatures): Uint8Array {
+  // A decl tag on a function parameter or a variable is invalid once its
+  // target is rewritten, so tags go too when functions or variables do.
+  const features = { ...kernel, declTag: kernel.declTag && kernel.func && kernel.datasec };
   const src = btf.bytes;
   const hdr = btf.header;
   const typeStart = hdr.hdrLen + hdr.typeOff;

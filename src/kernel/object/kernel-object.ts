@@ -4,6 +4,7 @@ import { applyObjectCoreRelocations } from '../../elf/core.js';
 import { kernelFuncInfo, kernelLineInfo } from '../../elf/kernel-records.js';
 import type { MapSpec, ObjectSpec, ProgramSpec } from '../../elf/object-spec.js';
 import { KernelError } from '../errors.js';
+import { BPFFS_ROOT } from '../pin.js';
 import type { KernelMap } from '../map.js';
 import type { KernelProgram } from '../program.js';
 import { attachBtfId } from './attach-btf.js';
@@ -26,6 +27,8 @@ export interface KernelObjectOptions {
    * relocations must then already be applied).
    */
   readonly coreTarget?: Btf | null;
+  /** Where maps pinned by name (LIBBPF_PIN_BY_NAME) live; default /sys/fs/bpf, as libbpf's. */
+  readonly pinRoot?: string;
 }
 
 /** A map of the object as the kernel holds it. */
@@ -34,6 +37,8 @@ export interface KernelObjectMap {
   readonly map: KernelMap;
   /** Whether the kernel map carries the object's BTF key/value types (bpftool then formats it). */
   readonly withBtf: boolean;
+  /** A map pinned by name that already existed: reused as it is (not filled, not frozen). */
+  readonly reused: boolean;
 }
 
 /** A program of the object loaded into the kernel. */
@@ -69,7 +74,7 @@ export class KernelObject {
     const btf = loadObjectBtf(spec);
     const obj = new KernelObject(working, btf);
     try {
-      obj.createMaps();
+      obj.createMaps(options.pinRoot ?? BPFFS_ROOT);
       obj.loadPrograms(options.logLevel ?? 0);
       obj.fillProgArrays();
     } catch (err) {
@@ -93,14 +98,15 @@ export class KernelObject {
     return this.closed;
   }
 
-  private createMaps(): void {
-    const btfFd = this.btf?.fd ?? null;
+  private createMaps(pinRoot: string): void {
+    const context = { btfFd: this.btf?.fd ?? null, pinRoot };
     for (const spec of this.spec.maps) {
-      const created = createMapFromSpec(spec, btfFd);
-      this.maps.set(spec.name, { spec, map: created.map, withBtf: created.withBtf });
+      const created = createMapFromSpec(spec, context);
+      this.maps.set(spec.name, { spec, ...created });
     }
     for (const spec of this.spec.maps) {
-      const { map } = this.maps.get(spec.name) as KernelObjectMap;
+      const { map, reused } = this.maps.get(spec.name) as KernelObjectMap;
+      if (reused) continue;
       for (const entry of spec.contents) {
         if (entry.value instanceof Uint8Array) {
           map.update(entry.key, entry.value);
@@ -134,7 +140,8 @@ export class KernelObject {
 
   private fillProgArrays(): void {
     for (const spec of this.spec.maps) {
-      const { map } = this.maps.get(spec.name) as KernelObjectMap;
+      const { map, reused } = this.maps.get(spec.name) as KernelObjectMap;
+      if (reused) continue;
       for (const entry of spec.contents) {
         if (entry.value instanceof Uint8Array || !('program' in entry.value)) continue;
         const target = this.programs.get(entry.value.program);

@@ -1,7 +1,8 @@
 import { lineInfoAt } from '../../elf/line-info.js';
 import type { ProgramSpec } from '../../elf/object-spec.js';
 import type { Instruction } from '../../isa/instruction.js';
-import { VerifierRejectedError } from '../errors.js';
+import { KernelError, VerifierRejectedError } from '../errors.js';
+import { requireProgramType } from '../features/require-feature.js';
 import { KernelProgram } from '../program.js';
 import type { BtfExtRecords } from '../prog-load.js';
 import { ObjectLoadError, ProgramRejectedError } from './errors.js';
@@ -55,6 +56,10 @@ export function loadProgramSpec(program: ProgramSpec, insns: Instruction[], ctx:
   try {
     return KernelProgram.load(withBtf ?? base);
   } catch (err) {
+    if (err instanceof KernelError && !(err instanceof VerifierRejectedError)) {
+      requireProgramType(program.type);
+      throw new ObjectLoadError(`program ${program.name} (section ${program.section}): ${err.message}`, program.section);
+    }
     if (!(err instanceof VerifierRejectedError)) throw err;
     if (withBtf !== null && /(func|line)_info|BTF/.test(err.log.split('\n').slice(-4).join('\n')) && failingInsn(err.log) === null) {
       try {

@@ -1,6 +1,12 @@
 import type { MapSpec } from '../../elf/object-spec.js';
 import { KernelError } from '../errors.js';
+import { join } from 'node:path';
+import { requireMapType } from '../features/require-feature.js';
 import { KernelMap, type MapCreateOptions } from '../map.js';
+import { createOrReusePinnedMap } from '../pin-by-name.js';
+import { possibleCpus } from '../cpus.js';
+import { ObjectLoadError } from './errors.js';
+import { adjustedMaxEntries } from './map-sizes.js';
 import { BPF_F_NUMA_NODE, BpfMapType } from '../uapi.js';
 
 /**
@@ -20,10 +26,19 @@ export function mapTakesBtf(spec: MapSpec): boolean {
   return !NO_BTF_TYPES.has(spec.typeId) && spec.valueType !== 0;
 }
 
-/** A kernel map created from a MapSpec, and whether BTF was kept on it. */
+/** A kernel map created from a MapSpec (or reused from its pin), and whether BTF was kept on it. */
 export interface CreatedMap {
   readonly map: KernelMap;
   readonly withBtf: boolean;
+  /** True when a compatible map pinned by name was reused (its contents are kept). */
+  readonly reused: boolean;
+}
+
+/** What createMapFromSpec needs besides the spec. */
+export interface MapCreateContext {
+  readonly btfFd: number | null;
+  /** Directory of maps pinned by name (LIBBPF_PIN_BY_NAME); default /sys/fs/bpf, as libbpf's. */
+  readonly pinRoot: string;
 }
 
 /**
@@ -32,11 +47,12 @@ export interface CreatedMap {
  * without them when the kernel refuses, as for prog arrays), and for maps of
  * maps an inner template created from `spec.inner` only for the call.
  */
-export function createMapFromSpec(spec: MapSpec, btfFd: number | null): CreatedMap {
+export function createMapFromSpec(spec: MapSpec, context: MapCreateContext): CreatedMap {
+  const btfFd = context.btfFd;
   let innerFd: number | undefined;
   let inner: KernelMap | undefined;
   if (spec.inner !== undefined) {
-    inner = createMapFromSpec({ ...spec.inner, name: innerName(spec) }, btfFd).map;
+    inner = createMapFromSpec({ ...spec.inner, name: innerName(spec), pinning: 'none' }, context).map;
     innerFd = inner.fd;
   }
   try {
@@ -44,24 +60,30 @@ export function createMapFromSpec(spec: MapSpec, btfFd: number | null): CreatedM
       type: spec.typeId,
       keySize: spec.keySize,
       valueSize: spec.valueSize,
-      maxEntries: spec.maxEntries,
+      maxEntries: adjustedMaxEntries(spec, possibleCpus()),
       flags: spec.flags,
       name: spec.name,
       innerMapFd: innerFd,
       numaNode: (spec.flags & BPF_F_NUMA_NODE) !== 0 ? spec.numaNode : 0,
       mapExtra: spec.mapExtra,
     };
+    const create = (options: MapCreateOptions): { map: KernelMap; reused: boolean } => (spec.pinning === 'by_name'
+      ? createOrReusePinnedMap(options, join(context.pinRoot, spec.name))
+      : { map: KernelMap.create(options), reused: false });
     if (btfFd !== null && mapTakesBtf(spec)) {
       try {
-        return {
-          map: KernelMap.create({ ...base, btfFd, btfKeyTypeId: spec.keyType, btfValueTypeId: spec.valueType }),
-          withBtf: true,
-        };
+        return { ...create({ ...base, btfFd, btfKeyTypeId: spec.keyType, btfValueTypeId: spec.valueType }), withBtf: true };
       } catch (err) {
         if (!(err instanceof KernelError)) throw err;
       }
     }
-    return { map: KernelMap.create(base), withBtf: false };
+    try {
+      return { ...create(base), withBtf: false };
+    } catch (err) {
+      if (!(err instanceof KernelError)) throw err;
+      requireMapType(spec.type);
+      throw new ObjectLoadError(`map ${spec.name} (${spec.type}): ${err.message}`, spec.section);
+    }
   } finally {
     inner?.close();
   }

@@ -1,2 +1,0 @@
-import { runJitBench } from '../bench/jit.js';
-console.log(runJitBench());

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHILD_CONFIG_ENV, type ChildConfig, type ChildMessage, type ChildResult } from '../../hooks/session/protocol.js';
+import type { SessionEvent } from '../../hooks/session/attach-session.js';
+
+export interface CommandRun {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly result: ChildResult | null;
+  /** Whether the command loaded tsbpf's preload module at all (false: not a Node.js program?). */
+  readonly hooked: boolean;
+}
+
+export interface CommandOptions {
+  readonly object: string;
+  readonly engine: 'interp' | 'jit';
+  readonly sampleFreq?: number;
+  readonly durationMs?: number;
+  readonly onEvent: (e: SessionEvent) => void;
+  readonly onAttach: (program: string, hook: string | null, reason?: string) => void;
+  readonly onError: (message: string) => void;
+}
+
+/** The preload module next to the CLI: dist/…/child-preload.js, or the .ts source when the CLI runs through tsx. */
+function preloadArgs(): string {
+  const here = import.meta.url;
+  const fromSource = here.endsWith('.ts');
+  const preload = new URL(`../../hooks/session/child-preload.${fromSource ? 'ts' : 'js'}`, here).href;
+  return `${fromSource ? '--import tsx ' : ''}--import ${JSON.stringify(preload)}`;
+}
+
+/**
+ * Runs COMMAND (`node app.js`) with tsbpf's hooks inside it: its
+ * NODE_OPTIONS get the preload module, its IPC channel brings events back
+ * as they come, and its final report (maps, last events) comes through a
+ * file it writes at exit. With a duration, the CLI asks for the report, then
+ * stops the command (SIGTERM).
+ */
+export function runCommand(argv: readonly string[], options: CommandOptions): Promise<CommandRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbpf-attach-'));
+  const resultFile = join(dir, 'result.json');
+  const nodeOptions = process.env.NODE_OPTIONS ?? null;
+  const config: ChildConfig = {
+    object: options.object, engine: options.engine, baseDir: process.cwd(), resultFile, nodeOptions,
+    ...(options.sampleFreq !== undefined ? { sampleFreq: options.sampleFreq } : {}),
+  };
+  const env = { ...process.env, [CHILD_CONFIG_ENV]: JSON.stringify(config), NODE_OPTIONS: `${nodeOptions ?? ''} ${preloadArgs()}`.trim() };
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
+    let hooked = false;
+    let timer: NodeJS.Timeout | null = null;
+    child.on('message', (m: { tsbpf?: ChildMessage }) => {
+      const msg = m?.tsbpf;
+      if (!msg) return;
+      hooked = true;
+      if (msg.type === 'event') options.onEvent(msg.event);
+      else if (msg.type === 'attached') options.onAttach(msg.program, msg.hook, msg.reason);
+      else if (msg.type === 'error') options.onError(msg.message);
+      else if (msg.type === 'dumped') child.kill('SIGTERM');
+    });
+    if (options.durationMs !== undefined) {
+      timer = setTimeout(() => {
+        if (child.connected) child.send({ tsbpf: { type: 'dump' } });
+        else child.kill('SIGTERM');
+      }, options.durationMs);
+    }
+    child.on('error', (err) => { if (timer) clearTimeout(timer); rmSync(dir, { recursive: true, force: true }); reject(err); });
+    child.on('exit', (exitCode, signal) => {
+      if (timer) clearTimeout(timer);
+      let result: ChildResult | null = null;
+      try {
+        result = JSON.parse(readFileSync(resultFile, 'utf8')) as ChildResult;
+        hooked = true;
+      } catch { /* the command never loaded the preload, or died before writing */ }
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ exitCode, signal, result, hooked });
+    });
+  });
+}

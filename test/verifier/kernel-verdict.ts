@@ -1,0 +1,76 @@
+// Loads a corpus case into the Linux kernel (BPF_PROG_LOAD, log level 1) and
+// returns its verdict and the lines of its refusal.
+import type { Instruction } from '../../src/isa/instruction.js';
+import { KernelMap } from '../../src/kernel/map.js';
+import { KernelProgram } from '../../src/kernel/program.js';
+import { KernelError, VerifierRejectedError } from '../../src/kernel/errors.js';
+import { BPF_MAP_TYPE } from '../../src/maps/map-types.js';
+import { BPF_PROG_TYPE } from '../../src/progtypes/prog-types.js';
+import type { MapDesc } from '../../src/verifier/index.js';
+
+export interface KernelVerdict {
+  readonly verdict: 'accept' | 'reject';
+  /** The refusal: log lines after the last instruction printed, before the statistics. */
+  readonly errorLines: string[];
+  readonly log: string;
+}
+
+/** The lines that explain a refusal in a kernel-style log. */
+export function errorBlock(log: string): string[] {
+  const lines = log.split('\n');
+  let end = lines.findIndex((l) => l.startsWith('processed '));
+  if (end < 0) end = lines.length;
+  const body = lines.slice(0, end);
+  let last = -1;
+  for (let i = 0; i < body.length; i++) if (/^\d+: \([0-9a-f]{2}\) /.test(body[i])) last = i;
+  return body.slice(last + 1).filter((l) => l.length > 0);
+}
+
+const mapTypeNumber = (t: string | number): number =>
+  typeof t === 'number' ? t : BPF_MAP_TYPE[t as keyof typeof BPF_MAP_TYPE];
+
+function createMap(m: MapDesc, owned: KernelMap[]): KernelMap {
+  const inner = m.inner ?? m.innerMap;
+  let innerFd: number | undefined;
+  if (inner) {
+    const im = createMap(inner, owned);
+    innerFd = im.fd;
+  }
+  const map = KernelMap.create({
+    type: mapTypeNumber(m.type), keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
+    flags: m.flags ?? 0, innerMapFd: innerFd,
+  });
+  owned.push(map);
+  return map;
+}
+
+/** Loads `insns` (map references by index) with the maps created in the kernel. */
+export function kernelVerdict(insns: readonly Instruction[], progType: string, maps: readonly MapDesc[]): KernelVerdict {
+  const owned: KernelMap[] = [];
+  try {
+    const fds = maps.map((m) => createMap(m, owned).fd);
+    const patched = insns.slice();
+    for (let i = 0; i < patched.length; i++) {
+      const insn = patched[i];
+      if (insn.opcode !== 0x18) continue;
+      if ([1, 2, 5, 6].includes(insn.src)) {
+        const fd = insn.imm >= 0 && insn.imm < fds.length ? fds[insn.imm] : insn.imm;
+        patched[i] = { ...insn, src: insn.src === 5 || insn.src === 1 ? 1 : 2, imm: fd };
+      }
+      i++;
+    }
+    try {
+      const prog = KernelProgram.load({ type: BPF_PROG_TYPE[progType as keyof typeof BPF_PROG_TYPE], insns: patched, logLevel: 1 });
+      const log = prog.log;
+      prog.close();
+      return { verdict: 'accept', errorLines: [], log };
+    } catch (err) {
+      if (err instanceof VerifierRejectedError) return { verdict: 'reject', errorLines: errorBlock(err.log), log: err.log };
+      if (err instanceof KernelError) return { verdict: 'reject', errorLines: [err.code], log: '' };
+      throw err;
+    }
+  } finally {
+    for (const m of owned.reverse()) m.close();
+  }
+}
+
