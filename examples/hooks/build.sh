@@ -11,7 +11,7 @@ multiarch="$(gcc -print-multiarch 2>/dev/null || echo "$(uname -m)-linux-gnu")"
 cd "$dir"
 for src in *.bpf.c; do
   obj="${src%.c}.o"
-  "$clang_bin" -O2 -g -target bpf -mcpu=v3 -Wall -Werror \
+  "$clang_bin" -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
     -fdebug-prefix-map="$dir"=examples/hooks -fdebug-compilation-dir=examples/hooks \
     -I"$root/include" -I"/usr/include/$multiarch" -c "$src" -o "$obj"
   echo "built examples/hooks/$obj"

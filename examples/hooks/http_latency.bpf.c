@@ -29,6 +29,9 @@ struct slow_event {
 	char url[64];
 };
 
+/* Puts struct slow_event in the object's BTF, so tools can print the records. */
+const struct slow_event *unused_slow_event __attribute__((unused));
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 64 * 1024);

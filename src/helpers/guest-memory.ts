@@ -1,7 +1,9 @@
 import type { Arena } from '../memory/arena.js';
-import { ARENA_BASE_HI } from '../memory/arena.js';
+import { ARENA_BASE } from '../memory/arena.js';
 import { MemoryAccessError } from '../memory/errors.js';
 import type { HelperContext } from '../engine/abi.js';
+
+const FOUR_GIB = 0x1_0000_0000n;
 
 /**
  * Arena offset of a program pointer, or -1. A pointer is ARENA_BASE +
@@ -10,12 +12,17 @@ import type { HelperContext } from '../engine/abi.js';
  * the low 32 bits of the pointer (see src/progtypes).
  */
 export function pointerOffset(arena: Arena, pointer: bigint): number {
-  const p = BigInt.asUintN(64, pointer);
-  const hi = Number(p >> 32n) | 0;
-  if (hi !== ARENA_BASE_HI && hi !== 0) return -1;
-  const off = Number(p & 0xffffffffn);
-  return off < arena.size ? off : -1;
+  let off = pointer - ARENA_BASE;
+  if (off < 0n || off >= FOUR_GIB) {
+    // Engines may pass registers signed; and packet pointers come zero-extended from u32 ctx fields.
+    const p = BigInt.asUintN(64, pointer);
+    off = p < FOUR_GIB ? p : p - ARENA_BASE;
+    if (off < 0n || off >= FOUR_GIB) return -1;
+  }
+  const n = Number(off);
+  return n < arena.size ? n : -1;
 }
+
 
 /**
  * The arena offset of `size` bytes at `pointer` that a helper reads or

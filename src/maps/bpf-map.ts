@@ -50,6 +50,7 @@ export abstract class BpfMap {
     check(def, this.nCpus);
     this.def = def;
     this.descriptorOffset = this.alloc(DESCRIPTOR_SIZE);
+    this.pointer = arena.pointer(this.descriptorOffset);
     this.id = this.registry.add(this, this.descriptorOffset);
     const v = arena.view;
     const d = this.descriptorOffset;
@@ -68,7 +69,7 @@ export abstract class BpfMap {
   get maxEntries(): number { return this.def.maxEntries; }
   get flags(): number { return this.def.flags; }
   /** The program-visible pointer of the map (CONST_PTR_TO_MAP). */
-  get pointer(): bigint { return this.arena.pointer(this.descriptorOffset); }
+  readonly pointer: bigint;
   /** False when BPF_F_RDONLY_PROG forbids programs to change the map. */
   get programWritable(): boolean { return (this.def.flags & BPF_F_RDONLY_PROG) === 0; }
   /** Bytes of one value through bpf(): the value, the per-CPU layout, or a u32 id for fd maps. */

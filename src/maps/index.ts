@@ -29,4 +29,3 @@ export * from './inner-map.js';
 export * from './array-of-maps-map.js';
 export * from './hash-of-maps-map.js';
 export * from './create-map.js';
-export * from './from-spec.js';

@@ -21,6 +21,10 @@ export class MapRegistry {
   /** num_possible_cpus() for per-CPU maps created from now on. */
   nCpus = 1;
   private readonly byDescriptor = new Map<number, BpfMap>();
+  private readonly byPointer = new Map<bigint, BpfMap>();
+  /** The last pointer looked up, and its map: programs pass the same map pointer again and again. */
+  private lastPointer = -1n;
+  private lastMap: BpfMap | undefined;
   private readonly maps = new Map<number, BpfMap>();
   private readonly programs = new Map<number, ProgramEntry>();
   private nextMapId = 1;
@@ -32,19 +36,33 @@ export class MapRegistry {
   add(map: BpfMap, descriptorOffset: number): number {
     const id = this.nextMapId++;
     this.byDescriptor.set(descriptorOffset, map);
+    this.byPointer.set(this.arena.pointer(descriptorOffset), map);
     this.maps.set(id, map);
     return id;
   }
 
   remove(map: BpfMap): void {
     this.byDescriptor.delete(map.descriptorOffset);
+    this.byPointer.delete(map.pointer);
     this.maps.delete(map.id);
+    this.lastPointer = -1n;
+    this.lastMap = undefined;
   }
 
   /** The map whose descriptor `pointer` addresses (CONST_PTR_TO_MAP), or undefined. */
   fromPointer(pointer: bigint): BpfMap | undefined {
-    const offset = this.arena.offsetOf(pointer);
-    return offset < 0 ? undefined : this.byDescriptor.get(offset);
+    if (pointer === this.lastPointer) return this.lastMap;
+    const map = this.byPointer.get(pointer) ?? this.byPointer.get(BigInt.asUintN(64, pointer));
+    if (map) {
+      this.lastPointer = pointer;
+      this.lastMap = map;
+    }
+    return map;
+  }
+
+  /** The map whose descriptor is at arena offset `offset`, or undefined. */
+  fromDescriptor(offset: number): BpfMap | undefined {
+    return this.byDescriptor.get(offset);
   }
 
   mapById(id: number): BpfMap | undefined {
@@ -72,10 +90,15 @@ export class MapRegistry {
 }
 
 const registries = new WeakMap<Arena, MapRegistry>();
+let lastArena: Arena | undefined;
+let lastRegistry: MapRegistry | undefined;
 
 /** The registry of an arena, created on first use. */
 export function mapRegistry(arena: Arena): MapRegistry {
+  if (arena === lastArena) return lastRegistry!;
   let r = registries.get(arena);
   if (!r) registries.set(arena, (r = new MapRegistry(arena)));
+  lastArena = arena;
+  lastRegistry = r;
   return r;
 }

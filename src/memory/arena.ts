@@ -40,13 +40,16 @@ export class Arena {
   }
 
   /** Byte view of the whole arena; re-read it after any allocation (growth detaches old views). */
+  // Growing a WebAssembly.Memory detaches its old buffer, and views of a
+  // detached buffer have length 0: checking that is much cheaper than
+  // reading memory.buffer on every access (helpers access views constantly).
   get bytes(): Uint8Array {
-    if (this._bytes.buffer !== this.memory.buffer) this.refreshViews();
+    if (this._bytes.length === 0) this.refreshViews();
     return this._bytes;
   }
 
   get view(): DataView {
-    if (this._view.buffer !== this.memory.buffer) this.refreshViews();
+    if (this._bytes.length === 0) this.refreshViews();
     return this._view;
   }
 

@@ -1,4 +1,6 @@
 import type { MapSpec, ObjectSpec, ProgramSpec } from '../elf/object-spec.js';
+import type { BpfMap } from '../maps/bpf-map.js';
+import type { VmProgram } from '../vm/vm-program.js';
 import type { AttachOptions as KernelAttachOptions } from '../kernel/attach/attach-by-section.js';
 import type { KernelLink } from '../kernel/attach/kernel-link.js';
 
@@ -61,6 +63,8 @@ export interface BackendMap {
   readonly id: number;
   /** Values per key of per-CPU maps (possible CPUs). */
   readonly nCpus: number;
+  /** max_entries as created (libbpf's adjustments applied). */
+  readonly maxEntries: number;
   /** Whether the map carries BTF key/value types (bpftool prints `formatted` then). */
   readonly hasBtf: boolean;
   /** The u32 a map of maps takes through bpf() to hold this map: its fd (kernel) or id (VM). */
@@ -76,6 +80,8 @@ export interface BackendMap {
   freeze(): void;
   /** A consumer of a BPF_MAP_TYPE_RINGBUF map. */
   ringConsumer(): RingConsumer;
+  /** The VM's map itself (VM backend only), for tsbpf's user-space hooks. */
+  readonly vmMap?: BpfMap;
   /** A consumer of a BPF_MAP_TYPE_PERF_EVENT_ARRAY map, `pageCount` data pages per CPU. */
   perfConsumer(pageCount: number): PerfConsumer;
 }
@@ -88,6 +94,8 @@ export interface BackendProgram {
   /** The u32 a prog array takes through bpf() to hold this program: its fd (kernel) or id (VM). */
   readonly refValue: number;
   testRun(options: TestRunOptions): TestRunResult;
+  /** The VM's program itself (VM backend only), for tsbpf's user-space hooks. */
+  readonly vmProgram?: VmProgram;
   /** Kernel backend: attaches the program where its section says (src/kernel/attach). */
   attachInKernel?(options: KernelAttachOptions): KernelLink;
 }

@@ -32,6 +32,7 @@ class KernelBackendMap implements BackendMap {
   get spec() { return this.entry.spec; }
   get hasBtf(): boolean { return this.entry.withBtf; }
   get refValue(): number { return this.entry.map.fd; }
+  get maxEntries(): number { return this.entry.map.maxEntries; }
   private get map(): KernelMap { return this.entry.map; }
 
   get id(): number {

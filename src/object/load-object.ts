@@ -14,7 +14,7 @@ import { VmBackend } from './vm-backend.js';
 export interface LoadObjectOptions {
   /** Where to instantiate the object: tsbpf's VM (default) or the Linux kernel. */
   readonly backend?: BackendName;
-  /** VM engine: `interp` (default) or `jit`. */
+  /** VM engine: `interp` or `jit` (default: the JIT for verified programs, the interpreter for unverified ones). */
   readonly engine?: EngineName;
   /** VM: verify programs before running them (default true); unverified programs run checked, with a budget. */
   readonly verify?: boolean;
@@ -62,7 +62,7 @@ export async function loadObject(input: string | Uint8Array | ObjectSpec, option
   const live = backend === 'kernel'
     ? KernelBackend.load(spec, { logLevel: options.logLevel ?? 0, ...coreTarget, ...(options.pinRoot !== undefined ? { pinRoot: options.pinRoot } : {}) })
     : VmBackend.load(spec, {
-      engine: options.engine ?? 'interp',
+      ...(options.engine !== undefined ? { engine: options.engine } : {}),
       verify: options.verify ?? true,
       cpus: options.cpus ?? defaultCpus(),
       ...(options.budget !== undefined ? { budget: options.budget } : {}),

@@ -3,6 +3,7 @@ import type { MapSpec } from '../elf/object-spec.js';
 import { MapError } from '../maps/errors.js';
 import { EINVAL } from '../maps/errno.js';
 import { BPF_ANY } from '../maps/flags.js';
+import type { BpfMap } from '../maps/bpf-map.js';
 import type { BackendMap, PerfConsumer, RingConsumer } from './backend.js';
 import { MapValueCodec, MapValueError, type MapValue } from './map-value.js';
 import { ObjectProgram } from './object-program.js';
@@ -12,7 +13,6 @@ const PER_CPU = new Set(['BPF_MAP_TYPE_PERCPU_ARRAY', 'BPF_MAP_TYPE_PERCPU_HASH'
 
 const round8 = (n: number): number => (n + 7) & ~7;
 const u32 = (n: number): Uint8Array => new Uint8Array(new Uint32Array([n]).buffer);
-
 
 /**
  * Byte-level access to a live map, as the bpf() syscall offers it (per-CPU
@@ -52,7 +52,8 @@ export class ObjectMap {
   get type(): string { return this.live.spec.type.replace(/^BPF_MAP_TYPE_/, '').toLowerCase(); }
   get keySize(): number { return this.live.spec.keySize; }
   get valueSize(): number { return this.live.spec.valueSize; }
-  get maxEntries(): number { return this.live.spec.maxEntries; }
+  /** max_entries of the live map (libbpf's adjustments applied: perf event arrays sized to the CPUs, ring buffers to pages). */
+  get maxEntries(): number { return this.live.maxEntries; }
   get flags(): number { return this.live.spec.flags; }
   /** Map id on its backend (kernel map id, or the VM's). */
   get id(): number { return this.live.id; }
@@ -63,6 +64,8 @@ export class ObjectMap {
   get hasBtf(): boolean { return this.live.hasBtf; }
   /** What a map of maps takes through bpf() for this map (its fd, or its VM id). */
   get refValue(): number { return this.live.refValue; }
+  /** The VM map behind this map (null on the kernel backend): for tsbpf's user-space hooks and event streams. */
+  get vmMap(): BpfMap | null { return this.live.vmMap ?? null; }
 
   /** The value of `key` (per-CPU maps: an array, one per CPU), or undefined. */
   get(key: MapValue): MapValue | undefined {
@@ -174,7 +177,7 @@ export class ObjectMap {
 function rawMap(live: BackendMap): RawMap {
   const keys = (): Uint8Array[] => {
     const out: Uint8Array[] = [];
-    const guard = live.spec.maxEntries + 1;
+    const guard = live.maxEntries + 1;
     for (let k = live.nextKey(undefined); k !== undefined && out.length < guard; k = live.nextKey(k)) out.push(k);
     return out;
   };

@@ -1,5 +1,6 @@
 import type { ProgramSpec } from '../elf/object-spec.js';
 import type { BackendProgram, TestRunOptions, TestRunResult } from './backend.js';
+import type { VmProgram } from '../vm/vm-program.js';
 import { TsbpfError } from '../errors.js';
 import type { AttachOptions as KernelAttachOptions } from '../kernel/attach/attach-by-section.js';
 import type { KernelLink } from '../kernel/attach/kernel-link.js';
@@ -17,6 +18,8 @@ export class ObjectProgram {
   get id(): number { return this.live.id; }
   /** What a prog array takes through bpf() for this program (its fd, or its VM id). */
   get refValue(): number { return this.live.refValue; }
+  /** The VM program behind this program (null on the kernel backend): for tsbpf's user-space hooks. */
+  get vmProgram(): VmProgram | null { return this.live.vmProgram ?? null; }
 
   /**
    * BPF_PROG_TEST_RUN: builds the program type's context from dataIn/ctxIn

@@ -22,6 +22,8 @@ class VmBackendMap implements BackendMap {
   get nCpus(): number { return this.map.nCpus; }
   get hasBtf(): boolean { return this.btf; }
   get refValue(): number { return this.map.id; }
+  get maxEntries(): number { return this.map.maxEntries; }
+  get vmMap(): BpfMap { return this.map; }
 
   lookup(key: Uint8Array): Uint8Array | undefined { return this.map.lookup(key); }
   update(key: Uint8Array, value: Uint8Array, flags: number): void { this.map.update(key, value, flags); }
@@ -55,6 +57,7 @@ class VmBackendProgram implements BackendProgram {
   get spec() { return this.program.spec; }
   get id(): number { return this.entry.id; }
   get refValue(): number { return this.entry.id; }
+  get vmProgram(): VmProgram { return this.program; }
 
   testRun(options: TestRunOptions): TestRunResult {
     const r = this.program.testRun(options);

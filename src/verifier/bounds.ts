@@ -125,53 +125,71 @@ export function updateRegBounds(r: RegState): void {
 
 /** __reg32_deduce_bounds: 32-bit bounds from the 64-bit ones and from each other. */
 function reg32DeduceBounds(r: RegState): void {
+  let u32min = r.u32min;
+  let u32max = r.u32max;
+  let s32min = r.s32min;
+  let s32max = r.s32max;
+  const uminHi = r.umin >> 32n;
+  const umaxHi = r.umax >> 32n;
+  const uminLoU = Number(r.umin & 0xffffffffn);
+  const umaxLoU = Number(r.umax & 0xffffffffn);
+  const uminLoS = uminLoU | 0;
+  const umaxLoS = umaxLoU | 0;
   // If the upper 32 bits of the u64/s64 range do not change, the lower 32
   // bits of the bounds bound the subregister.
-  if ((r.umin >> 32n) === (r.umax >> 32n)) {
-    r.u32min = Math.max(r.u32min, lowU32(r.umin));
-    r.u32max = Math.min(r.u32max, lowU32(r.umax));
-    if (lowS32(r.umin) <= lowS32(r.umax)) {
-      r.s32min = Math.max(r.s32min, lowS32(r.umin));
-      r.s32max = Math.min(r.s32max, lowS32(r.umax));
+  if (uminHi === umaxHi) {
+    if (uminLoU > u32min) u32min = uminLoU;
+    if (umaxLoU < u32max) u32max = umaxLoU;
+    if (uminLoS <= umaxLoS) {
+      if (uminLoS > s32min) s32min = uminLoS;
+      if (umaxLoS < s32max) s32max = umaxLoS;
     }
   }
-  if ((r.smin >> 32n) === (r.smax >> 32n)) {
-    r.u32min = Math.max(r.u32min, lowU32(r.smin));
-    r.u32max = Math.min(r.u32max, lowU32(r.smax));
-    if (lowS32(r.smin) <= lowS32(r.smax)) {
-      r.s32min = Math.max(r.s32min, lowS32(r.smin));
-      r.s32max = Math.min(r.s32max, lowS32(r.smax));
+  const sminHi = r.smin >> 32n;
+  const smaxHi = r.smax >> 32n;
+  const sminLoU = Number(r.smin & 0xffffffffn);
+  const smaxLoU = Number(r.smax & 0xffffffffn);
+  const sminLoS = sminLoU | 0;
+  const smaxLoS = smaxLoU | 0;
+  if (sminHi === smaxHi) {
+    if (sminLoU > u32min) u32min = sminLoU;
+    if (smaxLoU < u32max) u32max = smaxLoU;
+    if (sminLoS <= smaxLoS) {
+      if (sminLoS > s32min) s32min = sminLoS;
+      if (smaxLoS < s32max) s32max = smaxLoS;
     }
   }
   // Upper halves that are two consecutive numbers, with the low half
   // crossing from negative to positive: still a valid s32 range.
-  if (((lowU32(r.umin >> 32n) + 1) >>> 0) === lowU32(r.umax >> 32n) && lowS32(r.umin) < 0 && lowS32(r.umax) >= 0) {
-    r.s32min = Math.max(r.s32min, lowS32(r.umin));
-    r.s32max = Math.min(r.s32max, lowS32(r.umax));
+  if (((Number(uminHi & 0xffffffffn) + 1) >>> 0) === Number(umaxHi & 0xffffffffn) && uminLoS < 0 && umaxLoS >= 0) {
+    if (uminLoS > s32min) s32min = uminLoS;
+    if (umaxLoS < s32max) s32max = umaxLoS;
   }
-  if (((lowU32(r.smin >> 32n) + 1) >>> 0) === lowU32(r.smax >> 32n) && lowS32(r.smin) < 0 && lowS32(r.smax) >= 0) {
-    r.s32min = Math.max(r.s32min, lowS32(r.smin));
-    r.s32max = Math.min(r.s32max, lowS32(r.smax));
+  if (((Number(sminHi & 0xffffffffn) + 1) >>> 0) === Number(smaxHi & 0xffffffffn) && sminLoS < 0 && smaxLoS >= 0) {
+    if (sminLoS > s32min) s32min = sminLoS;
+    if (smaxLoS < s32max) s32max = smaxLoS;
   }
   // A u32 range that does not cross the s32 sign boundary is an s32 range.
-  if (u32ToS32(r.u32min) <= u32ToS32(r.u32max)) {
-    r.s32min = Math.max(r.s32min, u32ToS32(r.u32min));
-    r.s32max = Math.min(r.s32max, u32ToS32(r.u32max));
+  if ((u32min | 0) <= (u32max | 0)) {
+    if ((u32min | 0) > s32min) s32min = u32min | 0;
+    if ((u32max | 0) < s32max) s32max = u32max | 0;
   }
   // An s32 range that does not cross the u32 boundary is a u32 range.
-  if (s32ToU32(r.s32min) <= s32ToU32(r.s32max)) {
-    r.u32min = Math.max(s32ToU32(r.s32min), r.u32min);
-    r.u32max = Math.min(s32ToU32(r.s32max), r.u32max);
-  } else {
+  if ((s32min >>> 0) <= (s32max >>> 0)) {
+    if ((s32min >>> 0) > u32min) u32min = s32min >>> 0;
+    if ((s32max >>> 0) < u32max) u32max = s32max >>> 0;
+  } else if (u32max < (s32min >>> 0)) {
     // The s32 range wraps: if the u32 range overlaps only one end, tighten both.
-    if (r.u32max < s32ToU32(r.s32min)) {
-      r.s32min = u32ToS32(r.u32min);
-      r.u32max = Math.min(r.u32max, s32ToU32(r.s32max));
-    } else if (s32ToU32(r.s32max) < r.u32min) {
-      r.s32max = u32ToS32(r.u32max);
-      r.u32min = Math.max(r.u32min, s32ToU32(r.s32min));
-    }
+    s32min = u32min | 0;
+    if ((s32max >>> 0) < u32max) u32max = s32max >>> 0;
+  } else if ((s32max >>> 0) < u32min) {
+    s32max = u32max | 0;
+    if ((s32min >>> 0) > u32min) u32min = s32min >>> 0;
   }
+  r.u32min = u32min;
+  r.u32max = u32max;
+  r.s32min = s32min;
+  r.s32max = s32max;
 }
 
 /** __reg64_deduce_bounds: signed and unsigned 64-bit bounds from each other. */
@@ -198,24 +216,30 @@ function reg64DeduceBounds(r: RegState): void {
 
 /** __reg_deduce_mixed_bounds: 64-bit bounds from the 32-bit ones. */
 function regDeduceMixedBounds(r: RegState): void {
-  const hiMask = ~0xffffffffn;
-  const newUmin = toU64((r.umin & hiMask) | BigInt(r.u32min));
-  const newUmax = toU64((r.umax & hiMask) | BigInt(r.u32max));
-  r.umin = maxBig(r.umin, newUmin);
-  r.umax = minBig(r.umax, newUmax);
-  const newSmin = toS64((toU64(r.smin) & hiMask) | BigInt(r.u32min));
-  const newSmax = toS64((toU64(r.smax) & hiMask) | BigInt(r.u32max));
-  r.smin = maxBig(r.smin, newSmin);
-  r.smax = minBig(r.smax, newSmax);
+  const lo32min = BigInt(r.u32min);
+  const lo32max = BigInt(r.u32max);
+  // Keep the upper half of each 64-bit bound, put the 32-bit bound below it.
+  const newUmin = (r.umin & HI_MASK) | lo32min;
+  const newUmax = (r.umax & HI_MASK) | lo32max;
+  if (newUmin > r.umin) r.umin = newUmin;
+  if (newUmax < r.umax) r.umax = newUmax;
+  const newSmin = BigInt.asIntN(64, ((r.smin & HI_MASK) | lo32min));
+  const newSmax = BigInt.asIntN(64, ((r.smax & HI_MASK) | lo32max));
+  if (newSmin > r.smin) r.smin = newSmin;
+  if (newSmax < r.smax) r.smax = newSmax;
   // After a sign-extending load the s32 range may be all there is to know.
-  if (r.s32min >= 0 && r.smin >= BigInt(S32_MIN) && r.smax <= BigInt(S32_MAX)) {
+  if (r.s32min >= 0 && r.smin >= S32_MIN_N && r.smax <= S32_MAX_N) {
     r.smin = BigInt(r.s32min);
     r.smax = BigInt(r.s32max);
-    r.umin = BigInt(r.s32min);
-    r.umax = BigInt(r.s32max);
+    r.umin = r.smin;
+    r.umax = r.smax;
     r.varOff = tnumIntersect(r.varOff, tnumRange(r.smin, r.smax));
   }
 }
+
+const HI_MASK = 0xffffffff00000000n;
+const S32_MIN_N = BigInt(S32_MIN);
+const S32_MAX_N = BigInt(S32_MAX);
 
 export function regDeduceBounds(r: RegState): void {
   reg32DeduceBounds(r);
@@ -232,10 +256,25 @@ export function regBoundOffset(r: RegState): void {
 
 /** reg_bounds_sync: bring the tnum and the eight bounds into agreement. */
 export function regBoundsSync(r: RegState): void {
+  if (r.varOff.mask === 0n) {
+    // A known value: the bounds are that value (when they are consistent with it).
+    const v = r.varOff.value;
+    if (r.umin <= v && v <= r.umax && r.smin <= BigInt.asIntN(64, v) && BigInt.asIntN(64, v) <= r.smax) {
+      const lo = Number(v & 0xffffffffn);
+      if (r.u32min <= lo && lo <= r.u32max && r.s32min <= (lo | 0) && (lo | 0) <= r.s32max) {
+        setKnown(r, v);
+        return;
+      }
+    }
+  }
   updateRegBounds(r);
-  regDeduceBounds(r);
-  regDeduceBounds(r);
-  regDeduceBounds(r);
+  // The kernel runs the deduction three times; stop early at a fixed point.
+  for (let pass = 0; pass < 3; pass++) {
+    const { umin, umax, smin, smax, u32min, u32max, s32min, s32max, varOff } = r;
+    regDeduceBounds(r);
+    if (r.umin === umin && r.umax === umax && r.smin === smin && r.smax === smax && r.u32min === u32min &&
+      r.u32max === u32max && r.s32min === s32min && r.s32max === s32max && r.varOff === varOff) break;
+  }
   regBoundOffset(r);
   updateRegBounds(r);
 }

@@ -370,6 +370,7 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
   };
   for (let i = 0; i < 5; i++) checkFuncArg(env, i, meta, proto);
 
+  recordFuncMap(env, meta, funcId);
   // A helper that fills stack memory leaves initialised (STACK_MISC) bytes.
   for (let i = 0; i < meta.accessSize; i++) checkMemAccess(env, meta.regno, i, 1, 'write', -1, false, false);
 
@@ -439,6 +440,25 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
   }
   if (CHANGES_PKT_DATA.has(funcId)) clearAllPktPointers(env);
   return undefined;
+}
+
+const MAP_CALLS = new Set<number>([F.tail_call, F.map_lookup_elem, F.map_update_elem, F.map_delete_elem,
+  F.map_push_elem, F.map_pop_elem, F.map_peek_elem, F.for_each_map_elem, F.redirect_map, F.map_lookup_percpu_elem]);
+
+/** record_func_map and record_func_key: what the kernel checks about the map of a map helper. */
+function recordFuncMap(env: VerifierEnv, meta: CallMeta, funcId: number): void {
+  if (!MAP_CALLS.has(funcId) || meta.map < 0) return;
+  const map = env.maps[meta.map];
+  if ((map.flags & BPF_F_RDONLY_PROG) && (funcId === F.map_delete_elem || funcId === F.map_update_elem ||
+    funcId === F.map_push_elem || funcId === F.map_pop_elem)) {
+    env.fail('write into map forbidden');
+  }
+  if (funcId === F.tail_call && map.type !== MapType.prog_array) {
+    // The kernel prints this line without its newline.
+    env.errorLines.push('expected prog array map for tail call');
+    env.verbose('expected prog array map for tail call');
+    env.refuse('EINVAL');
+  }
 }
 
 /** do_refine_retval_range */

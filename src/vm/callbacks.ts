@@ -55,10 +55,4 @@ export class Callbacks {
     }
     return exe;
   }
-
-  /** Frees what the callback executables hold (interpreter stacks). */
-  dispose(): void {
-    for (const exe of this.executables.values()) (exe as Executable & { dispose?: () => void }).dispose?.();
-    this.executables.clear();
-  }
 }

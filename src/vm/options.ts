@@ -2,7 +2,7 @@ import type { Btf } from '../btf/btf.js';
 import type { EngineName } from '../engine/select.js';
 
 export interface VmObjectOptions {
-  /** Engine for every program: `interp` (default) or `jit`. */
+  /** Engine for every program: `interp` or `jit`; default the JIT for verified programs, the interpreter for the others. */
   readonly engine?: EngineName;
   /**
    * Verify every program before it runs (default true). Programs that are not

@@ -1,6 +1,8 @@
 import type { Btf } from '../btf/btf.js';
 import { loadVmlinuxBtf } from '../btf/vmlinux.js';
 import type { Executable, ProgramImage } from '../engine/executable.js';
+import type { InterpreterOptions } from '../engine/interpreter/options.js';
+import type { JitOptions } from '../engine/jit/options.js';
 import { engineFactory } from '../engine/select.js';
 import { HELPER_TABLE } from '../helpers/table.js';
 import { applyObjectCoreRelocations } from '../elf/core.js';
@@ -96,7 +98,6 @@ export class VmObject {
   }
 
   private loadPrograms(options: VmObjectOptions): void {
-    const factory = engineFactory(options.engine ?? 'interp');
     // src/helpers' one table; which program types may call which helper is the verifier's business.
     const helpers = HELPER_TABLE;
     const mapsByIndex = this.spec.maps.map((m) => this.maps.get(m.name) as BpfMap);
@@ -105,20 +106,23 @@ export class VmObject {
       const insns = relocateForVm(spec, mapsByIndex);
       if (wantVerify) verifyProgram(spec, this.spec);
       const verified = wantVerify;
+      // The JIT is the default for verified programs; the interpreter (the reference, with traces) for the others.
+      const factory = engineFactory(options.engine ?? (verified ? 'jit' : 'interp'));
+      const engineOptions: InterpreterOptions & JitOptions = {
+        arena: this.arena,
+        helpers,
+        checked: !verified,
+        ...(verified ? {} : { budget: options.budget ?? DEFAULT_VM_BUDGET }),
+        skbPacket,
+      };
+      // Every executable built (the program's and its callbacks') is disposed with the object.
       const build = (image: ProgramImage): Executable => {
-        const exe = factory(image, {
-          arena: this.arena,
-          helpers,
-          checked: !verified,
-          ...(verified ? {} : { budget: options.budget ?? DEFAULT_VM_BUDGET }),
-          skbPacket,
-        } as Parameters<typeof factory>[1]);
+        const exe = factory(image, engineOptions);
         const disposable = exe as Executable & { dispose?: () => void };
         if (disposable.dispose) this.disposers.push(() => disposable.dispose?.());
         return exe;
       };
       const callbacks = new Callbacks(insns, spec.name, build, new Set(spec.functions.map((f) => f.insn)));
-      this.disposers.push(() => callbacks.dispose());
       const program = new VmProgram(spec, this.arena, build({ insns, name: spec.name }), callbacks, verified);
       this.programs.set(spec.name, program);
       this.programEntries.set(spec.name, this.registry.addProgram(program, spec.name, program.typeName));

@@ -41,7 +41,8 @@ export class VmProgram implements TailCallTarget {
 
   constructor(
     readonly spec: ProgramSpec,
-    private readonly arena: Arena,
+    /** The arena of the program's object (its maps, contexts, stacks). */
+    readonly arena: Arena,
     readonly executable: Executable,
     private readonly callbacks: Callbacks,
     /** Whether the verifier accepted it (else it runs checked, with a budget). */

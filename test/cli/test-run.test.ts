@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './spawn-cli.js';
+import { runCliInProcess } from './in-process-cli.js';
 import { kernelSkipReason } from '../support/kernel.js';
 import { fixturePath } from '../support/fixtures.js';
 import { ipv4Frame, ipv6Frame, tcp, udp, TCP_SYN, arpFrame } from '../support/packets.js';
@@ -45,7 +46,7 @@ describe('tsbpf test-run (VM)', () => {
     assert.match(lines[0], LINE);
     assert.equal(LINE.exec(lines[0])?.[1], '0', 'a 40-byte IPv4 packet is below min_len: rejected');
 
-    const json = await runCli(['test-run', fixturePath('globals'), '--program', 'snap_filter', '--data-in', frames.allowed, '--data-in', frames.short, '--json']);
+    const json = await runCliInProcess(['test-run', fixturePath('globals'), '--program', 'snap_filter', '--data-in', frames.allowed, '--data-in', frames.short, '--json']);
     assert.equal(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout) as JsonReport;
     assert.deepEqual(report.results.map((r) => r.retval), [0, 0]);
@@ -58,24 +59,24 @@ describe('tsbpf test-run (VM)', () => {
 
   test('--section, --data-out, --ctx-in', async () => {
     const out = join(dir, 'out.bin');
-    const r = await runCli(['test-run', fixturePath('core_read'), '--section', 'xdp', '--data-in', frames.short, '--data-out', out]);
+    const r = await runCliInProcess(['test-run', fixturePath('core_read'), '--section', 'xdp', '--data-in', frames.short, '--data-out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(LINE.exec(r.stdout.trim())?.[1], '2');
     assert.deepEqual(new Uint8Array(readFileSync(out)), new Uint8Array(60));
     const ctx = file('args.bin', new Uint8Array(8));
-    const raw = await runCli(['test-run', fixturePath('core_read'), '--program', 'read_skb', '--ctx-in', ctx, '--json']);
+    const raw = await runCliInProcess(['test-run', fixturePath('core_read'), '--program', 'read_skb', '--ctx-in', ctx, '--json']);
     assert.equal(raw.code, 0, raw.stderr);
     assert.deepEqual((JSON.parse(raw.stdout) as JsonReport).results, [{ retval: 0, duration_ns: (JSON.parse(raw.stdout) as JsonReport).results[0].duration_ns, data_out: '' }]);
   });
 
   test('exit 2 on bad input, 1 when the program fails', async () => {
-    const missing = await runCli(['test-run', fixturePath('globals'), '--data-in', join(dir, 'nope.bin')]);
+    const missing = await runCliInProcess(['test-run', fixturePath('globals'), '--data-in', join(dir, 'nope.bin')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--data-in .*nope\.bin/);
-    const badName = await runCli(['test-run', fixturePath('globals'), '--program', 'nope']);
+    const badName = await runCliInProcess(['test-run', fixturePath('globals'), '--program', 'nope']);
     assert.equal(badName.code, 2);
     assert.match(badName.stderr, /no program nope/);
-    const tooShort = await runCli(['test-run', fixturePath('globals'), '--data-in', frames.tiny]);
+    const tooShort = await runCliInProcess(['test-run', fixturePath('globals'), '--data-in', frames.tiny]);
     assert.equal(tooShort.code, 2, 'a packet shorter than an Ethernet header');
     const fault = await runCli(['test-run', unchecked, '--data-in', frames.short]);
     assert.equal(fault.code, 1, fault.stderr);
@@ -87,11 +88,11 @@ describe('tsbpf run on an ELF program that uses maps', () => {
   test('runs inside its object: maps and globals work under the calling convention', async () => {
     const object = join(process.cwd(), 'test', 'object', 'fixtures', 'memory_with_maps.o');
     for (const engine of ['interp', 'jit']) {
-      const r = await runCli(['run', object, '--mem', '0a', '--engine', engine]);
+      const r = await runCliInProcess(['run', object, '--mem', '0a', '--engine', engine]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), '0xf', `${engine}: 10 + bias 5`);
     }
-    const kernel = await runCli(['run', object, '--mem', '0a', '--backend', 'kernel']);
+    const kernel = await runCliInProcess(['run', object, '--mem', '0a', '--backend', 'kernel']);
     assert.equal(kernel.code, 2);
     assert.match(kernel.stderr, /uses maps: run it with `tsbpf test-run --backend kernel`/);
   });
@@ -123,7 +124,7 @@ describe('tsbpf test-run --backend kernel against bpftool prog run', { skip: ker
   for (const { fixture, program } of [{ fixture: 'xdp_firewall', program: 'xdp_firewall' }, { fixture: 'globals', program: 'snap_filter' }]) {
     test(`${fixture}: same return values and map dumps as bpftool`, async () => {
       const inputs = [frames.allowed, frames.v6, frames.arp, frames.short];
-      const ours = await runCli(['test-run', fixturePath(fixture), '--backend', 'kernel', '--program', program, ...inputs.flatMap((f) => ['--data-in', f]), '--json']);
+      const ours = await runCliInProcess(['test-run', fixturePath(fixture), '--backend', 'kernel', '--program', program, ...inputs.flatMap((f) => ['--data-in', f]), '--json']);
       assert.equal(ours.code, 0, ours.stderr);
       const report = JSON.parse(ours.stdout) as JsonReport;
       const theirs = bpftool(fixture, program, inputs);
@@ -134,7 +135,7 @@ describe('tsbpf test-run --backend kernel against bpftool prog run', { skip: ker
         assert.ok(name, `our report has map ${pinned}`);
         assert.deepEqual(sortEntries(report.maps[name]), sortEntries(entries), `map ${name}`);
       }
-      const text = await runCli(['test-run', fixturePath(fixture), '--backend', 'kernel', '--program', program, '--data-in', frames.allowed]);
+      const text = await runCliInProcess(['test-run', fixturePath(fixture), '--backend', 'kernel', '--program', program, '--data-in', frames.allowed]);
       assert.equal(LINE.exec(text.stdout.trim())?.[1], String(theirs.retvals[0]));
     });
   }

@@ -9,7 +9,7 @@ import dgram from 'node:dgram';
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  KernelError, NoSuchInterfaceError, attachCgroup, attachSocketFilter, attachTc, attachXdp, cgroup2Root,
+  KernelError, NoSuchInterfaceError, TSBPF_PIN_ROOT, attachCgroup, attachSocketFilter, attachTc, attachXdp, cgroup2Root, unpin,
 } from '../../src/kernel/index.js';
 import { libc } from '../../src/kernel/libc/libc.js';
 import { kernelSkipReason } from '../support/kernel.js';
@@ -191,6 +191,14 @@ test('cgroup/sock_create on a new cgroup: sockets refused (EPERM) inside it unti
     assert.equal(readCounter(map), 1n);
     link.close();
     assert.equal(inCgroup(), 'ok');
+    // detach() takes the program off even while a pin holds the link.
+    const pinned = attachCgroup(prog, dir, 'BPF_CGROUP_INET_SOCK_CREATE');
+    const pinPath = join(TSBPF_PIN_ROOT, `cgroup-link-${process.pid}`);
+    pinned.pin(pinPath);
+    assert.equal(inCgroup(), 'errno=1');
+    pinned.detach();
+    assert.equal(inCgroup(), 'ok');
+    unpin(pinPath);
   } finally {
     prog.close();
     map.close();

@@ -11,6 +11,7 @@ import { possibleCpus } from '../../src/kernel/cpus.js';
 import { kernelSkipReason } from '../support/kernel.js';
 import { fixturePath } from '../support/fixtures.js';
 import { ipv4Frame, ipv4Le, tcp, TCP_SYN, udp } from '../support/packets.js';
+import { join } from 'node:path';
 
 const ENOENT = 2;
 const EEXIST = 17;
@@ -158,6 +159,29 @@ for (const { backend, skip } of BACKENDS) {
         assert.throws(() => obj.maps.events.keys(), errno(524), 'a ring buffer cannot be walked (ENOTSUPP)');
       } finally {
         ring.close();
+        obj.close();
+      }
+    });
+
+    test('perf buffer samples reach the consumer, per CPU', async () => {
+      const obj = await loadObject(join(process.cwd(), 'test', 'object', 'fixtures', 'perf_output.o'), { backend, cpus: possibleCpus() });
+      const perf = obj.maps.samples.perfBuffer(2);
+      try {
+        assert.equal(obj.maps.samples.spec.maxEntries, 0);
+        assert.equal(obj.maps.samples.maxEntries, possibleCpus(), 'max_entries 0 becomes one slot per CPU, as libbpf does');
+        const arg = new Uint8Array(8);
+        arg[0] = 9;
+        const last = possibleCpus() - 1;
+        assert.equal(obj.programs.emit.testRun({ ctxIn: arg, cpu: last }).retval, 0);
+        const records = perf.drain();
+        assert.deepEqual(records.map((r) => (r.type === 'sample' ? [r.cpu, Buffer.from(r.data).toString('hex')] : r)),
+          [[last, `0900000000000000${last.toString(16).padStart(2, '0')}0000000f0b000000000000`]], 'the sample, padded as perf delivers raw samples');
+        const next = perf.read();
+        obj.programs.emit.testRun({ ctxIn: arg, cpu: 0 });
+        const record = await next;
+        assert.equal(record?.type === 'sample' ? record.cpu : -1, 0);
+      } finally {
+        perf.close();
         obj.close();
       }
     });

@@ -6,6 +6,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadObjectSpec } from '../../src/elf/index.js';
 import { KernelBtf } from '../../src/kernel/object/btf-load.js';
 import { ALL_BTF_FEATURES, probeBtfFeatures, type BtfFeatures } from '../../src/kernel/object/btf-features.js';
@@ -132,6 +134,14 @@ describe('objects in the kernel', { skip }, () => {
     } finally {
       rmSync(pinRoot, { recursive: true, force: true });
     }
+  });
+
+  test('objects left open are closed when the process exits', () => {
+    const child = fileURLToPath(new URL('./exit-child.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8' });
+    const { before, loaded, atExit } = JSON.parse(out.trim().split('\n').at(-1) as string) as Record<string, number>;
+    assert.ok(loaded > before);
+    assert.equal(atExit, before);
   });
 
   test('close() releases every fd the object took', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verify } from '../../src/verifier/index.js';
-import { assembleCase, loadCorpus } from './corpus.js';
+import { SLOW_SKIP, assembleCase, loadCorpus } from './corpus.js';
 
 const cases = loadCorpus();
 
@@ -15,7 +15,7 @@ test('the corpus has a case for every rule', () => {
 });
 
 for (const c of cases) {
-  test(`verifier: ${c.name}`, () => {
+  test(`verifier: ${c.name}`, { skip: c.slow ? SLOW_SKIP : undefined }, () => {
     const insns = assembleCase(c.source);
     const result = verify(insns, { progType: c.progType, maps: c.maps, unprivileged: c.unprivileged, funcInfo: c.funcInfo });
     assert.equal(result.verdict, c.expect, `${c.file}:${c.line} ${result.error ?? ''}`);

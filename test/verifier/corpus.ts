@@ -9,6 +9,7 @@
 //   expect: accept | reject
 //   error: <line>                  a line the refusal must contain (repeatable)
 //   kernel: skip <reason>          optional; not checked against the kernel
+//   slow: yes                      optional; runs only with TSBPF_SLOW=1 (1M-instruction cases)
 //     <assembly, LLVM syntax; `rN = map(I)` and `rN = map_value(I, OFF)` name maps,
 //      `.insn OPCODE DST SRC OFF IMM` is one raw instruction slot,
 //      `call bpf_<helper>` calls a helper by name>
@@ -31,8 +32,12 @@ export interface CorpusCase {
   readonly expect: 'accept' | 'reject';
   readonly errors: string[];
   readonly kernelSkip?: string;
+  readonly slow: boolean;
   readonly source: string;
 }
+
+/** Why slow cases are skipped, or undefined when TSBPF_SLOW=1 asks for them. */
+export const SLOW_SKIP = process.env.TSBPF_SLOW === '1' ? undefined : 'processes a million instructions; run with TSBPF_SLOW=1';
 
 export const CASES_DIR = new URL('./cases/', import.meta.url).pathname;
 
@@ -76,6 +81,7 @@ export function parseCorpus(text: string, file: string): CorpusCase[] {
     let expect: 'accept' | 'reject' | '' = '';
     const errors: string[] = [];
     let kernelSkip: string | undefined;
+    let slow = false;
     const where = `${file}:${startLine}`;
     for (; i < lines.length; i++) {
       const m = /^([a-z]+):\s?(.*)$/.exec(lines[i]);
@@ -89,6 +95,7 @@ export function parseCorpus(text: string, file: string): CorpusCase[] {
         case 'expect': expect = value.trim() as 'accept' | 'reject'; break;
         case 'error': errors.push(value); break;
         case 'kernel': kernelSkip = value.replace(/^skip\s*/, '').trim() || 'skipped'; break;
+        case 'slow': slow = value.trim() === 'yes'; break;
         default: throw new Error(`${where}: unknown field ${key}`);
       }
     }
@@ -96,7 +103,7 @@ export function parseCorpus(text: string, file: string): CorpusCase[] {
     for (; i < lines.length && !lines[i].startsWith('== '); i++) body.push(lines[i]);
     if (!progType || !expect) throw new Error(`${where}: a case needs type: and expect:`);
     cases.push({
-      name, file, line: startLine, progType, maps, unprivileged, funcInfo, expect, errors, kernelSkip,
+      name, file, line: startLine, progType, maps, unprivileged, funcInfo, expect, errors, kernelSkip, slow,
       source: body.join('\n'),
     });
   }

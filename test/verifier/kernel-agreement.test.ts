@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { kernelSkipReason } from '../support/kernel.js';
 import { verify } from '../../src/verifier/index.js';
-import { assembleCase, loadCorpus } from './corpus.js';
+import { SLOW_SKIP, assembleCase, loadCorpus } from './corpus.js';
 import { kernelVerdict } from './kernel-verdict.js';
 
 const skip = kernelSkipReason();
@@ -35,7 +35,7 @@ test('every listed disagreement names a corpus case', () => {
 let agreed = 0;
 let checked = 0;
 for (const c of cases) {
-  const why = c.unprivileged ? 'unprivileged mode cannot be loaded here (the kernel runs as root)' : c.kernelSkip;
+  const why = c.unprivileged ? 'unprivileged mode cannot be loaded here (the kernel runs as root)' : c.kernelSkip ?? (c.slow ? SLOW_SKIP : undefined);
   test(`kernel: ${c.name}`, { skip: skip ?? why }, () => {
     const insns = assembleCase(c.source);
     const kernel = kernelVerdict(insns, c.progType, c.maps);

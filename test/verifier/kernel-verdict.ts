@@ -17,7 +17,8 @@ export interface KernelVerdict {
 
 /** The lines that explain a refusal in a kernel-style log. */
 export function errorBlock(log: string): string[] {
-  const lines = log.split('\n');
+  // Some kernel messages lack their newline and run into the statistics line.
+  const lines = log.replace(/(.)(processed \d+ insns \(limit)/g, '$1\n$2').split('\n');
   let end = lines.findIndex((l) => l.startsWith('processed '));
   if (end < 0) end = lines.length;
   const body = lines.slice(0, end);

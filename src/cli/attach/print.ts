@@ -25,7 +25,8 @@ export function mapsText(maps: Record<string, unknown>): string {
     for (const e of entries) {
       if (e.formatted) {
         const value = e.formatted.values ?? e.formatted.value;
-        out.push(`  ${JSON.stringify(e.formatted.key)} => ${JSON.stringify(value)}`);
+        // Global data maps (.data, .rodata, .bss) have no key of their own to show.
+        out.push(e.formatted.key === undefined ? `  ${JSON.stringify(value)}` : `  ${JSON.stringify(e.formatted.key)} => ${JSON.stringify(value)}`);
       } else if (e.values) {
         out.push(`  key: ${bytes(e.key)}  ${e.values.map((v) => `cpu${v.cpu}: ${bytes(v.value)}`).join('  ')}`);
       } else if (e.value && 'error' in e.value) {

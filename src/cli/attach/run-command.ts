@@ -16,6 +16,7 @@ export interface CommandRun {
 export interface CommandOptions {
   readonly object: string;
   readonly engine: 'interp' | 'jit';
+  readonly verify: boolean;
   readonly sampleFreq?: number;
   readonly durationMs?: number;
   readonly onEvent: (e: SessionEvent) => void;
@@ -43,7 +44,7 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
   const resultFile = join(dir, 'result.json');
   const nodeOptions = process.env.NODE_OPTIONS ?? null;
   const config: ChildConfig = {
-    object: options.object, engine: options.engine, baseDir: process.cwd(), resultFile, nodeOptions,
+    object: options.object, engine: options.engine, verify: options.verify, baseDir: process.cwd(), resultFile, nodeOptions,
     ...(options.sampleFreq !== undefined ? { sampleFreq: options.sampleFreq } : {}),
   };
   const env = { ...process.env, [CHILD_CONFIG_ENV]: JSON.stringify(config), NODE_OPTIONS: `${nodeOptions ?? ''} ${preloadArgs()}`.trim() };

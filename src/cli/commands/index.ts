@@ -6,6 +6,7 @@ import { register as conformancePlugin } from './conformance-plugin.js';
 import { register as testRun } from './test-run.js';
 import { register as prog } from './prog.js';
 import { register as map } from './map.js';
+import { register as attach } from './attach.js';
 
 /** Every subcommand module exports `register(program)`; add yours to this list. */
 const registrars: Array<(program: Command) => void> = [
@@ -16,6 +17,7 @@ const registrars: Array<(program: Command) => void> = [
   testRun,
   prog,
   map,
+  attach,
 ];
 
 export function registerCommands(program: Command): void {

@@ -17,7 +17,7 @@ interface TestRunCommandOptions {
   ctxIn?: string;
   dataOut?: string;
   repeat: number;
-  engine: 'interp' | 'jit';
+  engine?: 'interp' | 'jit';
   backend: 'vm' | 'kernel';
   json?: boolean;
 }
@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .option('--ctx-in <file>', 'context input (struct xdp_md, struct __sk_buff, raw arguments...)')
     .option('--data-out <file>', 'write the last run\'s data out to this file (- for stdout)')
     .option('--repeat <n>', 'runs per input; the duration is their average', positiveInteger, 1)
-    .addOption(new Option('--engine <engine>', 'VM execution engine').choices(['interp', 'jit']).default('interp'))
+    .addOption(new Option('--engine <engine>', 'VM execution engine (default: jit for verified programs)').choices(['interp', 'jit']))
     .addOption(new Option('--backend <backend>', 'tsbpf\'s VM or the Linux kernel').choices(['vm', 'kernel']).default('vm'))
     .option('--json', 'print results and map contents as JSON')
     .action(async (path: string, options: TestRunCommandOptions) => {
@@ -58,7 +58,7 @@ export function register(program: Command): void {
       const ctxIn = options.ctxIn === undefined ? undefined : readInputFile(options.ctxIn, '--ctx-in');
       let obj: BpfObject | undefined;
       try {
-        obj = await loadObject(path, { backend: options.backend, engine: options.engine });
+        obj = await loadObject(path, { backend: options.backend, ...(options.engine !== undefined ? { engine: options.engine } : {}) });
         const prog = selectProgram(obj, options);
         const results: TestRunResult[] = [];
         for (const dataIn of inputs.length > 0 ? inputs : [undefined]) {

@@ -16,6 +16,12 @@ import { I32, I64, Op, VOID } from './wasm-opcodes.js';
 /** Most locals parked around checked mode's region-miss call: fp, tmpA, frameBase, label, r0..r9. */
 export const SAVED_LOCALS = 14;
 
+/** Loads and stores through a register: where checked mode may call its region-miss handler. */
+function accessesMemory(insn: Instruction): boolean {
+  const cls = op.opClass(insn.opcode);
+  return cls === op.BPF_LDX || cls === op.BPF_ST || cls === op.BPF_STX;
+}
+
 /** Registers an instruction reads (its own operands stay live across a call inside it). */
 function usedBy(insn: Instruction): number {
   const bit = (r: number): number => (r < 10 ? 1 << r : 0);
@@ -123,20 +129,22 @@ export class FunctionEmitter implements StructureSink {
    */
   parkLocals(pc: number): Array<[number, number]> {
     const parked = this.parked(pc);
-    parked.forEach(([index, type], i) => {
+    for (let i = 0; i < parked.length; i++) {
+      const [index, type] = parked[i];
       this.localGet(index);
       if (type === I32) this.w.u8(Op.i64_extend_i32_u);
       this.globalSet(this.ctx.globals.save[i]);
-    });
+    }
     return parked;
   }
 
   restoreLocals(parked: ReadonlyArray<[number, number]>): void {
-    parked.forEach(([index, type], i) => {
+    for (let i = 0; i < parked.length; i++) {
+      const [index, type] = parked[i];
       this.globalGet(this.ctx.globals.save[i]);
       if (type === I32) this.w.u8(Op.i32_wrap_i64);
       this.localSet(index);
-    });
+    }
   }
 
   /** Locals that may be live across a call at `pc`: registers live after it or read by it, fp, the frame base, tmpA, the label. */
@@ -150,10 +158,11 @@ export class FunctionEmitter implements StructureSink {
   }
 
   reloadCache(): void {
-    this.ctx.globals.cache.forEach((g, i) => {
-      this.globalGet(g);
+    const cache = this.ctx.globals.cache;
+    for (let i = 0; i < cache.length; i++) {
+      this.globalGet(cache[i]);
       this.localSet(this.cacheLocals[i]);
-    });
+    }
   }
 
   // ---- small emitters ----
@@ -267,9 +276,9 @@ export class FunctionEmitter implements StructureSink {
     const block = this.blockOf(node);
     const pcs = this.slots(block);
     this.blockStart = block.start;
-    if (this.ctx.checked && block.term.kind !== 'invalid') {
-      this.liveAfter = liveAfterSlots(this.ctx.insns, block, this.live.blockOut[node], this.live.ret, this.liveInOf);
-    }
+    this.liveAfter = this.ctx.checked && block.term.kind !== 'invalid' && pcs.some((pc) => accessesMemory(this.ctx.insns[pc]))
+      ? liveAfterSlots(this.ctx.insns, block, this.live.blockOut[node], this.live.ret, this.liveInOf)
+      : null;
     if (this.ctx.budgeted) emitBudget(this, block, pcs);
     const last = pcs.length - 1;
     for (let i = 0; i < pcs.length; i++) {

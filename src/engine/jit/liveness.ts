@@ -113,12 +113,8 @@ export function solveLiveness(
   cfg: ControlFlowGraph,
   functions: ReadonlyMap<number, GraphShape>,
 ): Map<number, FunctionLiveness> {
-  const summaries = new Map<number, BlockSummary>();
-  const summaryOf = (b: number): BlockSummary => {
-    let s = summaries.get(b);
-    if (!s) summaries.set(b, (s = summarise(insns, cfg.blocks[b])));
-    return s;
-  };
+  const summaries: Array<BlockSummary | undefined> = new Array(cfg.blocks.length);
+  const summaryOf = (b: number): BlockSummary => (summaries[b] ??= summarise(insns, cfg.blocks[b]));
   const liveIn = new Map<number, number>();
   const ret = new Map<number, number>();
   const outs = new Map<number, Int32Array>();

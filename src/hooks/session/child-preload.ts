@@ -34,7 +34,7 @@ async function start(config: ChildConfig): Promise<void> {
   };
   let session: AttachSession;
   try {
-    const obj = await loadObject(config.object, { engine: config.engine });
+    const obj = await loadObject(config.object, { engine: config.engine, verify: config.verify });
     const uprobes = obj.spec.programs.map((p) => p.section).filter((s) => /^uret?probe\//.test(s)).map((s) => s.slice(s.indexOf('/') + 1));
     if (uprobes.length > 0) registerUprobeLoader(uprobes, config.baseDir);
     session = new AttachSession(obj, {

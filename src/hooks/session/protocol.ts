@@ -8,6 +8,8 @@ export interface ChildConfig {
   /** Absolute path of the object. */
   readonly object: string;
   readonly engine: 'interp' | 'jit';
+  /** Verify the programs (default true: `--no-verify` opts out). */
+  readonly verify: boolean;
   /** Directory uprobe paths are relative to (the CLI's working directory). */
   readonly baseDir: string;
   readonly sampleFreq?: number;

@@ -128,9 +128,10 @@ export class KernelLink {
   }
 
   /**
-   * Detaches the program now, even if the link is pinned or shared
-   * (BPF_LINK_DETACH; links whose kernel type cannot detach early are
-   * closed instead), and releases this object's fds.
+   * Detaches the program now, even if the link is pinned or its fd shared
+   * (BPF_LINK_DETACH: XDP, tcx, cgroup and netns links), and releases this
+   * object's fds. Link types without a detach operation in the kernel (perf
+   * event and raw tracepoint links) are only closed: a pin keeps them attached.
    */
   detach(): void {
     for (const link of this.links) {

@@ -28,8 +28,8 @@ function skbIsValidAccess(off: number, size: number, write: boolean, isLdsx: boo
     if (write || size !== 8) return null;
   } else if (in8(off, F.tstamp)) {
     if (size !== 8) return null;
-  } else if (off === F.sk) {
-    if (write || size !== 8) return null;
+  } else if (in8(off, F.sk)) {
+    if (off !== F.sk || write || size !== 8) return null;
     regType = RegType.PTR_TO_SOCK_COMMON | PTR_MAYBE_NULL;
   } else if (off === F.tstamp_type) {
     return null;
