@@ -65,6 +65,7 @@ export function markKnown(r: RegState, imm: bigint): void {
   r.subprogno = 0;
   r.id = 0;
   r.refObjId = 0;
+  r.addConst = 0;
   setKnown(r, imm);
 }
 
@@ -80,6 +81,7 @@ export function markScalarUnknown(r: RegState): void {
   r.refObjId = 0;
   r.frameno = 0;
   r.precise = false;
+  r.addConst = 0;
   r.varOff = TNUM_UNKNOWN;
   markUnbounded(r);
 }

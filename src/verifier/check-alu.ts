@@ -9,6 +9,7 @@ import type { VerifierEnv } from './env.js';
 import { adjustPtrMinMaxVals } from './check-ptr-alu.js';
 import { RegArg, assignScalarIdBeforeMov, checkRegArg, isPointerValue, markUnknown } from './reg-ops.js';
 import { RegState } from './reg-state.js';
+import { isRegConst, regConstValue } from './bounds.js';
 import { RegType } from './reg-type.js';
 import { adjustScalarMinMax } from './scalar-alu.js';
 
@@ -158,8 +159,34 @@ function adjustRegMinMaxVals(env: VerifierEnv, insn: Instruction): void {
     }
   }
   adjustScalarMinMax(dst, src, opc, alu64);
-  dst.id = 0;
-  dst.off = 0;
+  linkConstDelta(env, dst, src, opc, alu64);
+}
+
+/**
+ * rX += const (or -=) keeps rX linked to the registers sharing its id, with
+ * the constant as a known delta (BPF_ADD_CONST); any other operation breaks
+ * the link.
+ */
+function linkConstDelta(env: VerifierEnv, dst: RegState, src: RegState, opc: number, alu64: boolean): void {
+  const clear = (): void => {
+    dst.id = 0;
+    dst.off = 0;
+    dst.addConst = 0;
+  };
+  if (!env.bpfCapable || (opc !== op.BPF_ADD && opc !== op.BPF_SUB) || !dst.id || !isRegConst(src, !alu64)) {
+    clear();
+    return;
+  }
+  const val = regConstValue(src, !alu64);
+  if (alu64 && (BigInt.asIntN(64, val) < -0x80000000n || BigInt.asIntN(64, val) > 0x7fffffffn)) return clear();
+  if (dst.addConst) return clear();
+  let off = Number(BigInt.asIntN(32, val));
+  if (opc === op.BPF_SUB) {
+    if (off === -0x80000000) return clear();
+    off = -off;
+  }
+  dst.addConst = alu64 ? 64 : 32;
+  dst.off = off;
 }
 
 export { mark32Unbounded };

@@ -13,6 +13,7 @@ import { PTR_MAYBE_NULL, RegType, baseType, typeIsPktPointer, typeMayBeNull } fr
 import type { VerifierState } from './verifier-state.js';
 import { printInsnState } from './do-check-log.js';
 import { isMapOfMaps } from './maps.js';
+import { addScalarConst } from './scalar-alu.js';
 
 const MAX_PACKET_OFF = 0xffff;
 
@@ -92,14 +93,31 @@ function regSetMinMax(
   };
 }
 
-/** sync_linked_regs: scalars with the same id learn what the compared one learnt. */
+/**
+ * sync_linked_regs: scalars with the same id learn what the compared one
+ * learnt, shifted by their constant delta (BPF_ADD_CONST).
+ */
 function syncLinkedRegs(vs: VerifierState, known: RegState): void {
   const id = known.id;
   vs.forEachReg((reg) => {
     if (reg === known || reg.type !== RegType.SCALAR_VALUE || reg.id !== id) return;
-    const keepPrecise = reg.precise;
+    if ((!reg.addConst && !known.addConst) || reg.off === known.off) {
+      const { addConst, off } = reg;
+      reg.copyFrom(known);
+      if (addConst || known.addConst) {
+        reg.addConst = addConst;
+        reg.off = off;
+      }
+      return;
+    }
+    const { off, addConst } = reg;
+    const delta = new RegState();
+    delta.type = RegType.SCALAR_VALUE;
+    markKnown(delta, BigInt(reg.off) - BigInt(known.off));
     reg.copyFrom(known);
-    reg.precise = keepPrecise || known.precise;
+    reg.off = off;
+    reg.addConst = addConst;
+    addScalarConst(reg, delta, addConst === 32 || known.addConst === 32);
   });
 }
 

@@ -69,7 +69,7 @@ export function regStateStr(r: RegState, frame: FuncState, maps: readonly MapDes
     if (tnumIsConst(r.varOff)) return s + snum(r.varOff.value + BigInt(r.off));
   }
   const parts: string[] = [];
-  if (r.id) parts.push(`id=${r.id}`);
+  if (r.id) parts.push(`id=${r.id}${r.addConst ? (r.off >= 0 ? `+${r.off}` : `${r.off}`) : ''}`);
   if (r.refObjId) parts.push(`ref_obj_id=${r.refObjId}`);
   if (typeIsMapPtr(t) && r.map >= 0) {
     const map = maps[r.map];

@@ -47,7 +47,7 @@ function headEqual(o: RegState, c: RegState): boolean {
 
 /** memcmp of the fields before id (adds var_off and the bounds). */
 function valueEqual(o: RegState, c: RegState): boolean {
-  return headEqual(o, c) && o.varOff.value === c.varOff.value && o.varOff.mask === c.varOff.mask &&
+  return headEqual(o, c) && o.addConst === c.addConst && o.varOff.value === c.varOff.value && o.varOff.mask === c.varOff.mask &&
     o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax &&
     o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max;
 }
@@ -63,6 +63,7 @@ function regsafe(o: RegState, c: RegState, idmap: IdMap, exact: boolean): boolea
   if (o.type !== c.type) return false;
   switch (baseType(o.type)) {
     case RegType.SCALAR_VALUE:
+      if (o.id && (o.addConst !== c.addConst || (o.addConst && o.off !== c.off))) return false;
       return rangeWithin(o, c) && tnumIn(o.varOff, c.varOff) && idmap.checkScalar(o.id, c.id);
     case RegType.PTR_TO_MAP_KEY: case RegType.PTR_TO_MAP_VALUE: case RegType.PTR_TO_MEM:
     case RegType.PTR_TO_BUF: case RegType.PTR_TO_TP_BUFFER:

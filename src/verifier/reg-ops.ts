@@ -68,5 +68,12 @@ export function stackFrameOf(env: VerifierEnv, reg: RegState) {
 
 /** assign_scalar_id_before_mov: give a scalar an id so its copies stay linked. */
 export function assignScalarIdBeforeMov(env: VerifierEnv, src: RegState): void {
-  if (src.type === RegType.SCALAR_VALUE && !src.id && !tnumIsConst(src.varOff)) src.id = ++env.idGen;
+  if (src.type !== RegType.SCALAR_VALUE) return;
+  if (src.addConst) {
+    // Copies of an `rX += const` register start a new link.
+    src.id = 0;
+    src.off = 0;
+    src.addConst = 0;
+  }
+  if (!src.id && !tnumIsConst(src.varOff)) src.id = ++env.idGen;
 }

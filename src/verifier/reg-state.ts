@@ -42,6 +42,11 @@ export class RegState {
   frameno = 0;
   /** Sub-program a PTR_TO_FUNC points to. */
   subprogno = 0;
+  /**
+   * A scalar linked to the others with its id by a constant: this one is
+   * theirs plus `off` (BPF_ADD_CONST), computed in 64 or 32 bits; 0 for none.
+   */
+  addConst: 0 | 32 | 64 = 0;
   /** The register may not be assumed to hold any particular value for pruning (see prune.ts). */
   precise = false;
 
@@ -71,6 +76,7 @@ export class RegState {
     this.frameno = o.frameno;
     this.subprogno = o.subprogno;
     this.precise = o.precise;
+    this.addConst = o.addConst;
   }
 }
 

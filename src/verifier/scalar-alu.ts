@@ -96,6 +96,15 @@ export function adjustScalarMinMax(dst: RegState, srcIn: RegState, opc: number, 
   regBoundsSync(dst);
 }
 
+/** reg += delta in both widths (for linked registers); zero-extends for 32-bit links. */
+export function addScalarConst(reg: RegState, delta: RegState, zext: boolean): void {
+  add32(reg, delta);
+  add64(reg, delta);
+  reg.varOff = tnumAdd(reg.varOff, delta.varOff);
+  if (zext) zext32To64(reg);
+  regBoundsSync(reg);
+}
+
 // ---- add / sub ------------------------------------------------------------
 
 function add64(dst: RegState, src: RegState): void {
