@@ -159,12 +159,12 @@ export class Arena {
 
   /**
    * Checks that `size` bytes at `offset` lie in one region that allows the
-   * access; throws MemoryAccessError naming pc, address, size and region.
+   * access; throws MemoryAccessError naming pc, address (as the program
+   * wrote it, default ARENA_BASE + offset), size and region.
    */
-  check(pc: number, offset: number, size: number, write: boolean): void {
+  check(pc: number, offset: number, size: number, write: boolean, address = ARENA_BASE + BigInt(offset)): void {
     const r = this.regionAt(offset);
     if (r && offset + size <= r.end && (!write || r.writable)) return;
-    const address = ARENA_BASE + BigInt(offset);
     const detail = !r ? '' : offset + size > r.end ? `region ends at 0x${(ARENA_BASE + BigInt(r.end)).toString(16)}` : 'region is read-only';
     throw new MemoryAccessError(pc, address, size, write, r ? r.name : null, detail);
   }

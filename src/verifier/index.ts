@@ -6,3 +6,5 @@ export type { MapDesc } from './maps.js';
 export { progTypeRules, VERIFIABLE_PROG_TYPES } from './prog-type-rules.js';
 export type { ProgTypeRules } from './prog-type-rules.js';
 export { kernelInsnText } from './kernel-disasm.js';
+export { verifyProgramSpec, programVerifyOptions, objectMaps, progTypeOfSpec } from './verify-object.js';
+export type { ObjectVerifyOptions } from './verify-object.js';

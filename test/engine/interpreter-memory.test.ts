@@ -50,8 +50,8 @@ describe('checked mode', () => {
     assert.match(err.message, /region is read-only/);
   });
 
-  test('a pointer outside the arena (null, small numbers, other high halves)', () => {
-    for (const base of [0n, 0x1000n, ARENA_BASE - 8n, 0x7fff_8880_0000_0000n]) {
+  test('a pointer outside every region (null, small numbers, other high halves)', () => {
+    for (const base of [0n, 0x10n, ARENA_BASE - 8n, 0x7fff_8880_0000_0000n]) {
       const err = fault(() => createInterpreter({ insns: [ldx(BPF_B, 0, 1, 0), exit()] }, { arena: new Arena(), helpers: new Map() }).run([base]));
       assert.equal(err.address, base);
       assert.equal(err.region, null);
@@ -97,7 +97,7 @@ describe('checked mode', () => {
 });
 
 describe('unchecked mode', () => {
-  test('accesses anywhere in the arena, never outside it', () => {
+  test('accesses anywhere in the arena (by pointer or bare offset), never outside it', () => {
     const arena = new Arena();
     const at = arena.alloc(16);
     arena.bytes[at + 12] = 0x5a;
@@ -105,6 +105,8 @@ describe('unchecked mode', () => {
     assert.equal(exe.run([arena.pointer(at)]), 0x5an);
     const outside = createInterpreter({ insns: [ldx(BPF_B, 0, 1, 0), exit()] }, { arena, helpers: new Map(), checked: false });
     assert.equal(fault(() => outside.run([arena.pointer(arena.size)])).region, null);
-    assert.equal(fault(() => outside.run([0n])).address, 0n);
+    assert.equal(fault(() => outside.run([BigInt(arena.size)])).address, BigInt(arena.size));
+    // A bare offset (how 32-bit ctx fields such as xdp_md.data carry packet addresses).
+    assert.equal(exe.run([BigInt(at)]), 0x5an);
   });
 });

@@ -327,7 +327,7 @@ export function execute(m: Machine): Outcome {
         // ---- loads: dst = *(size *)(src + off); a miss of the cached region goes to resolveAccess ----
         case 0x71: {
           let o = (L[s] >>> 0) + (w >> 16);
-          if (H[s] !== AH || o < rs || o + 1 > re) {
+          if ((H[s] !== AH && H[s] !== 0) || o < rs || o + 1 > re) {
             o = resolveAccess(m, pc, L[s], H[s], w >> 16, 1, false);
             rs = m.readStart;
             re = m.readEnd;
@@ -338,7 +338,7 @@ export function execute(m: Machine): Outcome {
         }
         case 0x69: {
           let o = (L[s] >>> 0) + (w >> 16);
-          if (H[s] !== AH || o < rs || o + 2 > re) {
+          if ((H[s] !== AH && H[s] !== 0) || o < rs || o + 2 > re) {
             o = resolveAccess(m, pc, L[s], H[s], w >> 16, 2, false);
             rs = m.readStart;
             re = m.readEnd;
@@ -349,7 +349,7 @@ export function execute(m: Machine): Outcome {
         }
         case 0x61: {
           let o = (L[s] >>> 0) + (w >> 16);
-          if (H[s] !== AH || o < rs || o + 4 > re) {
+          if ((H[s] !== AH && H[s] !== 0) || o < rs || o + 4 > re) {
             o = resolveAccess(m, pc, L[s], H[s], w >> 16, 4, false);
             rs = m.readStart;
             re = m.readEnd;
@@ -360,7 +360,7 @@ export function execute(m: Machine): Outcome {
         }
         case 0x79: {
           let o = (L[s] >>> 0) + (w >> 16);
-          if (H[s] !== AH || o < rs || o + 8 > re) {
+          if ((H[s] !== AH && H[s] !== 0) || o < rs || o + 8 > re) {
             o = resolveAccess(m, pc, L[s], H[s], w >> 16, 8, false);
             rs = m.readStart;
             re = m.readEnd;
@@ -371,7 +371,7 @@ export function execute(m: Machine): Outcome {
         }
         case 0x91: {
           let o = (L[s] >>> 0) + (w >> 16);
-          if (H[s] !== AH || o < rs || o + 1 > re) {
+          if ((H[s] !== AH && H[s] !== 0) || o < rs || o + 1 > re) {
             o = resolveAccess(m, pc, L[s], H[s], w >> 16, 1, false);
             rs = m.readStart;
             re = m.readEnd;
@@ -382,7 +382,7 @@ export function execute(m: Machine): Outcome {
         }
         case 0x89: {
           let o = (L[s] >>> 0) + (w >> 16);
-          if (H[s] !== AH || o < rs || o + 2 > re) {
+          if ((H[s] !== AH && H[s] !== 0) || o < rs || o + 2 > re) {
             o = resolveAccess(m, pc, L[s], H[s], w >> 16, 2, false);
             rs = m.readStart;
             re = m.readEnd;
@@ -393,7 +393,7 @@ export function execute(m: Machine): Outcome {
         }
         case 0x81: {
           let o = (L[s] >>> 0) + (w >> 16);
-          if (H[s] !== AH || o < rs || o + 4 > re) {
+          if ((H[s] !== AH && H[s] !== 0) || o < rs || o + 4 > re) {
             o = resolveAccess(m, pc, L[s], H[s], w >> 16, 4, false);
             rs = m.readStart;
             re = m.readEnd;
@@ -409,7 +409,7 @@ export function execute(m: Machine): Outcome {
           const size = (op & 0x18) === 0x10 ? 1 : (op & 0x18) === 0x08 ? 2 : (op & 0x18) === 0x18 ? 8 : 4;
           const off = w >> 16;
           let o = (L[d] >>> 0) + off;
-          if (H[d] !== AH || o < ws || o + size > we) {
+          if ((H[d] !== AH && H[d] !== 0) || o < ws || o + size > we) {
             o = resolveAccess(m, pc, L[d], H[d], off, size, true);
             ws = m.writeStart;
             we = m.writeEnd;
@@ -432,7 +432,7 @@ export function execute(m: Machine): Outcome {
           const size = (w & 0xff) === 0xdb ? 8 : 4;
           const off = w >> 16;
           let o = (L[d] >>> 0) + off;
-          if (H[d] !== AH || o < ws || o + size > we) {
+          if ((H[d] !== AH && H[d] !== 0) || o < ws || o + size > we) {
             o = resolveAccess(m, pc, L[d], H[d], off, size, true);
             ws = m.writeStart;
             we = m.writeEnd;

@@ -1,0 +1,48 @@
+// Verifying the programs of a loaded ELF object (ObjectSpec): each program
+// with the object's maps, its BTF func and line info, and its program type.
+import type { ObjectSpec, ProgramSpec } from '../elf/object-spec.js';
+import type { MapDesc } from './maps.js';
+import { verify, type VerifierResult, type VerifyOptions } from './verify.js';
+
+export interface ObjectVerifyOptions {
+  /** Program type to use instead of the one the section implies (kernel name, e.g. `xdp`). */
+  readonly type?: string;
+  readonly logLevel?: 0 | 1 | 2;
+  readonly unprivileged?: boolean;
+}
+
+/** The kernel name (`xdp`) of a program type as the loader spells it (`BPF_PROG_TYPE_XDP`). */
+export function progTypeOfSpec(program: ProgramSpec): string {
+  return program.type.replace(/^BPF_PROG_TYPE_/, '').toLowerCase();
+}
+
+/** The object's maps as the verifier describes them (indices as in lddw). */
+export function objectMaps(obj: ObjectSpec): MapDesc[] {
+  const convert = (m: ObjectSpec['maps'][number]): MapDesc => ({
+    type: m.typeId,
+    keySize: m.keySize,
+    valueSize: m.valueSize,
+    maxEntries: m.maxEntries,
+    flags: m.flags,
+    name: m.name,
+    inner: m.inner ? convert(m.inner) : undefined,
+  });
+  return obj.maps.map(convert);
+}
+
+/** The options verify() needs for one program of an object. */
+export function programVerifyOptions(program: ProgramSpec, obj: ObjectSpec, options: ObjectVerifyOptions = {}): VerifyOptions {
+  return {
+    progType: options.type ?? progTypeOfSpec(program),
+    maps: objectMaps(obj),
+    unprivileged: options.unprivileged,
+    logLevel: options.logLevel,
+    lineInfo: program.lineInfo.map((l) => ({ insn: l.insn, lineText: l.lineText })),
+    funcInfo: program.functions.some((f) => f.btfId !== 0),
+  };
+}
+
+/** Verifies one program of an object. */
+export function verifyProgramSpec(program: ProgramSpec, obj: ObjectSpec, options: ObjectVerifyOptions = {}): VerifierResult {
+  return verify(program.insns, programVerifyOptions(program, obj, options));
+}
