@@ -58,6 +58,8 @@ export abstract class HookPoint {
   protected readonly usesCtxSlot: boolean = true;
 
   private attachments: Attachment[] = [];
+  /** What runs through each link tell the helpers (made once per link). */
+  private readonly runInfo = new WeakMap<Link, HookRunInfo>();
   private readonly slots = new Map<Arena, ArenaSlot>();
   private epoch = 0;
 
@@ -148,7 +150,8 @@ export abstract class HookPoint {
    * into a link error; returns r0, or null when the run failed.
    */
   protected runProgram(link: Link, ctx: bigint): bigint | null {
-    const info: HookRunInfo = { hook: this.name, cookie: link.cookie, funcIp: this.funcIp };
+    let info = this.runInfo.get(link);
+    if (!info) this.runInfo.set(link, (info = { hook: this.name, cookie: link.cookie, funcIp: this.funcIp }));
     const program = link.program;
     try {
       if (hookStatsEnabled()) {

@@ -1,8 +1,7 @@
-import { newHelperContext, type HelperContext } from '../engine/abi.js';
+import type { HelperContext } from '../engine/abi.js';
 import type { Arena } from '../memory/arena.js';
 import { HookError } from './errors.js';
-import { progTypeName, type HookProgram } from './program.js';
-import type { HookRunInfo } from './run-context.js';
+import { progTypeName, reusingEnv, type HookProgram } from './program.js';
 
 /** A program of a loaded object (src/object's ObjectProgram), as far as hooks look at it. */
 export interface LiveProgramLike {
@@ -46,9 +45,6 @@ export function hookProgramOf(p: HookProgram | LiveProgramLike): HookProgram {
     section: p.section,
     type: progTypeName(p.type),
     arena,
-    run: (ctx: bigint, info: HookRunInfo) => {
-      const env = Object.assign(newHelperContext(arena, ctx), { cpu: 0, attachCookie: info.cookie, funcIp: info.funcIp });
-      return vm.run(ctx, env);
-    },
+    run: reusingEnv(arena, (ctx, env) => vm.run(ctx, env)),
   };
 }

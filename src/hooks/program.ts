@@ -1,4 +1,4 @@
-import { newHelperContext } from '../engine/abi.js';
+import { newHelperContext, type HelperContext } from '../engine/abi.js';
 import type { Executable } from '../engine/executable.js';
 import type { Arena } from '../memory/arena.js';
 import { isProgTypeName, type ProgTypeName } from '../progtypes/prog-types.js';
@@ -46,6 +46,36 @@ export interface ExecutableProgramOptions {
   readonly maxCtxOffset?: number;
 }
 
+/** The helper state of one run, with what the helpers read of the attachment (src/helpers/run-context.ts). */
+export type HookHelperContext = HelperContext & { attachCookie?: bigint; funcIp?: bigint; cpu?: number };
+
+/**
+ * A run function that hands each run a HelperContext reset for it, reusing
+ * one object between runs (hooks fire on every request: no allocation per
+ * run), and a fresh one when a run starts inside another.
+ */
+export function reusingEnv(arena: Arena, run: (ctx: bigint, env: HookHelperContext) => bigint): HookProgram['run'] {
+  let spare: HookHelperContext | null = null;
+  return (ctx, info) => {
+    const env: HookHelperContext = spare ?? newHelperContext(arena, ctx);
+    spare = null;
+    env.pc = 0;
+    env.ctx = ctx;
+    env.control = 0;
+    env.exitValue = 0n;
+    env.tailCallTarget = null;
+    env.tailCalls = 0;
+    env.cpu = 0;
+    env.attachCookie = info.cookie;
+    env.funcIp = info.funcIp;
+    try {
+      return run(ctx, env);
+    } finally {
+      spare = env;
+    }
+  };
+}
+
 /** A hook program from an engine's executable (hand-assembled programs, tests, tools). */
 export function executableProgram(exe: Executable, options: ExecutableProgramOptions): HookProgram {
   return {
@@ -54,9 +84,6 @@ export function executableProgram(exe: Executable, options: ExecutableProgramOpt
     type: progTypeName(options.type),
     arena: options.arena,
     maxCtxOffset: options.maxCtxOffset,
-    run: (ctx, info) => {
-      const env = Object.assign(newHelperContext(options.arena, ctx), { attachCookie: info.cookie, funcIp: info.funcIp });
-      return exe.run([ctx], env);
-    },
+    run: reusingEnv(options.arena, (ctx, env) => exe.run([ctx], env)),
   };
 }

@@ -12,6 +12,11 @@ const ALU_OPS = new Set([
   op.BPF_RSH, op.BPF_NEG, op.BPF_MOD, op.BPF_XOR, op.BPF_MOV, op.BPF_ARSH, op.BPF_END,
 ]);
 
+// Module-level so that validating allocates nothing per instruction.
+const MOVSX_OFFSETS_64: readonly number[] = [8, 16, 32];
+const MOVSX_OFFSETS_32: readonly number[] = [8, 16];
+const reserved = (name: string): string => `${name} uses reserved fields`;
+
 /**
  * The reason an instruction slot is malformed on its own (unknown opcode,
  * register out of range, a reserved field that is not zero), or null.
@@ -23,7 +28,6 @@ export function instructionFault(insn: Instruction, next: Instruction | undefine
   const cls = op.opClass(opcode);
   const source = op.opSource(opcode);
   const code = op.opCode(opcode);
-  const reserved = (name: string): string => `${name} uses reserved fields`;
   switch (cls) {
     case op.BPF_ALU:
     case op.BPF_ALU64: {
@@ -43,7 +47,7 @@ export function instructionFault(insn: Instruction, next: Instruction | undefine
         return reserved('BPF_ALU');
       }
       if (code === op.BPF_MOV) {
-        const sx = cls === op.BPF_ALU64 ? [8, 16, 32] : [8, 16];
+        const sx = cls === op.BPF_ALU64 ? MOVSX_OFFSETS_64 : MOVSX_OFFSETS_32;
         if (off !== 0 && (source !== op.BPF_X || !sx.includes(off))) return reserved('BPF_MOV');
       } else if (code === op.BPF_DIV || code === op.BPF_MOD) {
         if (off !== 0 && off !== 1) return reserved('BPF_ALU');

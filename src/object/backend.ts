@@ -15,7 +15,11 @@ export interface TestRunOptions {
   readonly ctxIn?: Uint8Array;
   /** Runs in a row on the same input; durationNs is their average. Default 1. */
   readonly repeat?: number;
-  /** CPU the run is on (which per-CPU map values it touches). */
+  /**
+   * CPU the run is on (which per-CPU map values it touches, what
+   * bpf_get_smp_processor_id returns). Default: CPU 0 in the VM; in the
+   * kernel, whichever CPU the calling thread runs on.
+   */
   readonly cpu?: number;
   /** Room for data out; default data in's length plus 512. */
   readonly dataOutSize?: number;

@@ -9,6 +9,8 @@ export interface CfgInfo {
   readonly prunePoints: Uint8Array;
   /** Instructions where a checkpoint is always stored (callback-calling helpers). */
   readonly forceCheckpoints: Uint8Array;
+  /** Instructions reached other than by falling through (jump targets, returns from calls). */
+  readonly jmpPoints: Uint8Array;
 }
 
 const DISCOVERED = 0x10;
@@ -33,13 +35,17 @@ export function checkCfg(insns: readonly Instruction[], privileged: boolean): Cf
   const stack = new Int32Array(n + 1);
   const prunePoints = new Uint8Array(n + 1);
   const forceCheckpoints = new Uint8Array(n + 1);
+  const jmpPoints = new Uint8Array(n + 1);
   let sp = 0;
 
   const pushInsn = (t: number, w: number, e: number): number => {
     if (e === FALLTHROUGH && state[t] >= (DISCOVERED | FALLTHROUGH)) return DONE;
     if (e === BRANCH && state[t] >= (DISCOVERED | BRANCH)) return DONE;
     if (w < 0 || w >= n) throw new VerifierError(`jump out of range from insn ${t} to ${w}`, t, 'EINVAL');
-    if (e === BRANCH) prunePoints[w] = 1;
+    if (e === BRANCH) {
+      prunePoints[w] = 1;
+      jmpPoints[w] = 1;
+    }
     if (state[w] === 0) {
       state[t] = DISCOVERED | e;
       state[w] = DISCOVERED;
@@ -59,6 +65,7 @@ export function checkCfg(insns: readonly Instruction[], privileged: boolean): Cf
     const ret = pushInsn(t, t + size, FALLTHROUGH);
     if (ret) return ret;
     prunePoints[t + size] = 1;
+    jmpPoints[t + size] = 1;
     if (visitCallee) {
       prunePoints[t] = 1;
       return pushInsn(t, t + insns[t].imm + 1, BRANCH);
@@ -78,6 +85,7 @@ export function checkCfg(insns: readonly Instruction[], privileged: boolean): Cf
         if (insn.src === op.BPF_HELPER_CALL && CALLBACK_HELPERS.has(insn.imm)) {
           forceCheckpoints[t] = 1;
           prunePoints[t] = 1;
+          jmpPoints[t] = 1;
         }
         return visitCall(t, isPseudoCall(insn));
       case op.BPF_JA: {
@@ -85,6 +93,7 @@ export function checkCfg(insns: readonly Instruction[], privileged: boolean): Cf
         const ret = pushInsn(t, t + off + 1, FALLTHROUGH);
         if (ret) return ret;
         prunePoints[t + off + 1] = 1;
+        jmpPoints[t + off + 1] = 1;
         return ret;
       }
       default: {
@@ -112,5 +121,5 @@ export function checkCfg(insns: readonly Instruction[], privileged: boolean): Cf
       i++;
     }
   }
-  return { prunePoints, forceCheckpoints };
+  return { prunePoints, forceCheckpoints, jmpPoints };
 }

@@ -158,8 +158,10 @@ function adjustRegMinMaxVals(env: VerifierEnv, insn: Instruction): void {
       return;
     }
   }
+  const dstUmax = dst.umax;
   adjustScalarMinMax(dst, src, opc, alu64);
-  linkConstDelta(env, dst, src, opc, alu64);
+  const sameReg = op.opSource(insn.opcode) === op.BPF_X && insn.src === insn.dst;
+  linkConstDelta(env, dst, src, opc, alu64, dstUmax, sameReg);
 }
 
 /**
@@ -167,18 +169,22 @@ function adjustRegMinMaxVals(env: VerifierEnv, insn: Instruction): void {
  * the constant as a known delta (BPF_ADD_CONST); any other operation breaks
  * the link.
  */
-function linkConstDelta(env: VerifierEnv, dst: RegState, src: RegState, opc: number, alu64: boolean): void {
+function linkConstDelta(
+  env: VerifierEnv, dst: RegState, src: RegState, opc: number, alu64: boolean, dstUmax: bigint, sameReg: boolean,
+): void {
   const clear = (): void => {
     dst.id = 0;
     dst.off = 0;
     dst.addConst = 0;
   };
-  if (!env.bpfCapable || (opc !== op.BPF_ADD && opc !== op.BPF_SUB) || !dst.id || !isRegConst(src, !alu64)) {
+  if (!env.bpfCapable || (opc !== op.BPF_ADD && opc !== op.BPF_SUB) || !dst.id || !isRegConst(src, !alu64) || sameReg) {
     clear();
     return;
   }
   const val = regConstValue(src, !alu64);
   if (alu64 && (BigInt.asIntN(64, val) < -0x80000000n || BigInt.asIntN(64, val) > 0x7fffffffn)) return clear();
+  // A 32-bit operation keeps the link only when the upper half was zero.
+  if (!alu64 && dstUmax > 0xffffffffn) return clear();
   if (dst.addConst) return clear();
   let off = Number(BigInt.asIntN(32, val));
   if (opc === op.BPF_SUB) {

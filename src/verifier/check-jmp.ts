@@ -101,6 +101,8 @@ function syncLinkedRegs(vs: VerifierState, known: RegState): void {
   const id = known.id;
   vs.forEachReg((reg) => {
     if (reg === known || reg.type !== RegType.SCALAR_VALUE || reg.id !== id) return;
+    // 32-bit and 64-bit deltas do not compose.
+    if (reg.addConst && known.addConst && reg.addConst !== known.addConst) return;
     if ((!reg.addConst && !known.addConst) || reg.off === known.off) {
       const { addConst, off } = reg;
       reg.copyFrom(known);
@@ -117,7 +119,7 @@ function syncLinkedRegs(vs: VerifierState, known: RegState): void {
     reg.copyFrom(known);
     reg.off = off;
     reg.addConst = addConst;
-    addScalarConst(reg, delta, addConst === 32 || known.addConst === 32);
+    addScalarConst(reg, delta, addConst === 32);
   });
 }
 
@@ -272,6 +274,9 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
     return insnIdx;
   }
 
+  // The jump history records stack pointer comparisons and linked scalars.
+  if ((srcX && src.type === RegType.PTR_TO_STACK) || dst.type === RegType.PTR_TO_STACK ||
+    linkedCount(thisBranch, dst, srcX ? src : null) > 1) env.pushHistory();
   const other = pushStack(env, insnIdx + insn.off + 1, insnIdx);
   const otherRegs = other.regs;
   let ok: { trueOk: boolean; falseOk: boolean };
@@ -312,6 +317,19 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
   printInsnState(env, thisBranch);
   if (!ok.falseOk) return -2; // this arm cannot happen: end the path
   return insnIdx;
+}
+
+/** collect_linked_regs: how many scalars share the compared registers' ids. */
+function linkedCount(vs: VerifierState, dst: RegState, src: RegState | null): number {
+  let n = 0;
+  const ids = new Set<number>();
+  if (src && src.type === RegType.SCALAR_VALUE && src.id) ids.add(src.id);
+  if (dst.type === RegType.SCALAR_VALUE && dst.id) ids.add(dst.id);
+  if (ids.size === 0) return 0;
+  vs.forEachReg((r) => {
+    if (r.type === RegType.SCALAR_VALUE && ids.has(r.id)) n++;
+  });
+  return n;
 }
 
 function markPtrNotNull(env: VerifierEnv, reg: RegState): void {

@@ -14,9 +14,9 @@ import { BPF_MAX_VAR_OFF } from './limits.js';
 
 export type AccessType = 'read' | 'write';
 
-/** A pointer's variable offset in alignment messages: the number when known, else the tnum. */
+/** A pointer's variable offset in alignment messages (tnum_strn). */
 function varOffStr(reg: RegState): string {
-  return tnumIsConst(reg.varOff) ? BigInt.asIntN(64, reg.varOff.value).toString() : tnumStr(reg.varOff);
+  return tnumStr(reg.varOff);
 }
 
 /** check_ptr_alignment: only the stack (and atomics) need natural alignment on x86-64. */

@@ -108,11 +108,13 @@ function stackWriteFixedOff(env: VerifierEnv, state: FuncState, off: number, siz
     if (fits) assignScalarIdBeforeMov(env, reg);
     saveRegisterState(state, spi, reg, size);
     if (!fits) state.spilled[spi]!.id = 0;
+    env.pushHistory();
   } else if (!reg && off % BPF_REG_SIZE === 0 && isStMem && env.bpfCapable) {
     const tmp = new RegState();
     tmp.type = RegType.SCALAR_VALUE;
     markKnown(tmp, BigInt(insn.imm));
     saveRegisterState(state, spi, tmp, size);
+    env.pushHistory();
   } else if (reg && isSpillableRegType(reg.type)) {
     if (size !== BPF_REG_SIZE) {
       env.verboseLinfo(env.insnIdx, '; ');
@@ -122,6 +124,7 @@ function stackWriteFixedOff(env: VerifierEnv, state: FuncState, off: number, siz
       env.fail('cannot spill pointers to stack into stack frame of the caller', 'EINVAL');
     }
     saveRegisterState(state, spi, reg, size);
+    env.pushHistory();
   } else {
     let type = SlotType.STACK_MISC;
     if (state.spilled[spi]) state.spilled[spi] = null;
@@ -211,6 +214,7 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
         if (env.bpfCapable && size === 4 && spillSize === 4 && regWidth(reg) <= 32) assignScalarIdBeforeMov(env, reg);
         dst.copyFrom(reg);
         if (regWidth(reg) > size * 8) dst.id = 0;
+        env.pushHistory();
       } else {
         let spillCnt = 0;
         let zeroCnt = 0;
@@ -222,15 +226,20 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
           if (type === SlotType.STACK_INVALID && env.allowUninitStack) continue;
           env.fail(`invalid read from stack off ${off}+${i} size ${size}`);
         }
-        if (spillCnt === size && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) markConstZero(env, dst);
-        else if (zeroCnt === size) markConstZero(env, dst);
+        if (spillCnt === size && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) {
+          markConstZero(env, dst);
+          env.pushHistory();
+        } else if (zeroCnt === size) markConstZero(env, dst);
         else markUnknown(env, dst);
       }
     } else if (dstRegno >= 0) {
       if (env.bpfCapable) assignScalarIdBeforeMov(env, reg);
       cur.regs[dstRegno].copyFrom(reg);
+      env.pushHistory();
     } else if (!env.allowPtrLeaks && reg.type !== RegType.SCALAR_VALUE) {
       env.fail(`leaking pointer from stack off ${off}`);
+    } else {
+      env.pushHistory();
     }
     return;
   }

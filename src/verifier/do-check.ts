@@ -63,6 +63,7 @@ export function doCheck(env: VerifierEnv): void {
       env.fail(`BPF program is too large. Processed ${env.insnProcessed} insn`, 'E2BIG');
     }
     env.errorLines = [];
+    env.newHistoryInsn();
     if (env.cfg.prunePoints[insnIdx] && isStateVisited(env, insnIdx)) {
       if (env.log.enabled) {
         if (doPrintState) env.verbose(`\nfrom ${env.prevInsnIdx} to ${insnIdx}${env.cur.speculative ? ' (speculative execution)' : ''}: safe\n`);
@@ -72,6 +73,7 @@ export function doCheck(env: VerifierEnv): void {
       doPrintState = true;
       continue;
     }
+    if (env.cfg.jmpPoints[insnIdx]) env.pushHistory();
     if (env.log.level >= 2 && doPrintState) {
       env.verbose(`\nfrom ${env.prevInsnIdx} to ${insnIdx}${env.cur.speculative ? ' (speculative execution)' : ''}:`);
       printVerifierState(env, env.cur, env.cur.curframe, true);

@@ -63,6 +63,20 @@ export class VerifierEnv {
   scratchedStack = new Uint8Array(64);
   stackScratched = false;
   prevLineInfo: SourceLine | undefined;
+  /** Instruction whose jump-history entry was last pushed (cur_hist_ent). */
+  private histInsn = -1;
+
+  /** push_insn_history: one entry per instruction, however many facts it records. */
+  pushHistory(): void {
+    if (this.histInsn === this.insnIdx) return;
+    this.histInsn = this.insnIdx;
+    this.cur.jmpHistoryCnt++;
+  }
+
+  /** A new instruction starts: its history entry does not exist yet. */
+  newHistoryInsn(): void {
+    this.histInsn = -1;
+  }
 
   constructor(
     readonly insns: readonly Instruction[],

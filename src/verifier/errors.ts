@@ -19,3 +19,6 @@ export class VerifierError extends TsbpfError {
 
 /** The errno the kernel's bpf(BPF_PROG_LOAD) returns for the refusal. */
 export type VerifierErrno = 'EACCES' | 'EINVAL' | 'E2BIG' | 'EFAULT' | 'ENOSPC' | 'ENOTSUPP' | 'EPERM';
+
+/** A program or option `tsbpf verify` cannot work with (bad file, unknown type, no such program). */
+export class VerifyInputError extends TsbpfError {}

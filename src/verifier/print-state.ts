@@ -25,14 +25,17 @@ export function unum(v: bigint): string {
   return isUnumDecimal(u) ? u.toString() : `0x${u.toString(16)}`;
 }
 
+const s32Val = (v: number): bigint => (isSnumDecimal(BigInt(v)) ? BigInt(v) : BigInt(v >>> 0));
+
 function scalarRanges(r: RegState): string[] {
   const m: Array<{ name: string; val: bigint; omit: boolean; signed: boolean }> = [
     { name: 'smin', val: r.smin, omit: r.smin === S64_MIN, signed: true },
     { name: 'smax', val: r.smax, omit: r.smax === S64_MAX, signed: true },
     { name: 'umin', val: r.umin, omit: r.umin === 0n, signed: false },
     { name: 'umax', val: r.umax, omit: r.umax === U64_MAX, signed: false },
-    { name: 'smin32', val: BigInt(r.s32min), omit: r.s32min === S32_MIN, signed: true },
-    { name: 'smax32', val: BigInt(r.s32max), omit: r.s32max === S32_MAX, signed: true },
+    // 32-bit signed bounds printed in hex are not sign-extended.
+    { name: 'smin32', val: s32Val(r.s32min), omit: r.s32min === S32_MIN, signed: true },
+    { name: 'smax32', val: s32Val(r.s32max), omit: r.s32max === S32_MAX, signed: true },
     { name: 'umin32', val: BigInt(r.u32min), omit: r.u32min === 0, signed: false },
     { name: 'umax32', val: BigInt(r.u32max), omit: r.u32max === U32_MAX, signed: false },
   ];
@@ -40,13 +43,13 @@ function scalarRanges(r: RegState): string[] {
   for (let i = 0; i < m.length; i++) {
     const m1 = m[i];
     if (m1.omit) continue;
-    const neg1 = m1.signed && m1.val < 0n;
+    const neg1 = m1.signed && BigInt.asIntN(64, m1.val) < 0n;
     let text = `${m1.name}=`;
     for (let j = i + 2; j < m.length; j += 2) {
       const m2 = m[j];
-      if (m2.omit) continue;
-      const neg2 = m2.signed && m2.val < 0n;
-      if (neg1 === neg2 && BigInt.asUintN(64, m1.val) === BigInt.asUintN(64, m2.val)) {
+      if (m2.omit || BigInt.asUintN(64, m2.val) !== BigInt.asUintN(64, m1.val)) continue;
+      const neg2 = m2.signed && BigInt.asIntN(64, m2.val) < 0n;
+      if (neg1 === neg2) {
         text += `${m2.name}=`;
         m2.omit = true;
       }
@@ -62,7 +65,7 @@ export function regStateStr(r: RegState, frame: FuncState, maps: readonly MapDes
   const t = r.type;
   let s = '';
   if (t === RegType.SCALAR_VALUE && r.precise) s += 'P';
-  if (t === RegType.SCALAR_VALUE && tnumIsConst(r.varOff)) return s + snum(r.varOff.value + BigInt(r.off));
+  if (t === RegType.SCALAR_VALUE && tnumIsConst(r.varOff)) return s + snum(r.varOff.value);
   s += regTypeStr(t);
   if (t === RegType.PTR_TO_STACK) {
     if (frame.frameno !== r.frameno) s += `[${r.frameno}]`;

@@ -3,6 +3,7 @@ import { BPF_PROG_TYPE, type ProgTypeName, isProgTypeName, progTypeNameOf } from
 import { cgroupSkbCtxAccess, skFilterCtxAccess, tcCtxAccess } from './ctx/skb-access.js';
 import { kprobeCtxAccess, perfEventCtxAccess, rawTpCtxAccess, tracepointCtxAccess } from './ctx/tracing-access.js';
 import { xdpCtxAccess } from './ctx/xdp-access.js';
+import { RegType } from './reg-type.js';
 
 /**
  * What the verifier needs to know about a program type (the kernel's
@@ -50,7 +51,27 @@ const SHAPES: Partial<Record<ProgTypeName, Shape>> = {
   raw_tracepoint: { ctx: rawTpCtxAccess },
   raw_tracepoint_writable: { ctx: rawTpCtxAccess },
   perf_event: { ctx: perfEventCtxAccess },
+  syscall: { ctx: syscallCtxAccess },
 };
+
+/** syscall_prog_is_valid_access: any aligned access below 64 KiB (the loader checks the size at run time). */
+function syscallCtxAccess(off: number, size: number): number | null {
+  if (off < 0 || off >= 0xffff) return null;
+  if (off % size !== 0) return null;
+  return RegType.SCALAR_VALUE;
+}
+
+/**
+ * Rules for a program whose context is a plain block of `size` bytes that
+ * it may read and write at aligned offsets (the conformance suite's calling
+ * convention, and user-space hooks that pass a buffer), otherwise like `base`.
+ */
+export function memoryContextRules(size: number, base: ProgTypeRules = progTypeRules('syscall')!): ProgTypeRules {
+  return {
+    ...base,
+    ctxAccess: (off, accessSize) => (off >= 0 && off + accessSize <= size && off % accessSize === 0 ? RegType.SCALAR_VALUE : null),
+  };
+}
 
 /** Program types the verifier has rules for. */
 export const VERIFIABLE_PROG_TYPES = Object.keys(SHAPES) as ProgTypeName[];

@@ -190,7 +190,8 @@ const COMPLEXITY_LIMIT_STATES = 64;
 export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
   const cur = env.cur;
   const force = env.cfg.forceCheckpoints[insnIdx] === 1;
-  let addNewState = force;
+  // A long jump history forces a checkpoint, which starts a new one.
+  let addNewState = force || cur.jmpHistoryCnt > 40;
   if (env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8) addNewState = true;
 
   let list = env.explored[insnIdx];
@@ -202,7 +203,15 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
       const old = sl.state;
       if (old.branches > 0) {
         // A checkpoint on the current path: the program is in a loop.
-        if (statesMaybeLooping(old, cur) && statesEqual(env, old, cur, insnIdx, true)) {
+        if (force) {
+          // A helper calling a callback (bpf_loop...) bounds the iterations
+          // itself: a state inside one being explored adds nothing new.
+          if (statesEqual(env, old, cur, insnIdx, false)) {
+            sl.hitCnt++;
+            return true;
+          }
+        } else if (statesMaybeLooping(old, cur) && statesEqual(env, old, cur, insnIdx, true) &&
+          old.callbackUnrollDepth === cur.callbackUnrollDepth) {
           env.verboseLinfo(insnIdx, '; ');
           env.note(`infinite loop detected at insn ${insnIdx}`);
           env.verbose('cur state:');
@@ -211,7 +220,7 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
           printVerifierState(env, old, cur.curframe, true);
           env.refuse('EINVAL');
         }
-        if (!force && env.jmpsProcessed - env.prevJmpsProcessed < 20 && env.insnProcessed - env.prevInsnProcessed < 100) {
+        if (!force && cur.jmpHistoryCnt <= 40 && env.jmpsProcessed - env.prevJmpsProcessed < 20 && env.insnProcessed - env.prevInsnProcessed < 100) {
           addNewState = false;
         }
       } else if (statesEqual(env, old, cur, insnIdx, false)) {
@@ -246,5 +255,6 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
   }
   list.push({ state: checkpoint, hitCnt: 0, missCnt: 0 });
   cur.parent = checkpoint;
+  cur.jmpHistoryCnt = 0;
   return false;
 }

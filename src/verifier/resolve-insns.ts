@@ -59,6 +59,12 @@ export function resolveInsns(insns: readonly Instruction[], maps: readonly Verif
         fail('invalid bpf_ld_imm64 insn', i);
       }
       const src = insn.src;
+      if (src === op.BPF_PSEUDO_BTF_ID) {
+        // Kernel symbols (ksyms) need the kernel's BTF; tsbpf has none to resolve them against.
+        if (next.imm !== 0) fail('invalid module BTF object FD specified.', i);
+        if (insn.imm <= 0) fail(`ldimm64 insn specifies invalid btf_id ${insn.imm}.`, i);
+        fail(`pseudo btf_id ${insn.imm} in ldimm64 isn't KIND_VAR or KIND_FUNC`, i);
+      }
       if (src !== 0 && src !== op.BPF_PSEUDO_FUNC) {
         const isValue = src === op.BPF_PSEUDO_MAP_VALUE || src === op.BPF_PSEUDO_MAP_IDX_VALUE;
         const isFd = (src === op.BPF_PSEUDO_MAP_FD || src === op.BPF_PSEUDO_MAP_IDX) && next.imm === 0;

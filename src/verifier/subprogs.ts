@@ -42,6 +42,12 @@ export function findSubprogs(insns: readonly Instruction[]): SubprogInfo[] {
       starts.add(target);
       if (isPseudoFunc(insn)) callbacks.add(target);
     }
+    if (insn.opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_PSEUDO_KFUNC_CALL) {
+      // add_kfunc_call: tsbpf has no kernel functions to call (kfuncs need the kernel's BTF).
+      if (insn.off < 0) throw new VerifierError('negative offset disallowed for kernel module function call', i, 'EINVAL');
+      if (insn.off > 0) throw new VerifierError('kfunc offset > 0 without fd_array is invalid', i, 'EINVAL');
+      throw new VerifierError(`kernel btf_id ${insn.imm >>> 0} is not a function`, i, 'EINVAL');
+    }
     if (insn.opcode === op.LD_IMM64) i++;
   }
   if (starts.size > BPF_MAX_SUBPROGS) throw new VerifierError('too many subprograms', -1, 'E2BIG');

@@ -146,8 +146,9 @@ export const tnumWithSubreg = (reg: Tnum, subreg: Tnum): Tnum => tnumOr(tnumClea
 export const tnumConstSubreg = (a: Tnum, value: bigint): Tnum => tnumWithSubreg(a, tnumConst(value));
 export const tnumSubregIsConst = (a: Tnum): boolean => (a.mask & U32_MAX_N) === 0n;
 
-/** The kernel's "(%#llx; %#llx)" print of a tnum. */
+/** The kernel's tnum_strn: a constant as a number, else "(%#llx; %#llx)". */
 export function tnumStr(a: Tnum): string {
+  if (a.mask === 0n) return a.value <= 0xffffn ? a.value.toString() : hexAlt(a.value);
   return `(${hexAlt(a.value)}; ${hexAlt(a.mask)})`;
 }
 

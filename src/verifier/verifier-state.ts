@@ -29,6 +29,8 @@ export class VerifierState {
   missCount = 0;
   /** Depth of callback calls simulated inline (bpf_loop etc.). */
   callbackUnrollDepth = 0;
+  /** Instructions recorded in the jump history since the last checkpoint (jmp_history_cnt). */
+  jmpHistoryCnt = 0;
 
   get cur(): FuncState {
     return this.frames[this.curframe];
@@ -48,6 +50,7 @@ export class VerifierState {
     s.insnIdx = this.insnIdx;
     s.speculative = this.speculative;
     s.callbackUnrollDepth = this.callbackUnrollDepth;
+    s.jmpHistoryCnt = this.jmpHistoryCnt;
     return s;
   }
 

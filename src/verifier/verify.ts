@@ -12,7 +12,7 @@ import { VerifierError, type VerifierErrno } from './errors.js';
 import { kernelInsnText } from './kernel-disasm.js';
 import { computeLiveRegs } from './liveness.js';
 import { normalizeMap, type MapDesc } from './maps.js';
-import { progTypeRules } from './prog-type-rules.js';
+import { progTypeRules, type ProgTypeRules } from './prog-type-rules.js';
 import { resolveInsns } from './resolve-insns.js';
 import { checkMaxStackDepth } from './stack-depth.js';
 import { findSubprogs } from './subprogs.js';
@@ -35,6 +35,8 @@ export interface VerifyOptions {
   readonly lineInfo?: readonly { readonly insn: number; readonly lineText: string }[];
   /** The program has BTF func_info (required for callbacks, as the kernel requires). */
   readonly funcInfo?: boolean;
+  /** Rules to use instead of those of `progType` (custom contexts, tsbpf's own hook types). */
+  readonly rules?: ProgTypeRules;
   /** Helper prototypes; default: tsbpf's helper table. */
   readonly helpers?: (id: number) => HelperProto | undefined;
 }
@@ -63,6 +65,11 @@ export interface VerifierResult {
   readonly processed: number;
   readonly log: string;
   readonly stats: VerifierStats;
+  /**
+   * Instruction slots no path reaches (accepted programs only): an engine
+   * should run sanitizeDeadCode(insns, deadCode), as the kernel does.
+   */
+  readonly deadCode?: readonly number[];
 }
 
 /** The kernel's BPF_MAXINSNS for unprivileged loaders. */
@@ -86,7 +93,7 @@ function initialState(): VerifierState {
 export function verify(program: readonly Instruction[] | Uint8Array, options: VerifyOptions): VerifierResult {
   const start = process.hrtime.bigint();
   const insns = program instanceof Uint8Array ? decodeRaw(program) : program;
-  const rules = progTypeRules(options.progType);
+  const rules = options.rules ?? progTypeRules(options.progType);
   if (!rules) throw new TypeError(`no verifier rules for program type ${String(options.progType)}`);
   const maps = (options.maps ?? []).map(normalizeMap);
   const logLevel = options.logLevel ?? 0;
@@ -129,7 +136,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     checkMaxStackDepth(env);
     env.log.write(statsLine());
     logText = env.log.toString();
-    return { verdict: 'accept', processed: env.insnProcessed, log: logText, stats: stats() };
+    return { verdict: 'accept', processed: env.insnProcessed, log: logText, stats: stats(), deadCode: deadSlots(env) };
   } catch (err) {
     if (!(err instanceof VerifierError)) throw err;
     let log = '';
@@ -165,6 +172,19 @@ export function verifyOrThrow(program: readonly Instruction[] | Uint8Array, opti
     throw err;
   }
   return result;
+}
+
+function deadSlots(env: VerifierEnv): number[] {
+  const dead: number[] = [];
+  for (let i = 0; i < env.insns.length; i++) {
+    const isLddw = env.insns[i].opcode === 0x18;
+    if (!env.aux[i].seen) {
+      dead.push(i);
+      if (isLddw) dead.push(i + 1);
+    }
+    if (isLddw) i++;
+  }
+  return dead;
 }
 
 /** The `Live regs before insn:` table of a level-2 log. */

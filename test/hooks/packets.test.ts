@@ -111,68 +111,74 @@ test('a UDP proxy on loopback: the XDP program drops or passes each datagram', a
   target.on('message', (m, r) => { got.push(m.toString()); target.send(Buffer.from(`ack ${m}`), r.port, r.address); });
   await new Promise<void>((r) => target.bind(0, '127.0.0.1', r));
   const proxy = await UdpProxy.start({ targetHost: '127.0.0.1', targetPort: target.address().port });
-  // Drops datagrams whose first payload byte is 'x' (IPv4: payload at 14 + 20 + 8).
-  attach(asmProgram(`
-    r2 = *(u32 *)(r1 + 0)
-    r3 = *(u32 *)(r1 + 4)
-    r4 = r2
-    r4 += 43
-    if r4 > r3 goto +3
-    r5 = *(u8 *)(r2 + 42)
-    if r5 != 120 goto +1
-    goto +2
-    r0 = 2
-    exit
-    r0 = 1
-    exit`, { type: 'xdp', engine: 'jit', verified: true }), 'xdp', { interface: proxy.iface });
   const client = dgram.createSocket('udp4');
-  const replies: string[] = [];
-  client.on('message', (m) => replies.push(m.toString()));
-  for (const m of ['hello', 'xdrop', 'world']) client.send(m, proxy.address.port, '127.0.0.1');
-  const deadline = Date.now() + 2000;
-  while (replies.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  client.close();
-  await proxy.close();
-  target.close();
-  assert.deepEqual(got.sort(), ['hello', 'world']);
-  assert.deepEqual(replies.sort(), ['ack hello', 'ack world']);
-  assert.deepEqual(proxy.stats, { received: 3, forwarded: 2, dropped: 1, transmitted: 0, malformed: 0 });
-  assert.equal(proxy.iface.counts.XDP_DROP, 1);
+  try {
+    // Drops datagrams whose first payload byte is 'x' (IPv4: payload at 14 + 20 + 8).
+    attach(asmProgram(`
+      r2 = *(u32 *)(r1 + 0)
+      r3 = *(u32 *)(r1 + 4)
+      r4 = r2
+      r4 += 43
+      if r4 > r3 goto +3
+      r5 = *(u8 *)(r2 + 42)
+      if r5 != 120 goto +1
+      goto +2
+      r0 = 2
+      exit
+      r0 = 1
+      exit`, { type: 'xdp', engine: 'jit', verified: true }), 'xdp', { interface: proxy.iface });
+    const replies: string[] = [];
+    client.on('message', (m) => replies.push(m.toString()));
+    for (const m of ['hello', 'xdrop', 'world']) client.send(m, proxy.address.port, '127.0.0.1');
+    const deadline = Date.now() + 2000;
+    while (replies.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(got.sort(), ['hello', 'world']);
+    assert.deepEqual(replies.sort(), ['ack hello', 'ack world']);
+    assert.deepEqual(proxy.stats, { received: 3, forwarded: 2, dropped: 1, transmitted: 0, malformed: 0 });
+    assert.equal(proxy.iface.counts.XDP_DROP, 1);
+  } finally {
+    client.close();
+    await proxy.close();
+    target.close();
+  }
 });
 
 test('a TCP proxy on loopback: connections from a blocked source port are reset at the SYN', async () => {
   const target = net.createServer((s) => s.pipe(s));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   const proxy = await TcpProxy.start({ targetHost: '127.0.0.1', targetPort: (target.address() as AddressInfo).port });
-  // Drops TCP segments whose source port is even.
-  attach(asmProgram(`
-    r2 = *(u32 *)(r1 + 0)
-    r3 = *(u32 *)(r1 + 4)
-    r4 = r2
-    r4 += 38
-    if r4 > r3 goto +4
-    r5 = *(u8 *)(r2 + 35)
-    r5 &= 1
-    if r5 == 0 goto +2
-    r0 = 2
-    exit
-    r0 = 1
-    exit`, { type: 'xdp', engine: 'jit', verified: true }), 'xdp', { interface: proxy.iface });
-  const echo = (localPort: number): Promise<string> => new Promise((resolve) => {
-    const c = net.connect({ port: proxy.address.port, host: '127.0.0.1', localPort });
-    let text = '';
-    c.on('data', (d) => { text += d; if (text === 'ping') c.end(); });
-    c.on('error', (e) => resolve(`error ${(e as NodeJS.ErrnoException).code}`));
-    c.on('close', () => resolve(text || 'closed'));
-    c.write('ping');
-  });
-  const base = 40000 + Math.floor(Math.random() * 10000) * 2;
-  const odd = await echo(base + 1);
-  const even = await echo(base);
-  await proxy.close();
-  target.close();
-  assert.equal(odd, 'ping');
-  assert.match(even, /ECONNRESET|closed/);
-  assert.equal(proxy.stats.refused, 1);
-  assert.equal(proxy.stats.forwarded, 1);
+  try {
+    // Drops TCP segments whose source port is even (the low byte of the port is at 35).
+    attach(asmProgram(`
+      r2 = *(u32 *)(r1 + 0)
+      r3 = *(u32 *)(r1 + 4)
+      r4 = r2
+      r4 += 38
+      if r4 > r3 goto pass
+      r5 = *(u8 *)(r2 + 35)
+      r5 &= 1
+      if r5 == 0 goto drop
+    pass:
+      r0 = 2
+      exit
+    drop:
+      r0 = 1
+      exit`, { type: 'xdp', engine: 'jit', verified: true }), 'xdp', { interface: proxy.iface });
+    const echo = (localPort: number): Promise<string> => new Promise((resolve) => {
+      const c = net.connect({ port: proxy.address.port, host: '127.0.0.1', localPort });
+      let text = '';
+      c.on('data', (d) => { text += d; if (text === 'ping') c.end(); });
+      c.on('error', (e) => resolve(`error ${(e as NodeJS.ErrnoException).code}`));
+      c.on('close', () => resolve(text || 'closed'));
+      c.write('ping');
+    });
+    const base = 40000 + Math.floor(Math.random() * 10000) * 2;
+    assert.equal(await echo(base + 1), 'ping');
+    assert.match(await echo(base), /ECONNRESET|closed/);
+    assert.equal(proxy.stats.refused, 1);
+    assert.equal(proxy.stats.forwarded, 1);
+  } finally {
+    await proxy.close();
+    target.close();
+  }
 });

@@ -26,7 +26,7 @@ async function check(options: LoadObjectOptions): Promise<void> {
 
 for (const engine of ['interp', 'jit'] as const) {
   test(`callbacks run through the ${engine} (unverified, checked)`, () => check({ engine, verify: false }));
-  test(`callbacks run through the ${engine} (verified)`, () => check({ engine }));
 }
+test('callbacks run verified (the verifier accepts nested callbacks, as the kernel does)', () => check({}));
 
 test('the kernel computes the same', { skip: kernelSkipReason() }, () => check({ backend: 'kernel' }));

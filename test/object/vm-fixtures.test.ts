@@ -5,7 +5,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadObject } from '../../src/object/index.js';
 import { MapError } from '../../src/maps/errors.js';
-import { inetChecksum, ipv4Le } from '../support/packets.js';
+import { inetChecksum, ipv4Frame, ipv4Le, udp } from '../support/packets.js';
 import { fixtureNames, fixturePath } from '../support/fixtures.js';
 import { scenarioOf, SCENARIOS, type Scenario } from './scenarios.js';
 import { completed, runScenario, type ScenarioOutcome } from './run-scenario.js';
@@ -105,12 +105,19 @@ const CHECKS: Record<string, (o: ScenarioOutcome) => void | Promise<void>> = {
 
 for (const engine of ENGINES) {
   describe(`VM objects (${engine})`, () => {
-    test('every fixture loads and each program test-runs once', async () => {
+    test('every fixture loads and each of its programs test-runs', async () => {
+      const frame = ipv4Frame('10.0.0.1', '10.0.0.2', udp(1234, 53, new Uint8Array(32)));
       for (const name of fixtureNames()) {
         const obj = await loadObject(fixturePath(name), { engine, cpus: CPUS });
         try {
           assert.ok(Object.keys(obj.programs).length > 0, `${name} has programs`);
           assert.ok(scenarioOf(name), `${name} has a scenario in test/object/scenarios.ts`);
+          for (const p of Object.values(obj.programs)) {
+            const packet = p.type !== 'raw_tracepoint';
+            const r = p.testRun(packet ? { dataIn: frame } : { ctxIn: new Uint8Array(16) });
+            assert.ok(Number.isInteger(r.retval) && r.durationNs >= 0, `${name}/${p.name} ran`);
+            assert.equal(r.dataOut.length, packet ? frame.length : 0);
+          }
         } finally {
           obj.close();
         }

@@ -2,7 +2,7 @@
 // what unverified code may do: jumps anywhere (backward, into loops,
 // irreducible graphs), calls to any slot and recursion past the frame limit,
 // callx with function addresses and helper ids, loads and stores through
-// any register (memory faults), division by registers that may be zero,
+// any register (memory faults) and through bare arena offsets, division by registers that may be zero,
 // reads of uninitialised registers, legacy packet loads, helpers that end
 // the program or tail-call, and runs that exhaust their budget. Every
 // program is well formed (validateInstructions accepts it).
@@ -82,9 +82,11 @@ const address = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(anyReg, fc.integer({ min: -0x8000, max: 0x7fff })) },
 );
 
-const memory = fc.tuple(fc.integer({ min: 0, max: 4 }), size, address, dstReg, anyReg, imm, fc.constantFrom(...ATOMIC_OPS))
+const memory = fc.tuple(fc.integer({ min: 0, max: 5 }), size, address, dstReg, anyReg, imm, fc.constantFrom(...ATOMIC_OPS))
   .map(([kind, sz, [base, off], dst, src, value, aop]) => {
     switch (kind) {
+      // a bare arena offset (the low half of a pointer, as 32-bit ctx fields hold them), then a load through it
+      case 5: return fixed([insn(op.BPF_ALU | op.BPF_MOV | op.BPF_X, dst, base), insn(op.BPF_LDX | op.BPF_MEM | sz, dst, dst, off)]);
       case 0: return fixed([insn(op.BPF_LDX | op.BPF_MEM | sz, dst, base, off)]);
       case 1: return fixed([insn(op.BPF_LDX | (sz === op.BPF_DW ? op.BPF_MEM : op.BPF_MEMSX) | sz, dst, base, off)]);
       case 2: return fixed([insn(op.BPF_STX | op.BPF_MEM | sz, base, src, off)]);

@@ -18,12 +18,16 @@ export interface KernelVerdict {
 /** The lines that explain a refusal in a kernel-style log. */
 export function errorBlock(log: string): string[] {
   // Some kernel messages lack their newline and run into the statistics line.
-  const lines = log.replace(/(.)(processed \d+ insns \(limit)/g, '$1\n$2').split('\n');
+  const lines = log
+    .replace(/(.)(processed \d+ insns \(limit)/g, '$1\n$2')
+    // A path popped right after a branch leaves its line open: the refusal may follow on it.
+    .replace(/^(\d+: \([0-9a-f]{2}\) .*?) (BPF program is too large\. .*)$/gm, '$1\n$2')
+    .split('\n');
   let end = lines.findIndex((l) => l.startsWith('processed '));
   if (end < 0) end = lines.length;
   const body = lines.slice(0, end);
   let last = -1;
-  for (let i = 0; i < body.length; i++) if (/^\d+: \([0-9a-f]{2}\) /.test(body[i])) last = i;
+  for (let i = 0; i < body.length; i++) if (/^\d+: (\([0-9a-f]{2}\) |BUG_)/.test(body[i])) last = i;
   return body.slice(last + 1).filter((l) => l.length > 0);
 }
 
@@ -46,7 +50,7 @@ function createMap(m: MapDesc, owned: KernelMap[]): KernelMap {
 }
 
 /** Loads `insns` (map references by index) with the maps created in the kernel. */
-export function kernelVerdict(insns: readonly Instruction[], progType: string, maps: readonly MapDesc[]): KernelVerdict {
+export function kernelVerdict(insns: readonly Instruction[], progType: string, maps: readonly MapDesc[], flags = 0): KernelVerdict {
   const owned: KernelMap[] = [];
   try {
     const fds = maps.map((m) => createMap(m, owned).fd);
@@ -61,7 +65,7 @@ export function kernelVerdict(insns: readonly Instruction[], progType: string, m
       i++;
     }
     try {
-      const prog = KernelProgram.load({ type: BPF_PROG_TYPE[progType as keyof typeof BPF_PROG_TYPE], insns: patched, logLevel: 1 });
+      const prog = KernelProgram.load({ type: BPF_PROG_TYPE[progType as keyof typeof BPF_PROG_TYPE], insns: patched, logLevel: 1, flags });
       const log = prog.log;
       prog.close();
       return { verdict: 'accept', errorLines: [], log };

@@ -7,6 +7,7 @@ import { register as testRun } from './test-run.js';
 import { register as prog } from './prog.js';
 import { register as map } from './map.js';
 import { register as attach } from './attach.js';
+import { register as verify } from './verify.js';
 
 /** Every subcommand module exports `register(program)`; add yours to this list. */
 const registrars: Array<(program: Command) => void> = [
@@ -18,6 +19,7 @@ const registrars: Array<(program: Command) => void> = [
   prog,
   map,
   attach,
+  verify,
 ];
 
 export function registerCommands(program: Command): void {

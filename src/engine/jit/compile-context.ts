@@ -18,8 +18,6 @@ export interface ImportIndices {
   readonly helperById: number;
   /** (pc, kind): throws the run-time error of a fault (see FaultKind). */
   readonly fault: number;
-  /** (pc): throws BudgetExceededError. */
-  readonly budget: number;
   /** (block start, instructions run): throws BudgetExceededError at the next instruction of the block. */
   readonly budgetAt: number;
   /** (offset: i64, size, write, pc): checked mode's slow path of a load or store. */

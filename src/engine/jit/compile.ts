@@ -40,8 +40,6 @@ export interface CompiledProgram {
   readonly boundHelpers: readonly number[];
   readonly uses: { readonly helperById: boolean; readonly budget: boolean; readonly miss: boolean; readonly packetLoad: boolean };
   readonly trapTable: TrapTable;
-  /** Per slot, the instructions after it in its basic block (budget accounting of faults). */
-  readonly afterInBlock: Int32Array;
   readonly cfg: ControlFlowGraph;
   /** Functions compiled, by entry slot. */
   readonly functions: ReadonlyMap<number, FunctionSignature>;
@@ -102,7 +100,6 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     helpers: helperImports,
     helperById: helperById ? mb.importFunction('env', 'helperById', mb.type([I32, ...i64s(6)], [I64])) : -1,
     fault: mb.importFunction('env', 'fault', mb.type([I32, I32], [])),
-    budget: options.budgeted ? mb.importFunction('env', 'budget', mb.type([I32], [])) : -1,
     budgetAt: options.budgeted ? mb.importFunction('env', 'budgetAt', mb.type([I32, I32], [])) : -1,
     miss: options.checked ? mb.importFunction('env', 'miss', mb.type([I64, I32, I32, I32], [])) : -1,
     packetLoad: packetLoad ? mb.importFunction('env', 'packetLoad', mb.type([I32, I64, I32, I32], [I64])) : -1,
@@ -189,7 +186,6 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     boundHelpers,
     uses: { helperById, budget: options.budgeted, miss: options.checked, packetLoad },
     trapTable: { functions: trapFunctions },
-    afterInBlock: options.budgeted ? afterInBlock(insns, cfg) : new Int32Array(0),
     cfg,
     functions,
     irreducible,
@@ -211,13 +207,4 @@ function nodeEnds(cfg: ControlFlowGraph, shape: GraphShape): NodeEnd[] {
         return { kind: 'jump', to: succ[0] };
     }
   });
-}
-
-function afterInBlock(insns: readonly Instruction[], cfg: ControlFlowGraph): Int32Array {
-  const after = new Int32Array(insns.length + 1);
-  for (const block of cfg.blocks) {
-    let left = block.count;
-    for (let pc = block.start; pc < block.end; pc += insns[pc].opcode === op.LD_IMM64 ? 2 : 1) after[pc] = --left;
-  }
-  return after;
 }

@@ -1,7 +1,6 @@
 import type { Instruction } from '../../isa/instruction.js';
 import * as op from '../../isa/opcodes.js';
 import type { Arena } from '../../memory/arena.js';
-import { MemoryAccessError } from '../../memory/errors.js';
 import type { Region } from '../../memory/region.js';
 import { HelperControl, newHelperContext, type HelperContext, type HelperFn } from '../abi.js';
 import { BudgetExceededError, ExecutionError, UnknownHelperError } from '../errors.js';
@@ -154,17 +153,9 @@ export class JitExecutable implements Executable {
     return u64(r0);
   }
 
-  /** The interpreter counts up to the faulting instruction; blocks are charged whole on entry. */
+  /** Segments are charged whole on entry, and only a segment's last instruction can fault: the count is exact. */
   private countAfterError(err: unknown): void {
-    if (err instanceof BudgetExceededError) {
-      this.count = this.budget;
-      return;
-    }
-    let count = this.budget - Number(this.leftGlobal.value as bigint);
-    if ((err instanceof MemoryAccessError || err instanceof ExecutionError) && err.pc < this.program.afterInBlock.length) {
-      count -= this.program.afterInBlock[err.pc];
-    }
-    this.count = count;
+    this.count = err instanceof BudgetExceededError ? this.budget : this.budget - Number(this.leftGlobal.value as bigint);
   }
 
   // ---- imports ----
@@ -182,9 +173,6 @@ export class JitExecutable implements Executable {
     const uses = this.program.uses;
     if (uses.helperById) imports.helperById = this.helperById.bind(this);
     if (uses.budget) {
-      imports.budget = (pc: number): never => {
-        throw new BudgetExceededError(pc, this.budget);
-      };
       imports.budgetAt = (start: number, done: number): never => {
         let pc = start;
         for (let i = 0; i < done; i++) pc += this.insns[pc].opcode === op.LD_IMM64 ? 2 : 1;

@@ -6,7 +6,7 @@ import type { CompileContext, FunctionSignature } from './compile-context.js';
 import { FaultKind } from './compile-context.js';
 import type { GraphShape } from './dominators.js';
 import { liveAfterSlots, type FunctionLiveness } from './liveness.js';
-import { emitBudget } from './budget.js';
+import { emitCharge, segments } from './budget.js';
 import { lowerCondition } from './lower-jump.js';
 import { lowerInstruction } from './lower.js';
 import type { StructureSink } from './structure.js';
@@ -112,13 +112,22 @@ export class FunctionEmitter implements StructureSink {
     this.globalSet(this.ctx.globals.left);
   }
 
-  /** Reloads what a call may have changed: the budget left and the cached regions. */
-  reloadAfterCall(): void {
+  /**
+   * Reloads what a call may have changed: the budget left and the cached
+   * regions (after a region miss, only those of its direction changed).
+   */
+  reloadAfterCall(direction: 'all' | 'read' | 'write' = 'all'): void {
     if (this.leftLocal >= 0) {
       this.globalGet(this.ctx.globals.left);
       this.localSet(this.leftLocal);
     }
-    this.reloadCache();
+    const cache = this.ctx.globals.cache;
+    const from = direction === 'write' ? cache.length / 2 : 0;
+    const to = direction === 'read' ? cache.length / 2 : cache.length;
+    for (let i = from; i < to; i++) {
+      this.globalGet(cache[i]);
+      this.localSet(this.cacheLocals[i]);
+    }
   }
 
   /**
@@ -155,14 +164,6 @@ export class FunctionEmitter implements StructureSink {
     const live = this.liveAfter && at >= 0 && at < this.liveAfter.length ? this.liveAfter[at] | usedBy(this.ctx.insns[pc]) : 0x3ff;
     for (let r = 0; r < 10; r++) if (live & (1 << r)) list.push([this.regLocal[r], I64]);
     return list;
-  }
-
-  reloadCache(): void {
-    const cache = this.ctx.globals.cache;
-    for (let i = 0; i < cache.length; i++) {
-      this.globalGet(cache[i]);
-      this.localSet(this.cacheLocals[i]);
-    }
   }
 
   // ---- small emitters ----
@@ -279,9 +280,10 @@ export class FunctionEmitter implements StructureSink {
     this.liveAfter = this.ctx.checked && block.term.kind !== 'invalid' && pcs.some((pc) => accessesMemory(this.ctx.insns[pc]))
       ? liveAfterSlots(this.ctx.insns, block, this.live.blockOut[node], this.live.ret, this.liveInOf)
       : null;
-    if (this.ctx.budgeted) emitBudget(this, block, pcs);
+    const charges = this.ctx.budgeted ? segments(this.ctx.insns, pcs) : null;
     const last = pcs.length - 1;
     for (let i = 0; i < pcs.length; i++) {
+      if (charges && charges[i] > 0) emitCharge(this, pcs[i], charges[i]);
       if (i === last && this.isJumpOrExit(pcs[i])) break;
       lowerInstruction(this, pcs[i]);
     }

@@ -16,14 +16,17 @@ const STORE: Record<Size, number> = { 1: Op.i64_store8, 2: Op.i64_store16, 4: Op
 /**
  * Pushes the i32 arena offset of `base + off` for an access of `size` bytes
  * and returns the constant to put in the memory instruction's offset field.
- * A pointer's arena offset is its low 32 bits (ARENA_BASE's are zero), and
- * WebAssembly's bounds check keeps even a wild one inside the arena. In
- * checked mode the whole 64-bit address must fall in a region that allows
- * the access: first against the last region hit (which the miss handler
- * records in globals, held in locals), then against this executable's stack,
- * else the `miss` import checks
- * it against the arena's region table, throwing MemoryAccessError. An access
- * at a constant offset from r10 within the frame needs no check.
+ * A pointer's arena offset is its low 32 bits: ARENA_BASE's are zero, and a
+ * pointer whose high half is 0 is a bare arena offset (32-bit context fields
+ * such as xdp_md.data hold those), as the interpreter reads them. Without
+ * checks, WebAssembly's bounds check keeps even a wild pointer inside the
+ * arena. In checked mode the 64-bit address t must be ARENA_BASE + o or a
+ * bare o, with o in a region that allows the access: tried against the last
+ * region hit (which the miss handler records in globals, held in locals),
+ * then this executable's stack, each in both forms; else the `miss` import
+ * checks it against the arena's region table, throwing MemoryAccessError
+ * as the interpreter does. An access at a constant offset from r10 within
+ * the frame needs no check.
  */
 export function emitAddress(e: FunctionEmitter, pc: number, base: number, off: number, size: Size, write: boolean): number {
   const inFrame = base === op.BPF_REG_10 && off >= -op.MAX_BPF_STACK;
@@ -41,25 +44,46 @@ export function emitAddress(e: FunctionEmitter, pc: number, base: number, off: n
   const w = e.w;
   const cache = e.cacheLocals;
   const first = write ? 5 : 0;
+  const limit = cache[first + 1 + LOG2[size]];
+  const hit = (): void => {
+    w.u8(Op.br_if);
+    w.u8(0);
+  };
   w.u8x2(Op.block, VOID);
-  // a = base + off - ARENA_BASE: the arena offset when the pointer is in the arena, huge otherwise.
   e.get(base);
-  e.i64(MINUS_ARENA_BASE + off);
-  w.u8(Op.i64_add);
-  e.localTee(e.tmpA);
+  if (off !== 0) {
+    e.i64(off);
+    w.u8(Op.i64_add);
+  }
+  e.localTee(e.tmpA); // t
+  // d = t - (ARENA_BASE + start): the offset in the cached region, for a full pointer
   e.localGet(cache[first]);
   w.u8(Op.i64_sub);
-  e.localGet(cache[first + 1 + LOG2[size]]);
+  e.localTee(e.tmpB);
+  e.localGet(limit);
   w.u8(Op.i64_lt_u);
-  w.u8(Op.br_if);
-  w.u8(0);
+  hit();
+  // d + ARENA_BASE: the same for a bare offset
+  e.localGet(e.tmpB);
+  e.i64(-MINUS_ARENA_BASE);
+  w.u8(Op.i64_add);
+  e.localGet(limit);
+  w.u8(Op.i64_lt_u);
+  hit();
+  // the stack, full pointer then bare offset
+  const stackLimit = e.ctx.stackBytes - size + 1;
   e.localGet(e.tmpA);
-  e.i64(e.ctx.stackStart);
-  w.u8(Op.i64_sub);
-  e.i64(e.ctx.stackBytes - size + 1);
+  e.i64(MINUS_ARENA_BASE - e.ctx.stackStart);
+  w.u8(Op.i64_add);
+  e.i64(stackLimit);
   w.u8(Op.i64_lt_u);
-  w.u8(Op.br_if);
-  w.u8(0);
+  hit();
+  e.localGet(e.tmpA);
+  e.i64(-e.ctx.stackStart);
+  w.u8(Op.i64_add);
+  e.i64(stackLimit);
+  w.u8(Op.i64_lt_u);
+  hit();
   e.spillBudget();
   const parked = e.parkLocals(pc);
   e.localGet(e.tmpA);
@@ -68,7 +92,7 @@ export function emitAddress(e: FunctionEmitter, pc: number, base: number, off: n
   e.i32(pc);
   e.call(e.ctx.imports.miss);
   e.restoreLocals(parked);
-  e.reloadAfterCall();
+  e.reloadAfterCall(write ? 'write' : 'read');
   w.u8(Op.end);
   e.localGet(e.tmpA);
   w.u8(Op.i32_wrap_i64);

@@ -38,8 +38,9 @@ type Task =
 export function emitStructured(shape: GraphShape, ends: readonly NodeEnd[], sink: StructureSink): void {
   const size = shape.blocks.length;
   const w = sink.w;
-  const mergeKids: number[][] = Array.from({ length: size }, () => []);
-  for (let i = size - 1; i >= 1; i--) if (shape.merge[i]) mergeKids[shape.idom[i]].push(i); // decreasing order
+  const mergeKids: Array<number[] | undefined> = new Array(size);
+  for (let i = size - 1; i >= 1; i--) if (shape.merge[i]) (mergeKids[shape.idom[i]] ??= []).push(i); // decreasing order
+  const none: number[] = [];
   const loopDepth = new Int32Array(size);
   const blockDepth = new Int32Array(size);
 
@@ -64,7 +65,7 @@ export function emitStructured(shape: GraphShape, ends: readonly NodeEnd[], sink
         break;
       case 'within': {
         const { x, i, d } = task;
-        const ys = mergeKids[x];
+        const ys = mergeKids[x] ?? none;
         if (i < ys.length) {
           w.u8x2(Op.block, VOID);
           blockDepth[ys[i]] = d + 1;

@@ -30,6 +30,12 @@ export class CtxImage {
   s32(offset: number, v: number): void { this.view.setInt32(offset, v | 0, true); }
   /** 64-bit, from a bigint or a safe integer (negative numbers as two's complement). */
   u64(offset: number, v: bigint | number): void {
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      // Two 32-bit words: no BigInt allocated on this hot path.
+      this.view.setUint32(offset, v >>> 0, true);
+      this.view.setUint32(offset + 4, Math.floor(v / 0x1_0000_0000) >>> 0, true);
+      return;
+    }
     this.view.setBigUint64(offset, BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))), true);
   }
 
@@ -39,6 +45,21 @@ export class CtxImage {
    * full UTF-8 length, so a ctx can say how long the string really was.
    */
   str(offset: number, capacity: number, text: string): number {
+    // ASCII that fits (methods, paths, hosts, almost always): byte by byte, faster than encodeInto for short text.
+    const n = text.length;
+    if (n < capacity) {
+      const bytes = this.bytes;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        bytes[offset + i] = c;
+      }
+      if (i === n) {
+        bytes.fill(0, offset + n, offset + capacity);
+        return n;
+      }
+    }
     const target = this.bytes.subarray(offset, offset + capacity - 1);
     const { read, written } = encoder.encodeInto(text, target);
     this.bytes.fill(0, offset + written, offset + capacity);
@@ -47,8 +68,12 @@ export class CtxImage {
 
   /** Copies raw bytes into a field of `capacity` bytes (the rest zeroed); returns how many fitted. */
   raw(offset: number, capacity: number, data: Uint8Array): number {
+    if (data.length === capacity) {
+      this.bytes.set(data, offset);
+      return capacity;
+    }
     const n = Math.min(capacity, data.length);
-    this.bytes.set(data.subarray(0, n), offset);
+    this.bytes.set(n === data.length ? data : data.subarray(0, n), offset);
     this.bytes.fill(0, offset + n, offset + capacity);
     return n;
   }

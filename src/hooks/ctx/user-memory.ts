@@ -1,3 +1,4 @@
+import { ARENA_BASE_HI } from '../../memory/arena.js';
 import type { CtxImage } from './image.js';
 import type { ArenaSlot } from '../hook-point.js';
 
@@ -57,9 +58,11 @@ export class UserMemory {
   /** Copies the staged bytes into a slot's scratch area and the ctx with its pointers patched for that arena. */
   place(ctx: CtxImage, slot: ArenaSlot): void {
     const arena = slot.arena;
-    const base = arena.pointer(slot.scratchOffset);
+    // Pointers are ARENA_BASE + offset, and ARENA_BASE's low 32 bits are 0: the high word is ARENA_BASE's.
+    const hi = ARENA_BASE_HI >>> 0;
     for (let i = 0; i < this.fixups.length; i += 2) {
-      ctx.view.setBigUint64(this.fixups[i], base + BigInt(this.fixups[i + 1]), true);
+      ctx.view.setUint32(this.fixups[i], slot.scratchOffset + this.fixups[i + 1], true);
+      ctx.view.setUint32(this.fixups[i] + 4, hi, true);
     }
     const bytes = arena.bytes;
     if (this.used > 0) bytes.set(this.bytes.subarray(0, this.used), slot.scratchOffset);

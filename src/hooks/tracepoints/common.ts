@@ -3,6 +3,19 @@ import { threadId } from 'node:worker_threads';
 import type { Socket } from 'node:net';
 import { CtxImage } from '../ctx/image.js';
 import { AF_INET, AF_INET6, ipv4Of, ipv6Bytes } from '../ctx/ip.js';
+
+/** Parsed addresses, by their text: a server sees the same few peers over and over. */
+const parsed = new Map<string, { readonly v4: Uint8Array | null; readonly v6: Uint8Array | null }>();
+const PARSED_MAX = 1024;
+
+function addressBytes(text: string): { readonly v4: Uint8Array | null; readonly v6: Uint8Array | null } {
+  let hit = parsed.get(text);
+  if (!hit) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, (hit = { v4: ipv4Of(text), v6: ipv6Bytes(text) }));
+  }
+  return hit;
+}
 import { TRACE_ENTRY } from '../ctx/kernel-structs.js';
 import { fieldOffset, type FieldDef, type StructLayout } from '../ctx/layout.js';
 
@@ -78,15 +91,13 @@ export function writeEndpoints(
   img.u16(at.rport, rport ?? 0);
   img.u16(at.protocol, protocol);
   if (local) {
-    const v4 = ipv4Of(local);
-    if (v4) img.raw(at.laddr, 4, v4);
-    const a6 = ipv6Bytes(local);
-    if (a6) img.raw(at.laddr_v6, 16, a6);
+    const a = addressBytes(local);
+    if (a.v4) img.raw(at.laddr, 4, a.v4);
+    if (a.v6) img.raw(at.laddr_v6, 16, a.v6);
   }
   if (remote) {
-    const v4 = ipv4Of(remote);
-    if (v4) img.raw(at.raddr, 4, v4);
-    const a6 = ipv6Bytes(remote);
-    if (a6) img.raw(at.raddr_v6, 16, a6);
+    const a = addressBytes(remote);
+    if (a.v4) img.raw(at.raddr, 4, a.v4);
+    if (a.v6) img.raw(at.raddr_v6, 16, a.v6);
   }
 }

@@ -1,7 +1,7 @@
 import type { ProgTypeName } from '../../progtypes/prog-types.js';
 import { CtxImage } from '../ctx/image.js';
 import { layoutOf } from '../ctx/layout.js';
-import { HookPoint } from '../hook-point.js';
+import { HookPoint, type ArenaSlot } from '../hook-point.js';
 import { writeCommon } from './common.js';
 import type { CtxFill, NodeTracepointDef } from './node-tracepoint-def.js';
 
@@ -48,7 +48,9 @@ export class NodeTracepoint extends HookPoint {
       if (this.failedEvents++ === 0) process.emitWarning(`${this.name}: cannot build the context: ${(err as Error).message}`, 'TsbpfHookWarning');
       return;
     }
-    const bytes = img.bytes;
-    this.runAll((slot) => HookPoint.writeCtx(slot, bytes));
+    this.runAll(this.writeImage);
   }
+
+  /** Copies the event's context into a slot (one function, not a closure per event). */
+  private readonly writeImage = (slot: ArenaSlot): void => HookPoint.writeCtx(slot, this.image.bytes);
 }

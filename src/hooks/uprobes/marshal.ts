@@ -17,33 +17,50 @@ export interface ValueSlot {
  * Returns true when a string or buffer was cut.
  */
 export function marshalValue(img: CtxImage, mem: UserMemory, at: ValueSlot, value: unknown): boolean {
-  const kind = (k: ArgKind): void => img.u8(at.kind, k);
   switch (typeof value) {
-    case 'undefined': kind(ArgKind.Undefined); return false;
-    case 'boolean': kind(ArgKind.Boolean); img.u64(at.reg, value ? 1 : 0); return false;
+    case 'undefined':
+      img.u8(at.kind, ArgKind.Undefined);
+      return false;
+    case 'boolean':
+      img.u8(at.kind, ArgKind.Boolean);
+      img.u64(at.reg, value ? 1 : 0);
+      return false;
     case 'number':
       if (Number.isInteger(value)) {
-        kind(ArgKind.Integer);
+        img.u8(at.kind, ArgKind.Integer);
         img.u64(at.reg, Number.isSafeInteger(value) ? value : BigInt(value));
       } else {
-        kind(ArgKind.Float);
-        img.u64(at.reg, Number.isFinite(value) ? BigInt(Math.trunc(value)) : 0n);
+        img.u8(at.kind, ArgKind.Float);
+        img.u64(at.reg, Number.isFinite(value) ? Math.trunc(value) : 0);
       }
       return false;
-    case 'bigint': kind(ArgKind.BigInt); img.u64(at.reg, value); return false;
+    case 'bigint':
+      img.u8(at.kind, ArgKind.BigInt);
+      img.u64(at.reg, value);
+      return false;
     case 'string': {
-      kind(ArgKind.String);
+      img.u8(at.kind, ArgKind.String);
       const r = mem.string(img, at.reg, value);
       img.u32(at.len, r.length);
       return r.truncated;
     }
-    case 'function': kind(ArgKind.Function); return false;
-    case 'symbol': kind(ArgKind.Symbol); return false;
+    case 'function':
+      img.u8(at.kind, ArgKind.Function);
+      return false;
+    case 'symbol':
+      img.u8(at.kind, ArgKind.Symbol);
+      return false;
     default: {
-      if (value === null) { kind(ArgKind.Null); return false; }
+      if (value === null) {
+        img.u8(at.kind, ArgKind.Null);
+        return false;
+      }
       const bytes = bytesOf(value as object);
-      if (!bytes) { kind(ArgKind.Object); return false; }
-      kind(ArgKind.Bytes);
+      if (!bytes) {
+        img.u8(at.kind, ArgKind.Object);
+        return false;
+      }
+      img.u8(at.kind, ArgKind.Bytes);
       const r = mem.data(img, at.reg, bytes);
       img.u32(at.len, r.length);
       return r.truncated;

@@ -1,12 +1,16 @@
 import type { ProgTypeName } from '../../progtypes/prog-types.js';
 import { CtxImage } from '../ctx/image.js';
 import { UserMemory } from '../ctx/user-memory.js';
-import { HookPoint } from '../hook-point.js';
-import { marshalValue } from './marshal.js';
+import { HookPoint, type ArenaSlot } from '../hook-point.js';
+import { marshalValue, type ValueSlot } from './marshal.js';
 import {
   ArgKind, UPROBE_AT, UPROBE_F_PROMISE, UPROBE_F_RETURN, UPROBE_F_THREW, UPROBE_F_TRUNCATED, UPROBE_LAYOUT,
   UPROBE_MAX_ARGS, UPROBE_SCRATCH, UPROBE_STR_MAX,
 } from './uprobe-ctx.js';
+
+const ARG_SLOTS: readonly ValueSlot[] = Array.from({ length: UPROBE_MAX_ARGS },
+  (_, i) => ({ reg: UPROBE_AT.args[i], kind: UPROBE_AT.argKind + i, len: UPROBE_AT.argLen + 4 * i }));
+const RET_SLOT: ValueSlot = { reg: UPROBE_AT.ax, kind: UPROBE_AT.retKind, len: UPROBE_AT.retLen };
 
 /** What a probe site tells its hooks about (see ProbeSite). */
 export interface SiteHooks {
@@ -25,6 +29,8 @@ export class UprobeHook extends HookPoint {
   protected override readonly scratchSize = UPROBE_SCRATCH;
   private readonly image = new CtxImage(UPROBE_LAYOUT);
   private readonly memory = new UserMemory(UPROBE_SCRATCH, UPROBE_STR_MAX);
+  /** Writes the staged event into a slot (one function, not a closure per event). */
+  private readonly place = (slot: ArenaSlot): void => this.memory.place(this.image, slot);
 
   constructor(private readonly site: SiteHooks, label: string, readonly isReturn: boolean, funcIp: bigint) {
     super();
@@ -46,8 +52,7 @@ export class UprobeHook extends HookPoint {
     let flags = 0;
     const n = Math.min(args.length, UPROBE_MAX_ARGS);
     for (let i = 0; i < n; i++) {
-      const at = { reg: UPROBE_AT.args[i], kind: UPROBE_AT.argKind + i, len: UPROBE_AT.argLen + 4 * i };
-      if (marshalValue(img, this.memory, at, args[i])) flags |= UPROBE_F_TRUNCATED;
+      if (marshalValue(img, this.memory, ARG_SLOTS[i], args[i])) flags |= UPROBE_F_TRUNCATED;
     }
     img.u32(UPROBE_AT.nargs, args.length);
     this.finish(img, flags);
@@ -61,10 +66,9 @@ export class UprobeHook extends HookPoint {
     const now = process.hrtime.bigint();
     const img = this.begin(entryNs, now - entryNs);
     let flags = UPROBE_F_RETURN | (threw ? UPROBE_F_THREW : 0) | (promise ? UPROBE_F_PROMISE : 0);
-    const at = { reg: UPROBE_AT.ax, kind: UPROBE_AT.retKind, len: UPROBE_AT.retLen };
     // A thrown Error reaches the program as its message (a string in ax).
     const shown = threw && value instanceof Error ? value.message : value;
-    if (marshalValue(img, this.memory, at, shown)) flags |= UPROBE_F_TRUNCATED;
+    if (marshalValue(img, this.memory, RET_SLOT, shown)) flags |= UPROBE_F_TRUNCATED;
     if (threw && value instanceof Error) img.u8(UPROBE_AT.retKind, ArgKind.String);
     this.finish(img, flags);
   }
@@ -80,7 +84,6 @@ export class UprobeHook extends HookPoint {
 
   private finish(img: CtxImage, flags: number): void {
     img.u32(UPROBE_AT.flags, flags);
-    const memory = this.memory;
-    this.runAll((slot) => memory.place(img, slot));
+    this.runAll(this.place);
   }
 }
