@@ -65,7 +65,7 @@ export class Arena {
   /** Allocates `size` zeroed bytes aligned to `align` (a power of two, at most 4096); returns the offset. */
   alloc(size: number, align = 8): number {
     const rounded = Math.max(8, (size + 7) & ~7);
-    const reuse = align <= 8 ? this.freeBlocks.get(rounded)?.pop() : undefined;
+    const reuse = this.takeFree(rounded, align);
     if (reuse !== undefined) {
       this.bytes.fill(0, reuse, reuse + rounded);
       this.sizes.set(reuse, rounded);
@@ -82,6 +82,20 @@ export class Arena {
     this.top = end;
     this.sizes.set(start, rounded);
     return start;
+  }
+
+  /** A freed block of exactly `size` bytes whose offset has the alignment asked for. */
+  private takeFree(size: number, align: number): number | undefined {
+    const list = this.freeBlocks.get(size);
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const offset = list[i];
+      if ((offset & (align - 1)) !== 0) continue;
+      list[i] = list[list.length - 1];
+      list.pop();
+      return offset;
+    }
+    return undefined;
   }
 
   /** Returns a block from `alloc` for reuse. */
