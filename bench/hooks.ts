@@ -29,9 +29,13 @@ const CONCURRENCY = 16;
 /** A request handler that calls a "database" function, so a function probe has something to probe. */
 const db = { lookup(id: string): string { return `user ${id}`; } };
 
-async function requestsPerSecond(port: number): Promise<number> {
+/** Requests per second, and the server's CPU time per request in µs (robust to other load on the machine). */
+async function measure(port: number): Promise<{ rps: number; cpuUs: number }> {
+  const cpu0 = process.cpuUsage();
   const { stdout } = await run(process.execPath, [join(root, 'bench', 'hooks-load.mjs'), String(port), String(DURATION_MS), String(CONCURRENCY)]);
-  return Number(stdout.trim()) / (DURATION_MS / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const requests = Number(stdout.trim());
+  return { rps: requests / (DURATION_MS / 1000), cpuUs: (cpu.user + cpu.system) / requests };
 }
 
 interface Config {
@@ -64,20 +68,23 @@ async function httpRows(): Promise<string[][]> {
     { name: 'nothing attached', setup: async () => () => {} },
     latency('interp'), latency('jit'), probe('interp'), probe('jit'),
   ];
-  await requestsPerSecond(port); // warm up the server and the load generator
-  const samples = configs.map(() => [] as number[]);
+  await measure(port); // warm up the server and the load generator
+  const samples = configs.map(() => [] as Array<{ rps: number; cpuUs: number }>);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, c] of configs.entries()) {
       const teardown = await c.setup();
-      samples[i].push(await requestsPerSecond(port));
+      samples[i].push(await measure(port));
       teardown();
     }
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const base = median(samples[0]);
+  const base = median(samples[0].map((x) => x.rps));
+  const baseCpu = median(samples[0].map((x) => x.cpuUs));
   const rows = configs.map((c, i) => {
-    const rps = median(samples[i]);
-    return [c.name, formatNumber(rps), i === 0 ? '-' : `${formatNumber((1 - rps / base) * 100, 1)}%`, samples[i].map((x) => formatNumber(x)).join(' ')];
+    const rps = median(samples[i].map((x) => x.rps));
+    const cpu = median(samples[i].map((x) => x.cpuUs));
+    return [c.name, formatNumber(rps), i === 0 ? '-' : `${formatNumber((1 - rps / base) * 100, 1)}%`,
+      formatNumber(cpu, 1), i === 0 ? '-' : `${formatNumber(((cpu - baseCpu) / baseCpu) * 100, 1)}%`];
   });
   await new Promise((r) => server.close(r));
   return rows;
@@ -142,7 +149,8 @@ export async function runHooksBench(): Promise<string> {
   const xdp = await xdpRows();
   return [
     `HTTP server on loopback, ${CONCURRENCY} keep-alive clients in another process, ${ROUNDS} rounds of ${DURATION_MS / 1000} s per configuration`,
-    formatTable(['configuration', 'requests/s (median)', 'loss', 'rounds'], http),
+    formatTable(['configuration', 'requests/s', 'loss', 'server CPU µs/request', 'CPU overhead'], http),
+    '(medians; on a shared 2-core machine requests/s is noisy: the server\'s CPU time per request is the steadier measure)',
     '',
     'Per event (ns, in-process)',
     formatTable(['event', 'ns/event'], events),

@@ -57,6 +57,8 @@ export abstract class HookPoint {
    */
   protected readonly usesCtxSlot: boolean = true;
 
+  /** Events whose context could not be built (an argument a hook cannot read): skipped, never thrown into the host. */
+  failedEvents = 0;
   private attachments: Attachment[] = [];
   /** What runs through each link tell the helpers (made once per link). */
   private readonly runInfo = new WeakMap<Link, HookRunInfo>();
@@ -166,6 +168,19 @@ export abstract class HookPoint {
     } catch (err) {
       link.recordError(err instanceof Error ? err : new Error(String(err)));
       return null;
+    }
+  }
+
+  /**
+   * Runs `build` (which builds an event's context and runs the programs),
+   * turning anything it throws into a skipped event: the traced application
+   * never sees an exception of tsbpf's.
+   */
+  protected guard(build: () => void): void {
+    try {
+      build();
+    } catch (err) {
+      if (this.failedEvents++ === 0) process.emitWarning(`${this.name}: an event was skipped: ${(err as Error)?.message ?? String(err)}`, 'TsbpfHookWarning');
     }
   }
 

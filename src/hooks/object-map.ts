@@ -4,22 +4,13 @@ import { HookError } from './errors.js';
 /** A map of a loaded object (src/object's ObjectMap), as far as hooks look at it. */
 export interface LiveMapLike {
   readonly name: string;
-  /** The object's own accessor to the VM map, when it provides one (null on the kernel backend). */
-  readonly vmMap?: BpfMap | null;
+  /** The VM map behind it; null on the kernel backend. */
+  readonly vmMap: BpfMap | null;
 }
 
-/**
- * The VM map behind a map given to the event streams: a BpfMap as it is, or
- * a loaded object's map. Until ObjectMap offers `vmMap`, it is reached
- * through the object's private fields (ObjectMap.live -> VmBackendMap.map).
- */
+/** The VM map behind a map given to the event streams: a BpfMap as it is, or a loaded object's map. */
 export function vmMapOf(map: BpfMap | LiveMapLike): BpfMap {
   if (map instanceof BpfMap) return map;
-  if (map.vmMap !== undefined) {
-    if (map.vmMap === null) throw new HookError(`map ${map.name} lives in the kernel: read it through the kernel backend`);
-    return map.vmMap;
-  }
-  const inner = (map as unknown as { live?: { map?: unknown } }).live?.map;
-  if (!(inner instanceof BpfMap)) throw new HookError(`map ${map.name} lives in the kernel: read it through the kernel backend`);
-  return inner;
+  if (map.vmMap === null) throw new HookError(`map ${map.name} lives in the kernel: read it through the kernel backend`);
+  return map.vmMap;
 }

@@ -3,48 +3,44 @@ import type { Arena } from '../memory/arena.js';
 import { HookError } from './errors.js';
 import { progTypeName, reusingEnv, type HookProgram } from './program.js';
 
-/** A program of a loaded object (src/object's ObjectProgram), as far as hooks look at it. */
-export interface LiveProgramLike {
-  readonly name: string;
-  readonly section: string;
-  readonly type: string;
-  /** The object's own adapter, when it provides one (null on the kernel backend). */
-  readonly hookProgram?: HookProgram | null;
-}
-
 /** VmProgram's members a hook uses (src/vm/vm-program.ts). */
 interface VmProgramLike {
   readonly arena: Arena;
   run(ctx: bigint, env: HelperContext): bigint;
 }
 
+/** A program of a loaded object (src/object's ObjectProgram), as far as hooks look at it. */
+export interface LiveProgramLike {
+  readonly name: string;
+  readonly section: string;
+  readonly type: string;
+  /** The VM program behind it; null on the kernel backend. */
+  readonly vmProgram: VmProgramLike | null;
+}
+
 const isHookProgram = (p: object): p is HookProgram => 'arena' in p && typeof (p as HookProgram).run === 'function';
+
+const adapters = new WeakMap<object, HookProgram>();
 
 /**
  * The HookProgram of a program given to attach(): a HookProgram as it is,
- * or a loaded object's program. Until ObjectProgram offers `hookProgram`,
- * the VM program is reached through the object's private fields
- * (ObjectProgram.live -> VmBackendProgram.program -> VmProgram.arena);
- * the kernel backend's programs are refused: they attach through the
- * kernel (issue 7), not tsbpf's user-space hooks.
+ * or a loaded object's program (its VM program run with the attachment's
+ * cookie and function address on each run's helper context). Kernel
+ * programs are refused: they attach through the kernel (ObjectProgram.attach).
  */
 export function hookProgramOf(p: HookProgram | LiveProgramLike): HookProgram {
   if (isHookProgram(p)) return p;
-  if (p.hookProgram !== undefined) {
-    if (p.hookProgram === null) throw new HookError(`program ${p.name} lives in the kernel: tsbpf's user-space hooks run VM programs only`);
-    return p.hookProgram;
-  }
-  const live = (p as unknown as { live?: { program?: VmProgramLike } }).live;
-  const vm = live?.program;
-  if (!vm || typeof vm.run !== 'function' || !vm.arena) {
-    throw new HookError(`program ${p.name} lives in the kernel: tsbpf's user-space hooks run VM programs only`);
-  }
-  const arena = vm.arena;
-  return {
+  const known = adapters.get(p);
+  if (known) return known;
+  const vm = p.vmProgram;
+  if (!vm) throw new HookError(`program ${p.name} lives in the kernel: attach it there (program.attach()), not to tsbpf's user-space hooks`);
+  const adapter: HookProgram = {
     name: p.name,
     section: p.section,
     type: progTypeName(p.type),
-    arena,
-    run: reusingEnv(arena, (ctx, env) => vm.run(ctx, env)),
+    arena: vm.arena,
+    run: reusingEnv(vm.arena, (ctx, env) => vm.run(ctx, env)),
   };
+  adapters.set(p, adapter);
+  return adapter;
 }

@@ -3,8 +3,10 @@
 import type { Instruction } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import {
-  coerceRegToSizeSx, coerceSubregToSizeSx, mark32Unbounded, markKnown, regBoundsSync, regWidth, zext32To64,
+  coerceRegToSize, coerceRegToSizeSx, coerceSubregToSizeSx, mark32Unbounded, markKnown, markUnbounded, regBoundsSync,
+  regWidth, zext32To64,
 } from './bounds.js';
+import { tnumBswap } from './tnum.js';
 import type { VerifierEnv } from './env.js';
 import { adjustPtrMinMaxVals } from './check-ptr-alu.js';
 import { RegArg, assignScalarIdBeforeMov, checkRegArg, isPointerValue, markUnknown } from './reg-ops.js';
@@ -36,10 +38,13 @@ export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
     checkRegArg(env, insn.dst, RegArg.SRC_OP);
     if (isPointerValue(env, insn.dst)) env.fail(`R${insn.dst} pointer arithmetic prohibited`);
     const dst = regs[insn.dst];
-    if (opc === op.BPF_NEG && dst.type === RegType.SCALAR_VALUE) {
+    if (dst.type === RegType.SCALAR_VALUE) {
       checkRegArg(env, insn.dst, RegArg.DST_OP_NO_MARK);
-      adjustScalarMinMax(dst, dst, op.BPF_NEG, alu64);
+      if (opc === op.BPF_NEG) adjustScalarMinMax(dst, dst, op.BPF_NEG, alu64);
+      else scalarByteSwap(dst, insn);
       dst.id = 0;
+      dst.off = 0;
+      dst.addConst = 0;
     } else {
       checkRegArg(env, insn.dst, RegArg.DST_OP);
     }
@@ -48,6 +53,13 @@ export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
 
   if (opc === op.BPF_MOV) {
     if (srcX) {
+      if (alu64 && insn.off === 1) {
+        // BPF_ADDR_SPACE_CAST: only for programs with an arena map, which tsbpf does not have.
+        if (insn.imm !== 1 && insn.imm !== 1 << 16) {
+          env.fail('addr_space_cast insn can only convert between address space 1 and 0', 'EINVAL');
+        }
+        env.fail('addr_space_cast insn can only be used in a program that has an associated arena', 'EINVAL');
+      }
       const allowed = alu64 ? [0, 8, 16, 32] : [0, 8, 16];
       if (!allowed.includes(insn.off) || insn.imm) env.fail('BPF_MOV uses reserved fields', 'EINVAL');
       checkRegArg(env, insn.src, RegArg.SRC_OP);
@@ -121,6 +133,22 @@ export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
   }
   checkRegArg(env, insn.dst, RegArg.DST_OP_NO_MARK);
   adjustRegMinMaxVals(env, insn);
+}
+
+/**
+ * Byte swaps on a scalar (the kernel's scalar_byte_swap): bswapN and, on
+ * this little-endian machine, beN swap the low N bits; leN only truncates.
+ */
+function scalarByteSwap(dst: RegState, insn: Instruction): void {
+  const alu64 = op.opClass(insn.opcode) === op.BPF_ALU64;
+  const toLe = op.opSource(insn.opcode) === op.BPF_TO_LE;
+  const needSwap = alu64 || !toLe;
+  if (needSwap) {
+    dst.varOff = tnumBswap(dst.varOff, (insn.imm / 8) as 2 | 4 | 8);
+    markUnbounded(dst);
+  }
+  if (insn.imm === 16 || insn.imm === 32) coerceRegToSize(dst, insn.imm / 8);
+  else regBoundsSync(dst);
 }
 
 /** adjust_reg_min_max_vals: dst = dst <op> src for scalars and pointers. */

@@ -51,6 +51,12 @@ export function kernelInsnText(insns: readonly Instruction[], index: number, all
       return `${c} r${insn.dst} = ${op.opSource(code) === op.BPF_TO_BE ? 'be' : 'le'}${insn.imm} r${insn.dst}`;
     }
     if (o === op.BPF_NEG) return `${c} ${r}${insn.dst} = -${r}${insn.dst}`;
+    if (code === (op.BPF_ALU64 | op.BPF_MOV | op.BPF_X) && insn.off === 1) {
+      return `${c} r${insn.dst} = addr_space_cast(r${insn.src}, ${(insn.imm >>> 0) >>> 16}, ${insn.imm & 0xffff})`;
+    }
+    if (code === (op.BPF_ALU64 | op.BPF_MOV | op.BPF_X) && insn.off === -1) {
+      return `${c} r${insn.dst} = &(void __percpu *)(r${insn.src})`;
+    }
     const sdiv = (o === op.BPF_DIV || o === op.BPF_MOD) && insn.off === 1;
     const opStr = sdiv ? ALU_SIGN_STR[o] : ALU_STR[o];
     if (op.opSource(code) === op.BPF_X) {
@@ -75,6 +81,8 @@ export function kernelInsnText(insns: readonly Instruction[], index: number, all
       if (imm === op.BPF_CMPXCHG) {
         return `${c} r0 = atomic${bits}_cmpxchg((${size} *)(r${insn.dst} ${plusD(insn.off)}), r0, r${insn.src})`;
       }
+      if (imm === 0x100) return `${c} r${insn.dst} = load_acquire((${size} *)(r${insn.src} ${plusD(insn.off)}))`;
+      if (imm === 0x110) return `${c} store_release((${size} *)(r${insn.dst} ${plusD(insn.off)}), r${insn.src})`;
       if (imm === op.BPF_XCHG) {
         return `${c} r${insn.src} = atomic${bits}_xchg((${size} *)(r${insn.dst} ${plusD(insn.off)}), r${insn.src})`;
       }

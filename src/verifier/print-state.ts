@@ -11,12 +11,11 @@ import type { VerifierState } from './verifier-state.js';
 const isUnumDecimal = (v: bigint): boolean => v >= 0n && v <= 0xffffn;
 const isSnumDecimal = (v: bigint): boolean => v >= -0x8000n && v <= 0x7fffn;
 
-/** verbose_snum: small values in decimal, others as %#llx of the 64-bit pattern. */
+/** verbose_snum: values in [-32768, 32767] in decimal, others as %#llx of the 64-bit pattern. */
 export function snum(v: bigint): string {
   const s = BigInt.asIntN(64, v);
-  const u = BigInt.asUintN(64, v);
-  if (isUnumDecimal(u) || isSnumDecimal(s)) return s.toString();
-  return `0x${u.toString(16)}`;
+  if (isSnumDecimal(s)) return s.toString();
+  return `0x${BigInt.asUintN(64, v).toString(16)}`;
 }
 
 /** verbose_unum */

@@ -37,9 +37,8 @@ function isSafeToComputeRange(opc: number, src: RegState, alu64: boolean): boole
  */
 export function adjustScalarMinMax(dst: RegState, srcIn: RegState, opc: number, alu64: boolean): void {
   if (!isSafeToComputeRange(opc, srcIn, alu64)) {
+    // As the kernel: a fully unknown 64-bit value, even for 32-bit operations.
     markScalarUnknown(dst);
-    if (!alu64) zext32To64(dst);
-    regBoundsSync(dst);
     return;
   }
   const src = srcIn === dst ? srcIn.clone() : srcIn;

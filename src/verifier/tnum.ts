@@ -117,6 +117,16 @@ export function tnumIntersect(a: Tnum, b: Tnum): Tnum {
   return { value: v & ~mu & U64_MAX, mask: mu };
 }
 
+/** Reverses the order of the low `bytes` bytes of each half of the tnum (upper bits become 0). */
+export function tnumBswap(a: Tnum, bytes: 2 | 4 | 8): Tnum {
+  const swap = (v: bigint): bigint => {
+    let out = 0n;
+    for (let i = 0; i < bytes; i++) out = (out << 8n) | ((v >> BigInt(8 * i)) & 0xffn);
+    return out;
+  };
+  return { value: swap(a.value), mask: swap(a.mask) };
+}
+
 /** Keeps the low `size` bytes. */
 export function tnumCast(a: Tnum, size: number): Tnum {
   if (size >= 8) return a;

@@ -168,3 +168,18 @@ test('bad targets are refused clearly', () => {
   const tp = asmProgram('r0 = 0\nexit', { type: 'tracepoint' });
   assert.throws(() => attach(tp, uprobe({ f() { return 1; } }, 'f')), /kprobe/);
 });
+
+test('arguments a hook cannot read skip the event; the probed call goes on untouched', () => {
+  const lib = { f(x: unknown): string { return typeof x; }, g(): never { throw Object.defineProperty(new Error(), 'message', { get() { throw new Error('no message'); } }); } };
+  const entry = uprobe(lib, 'f');
+  const exit = uretprobe(lib, 'g');
+  const links = [attach(asmProgram('r0 = 0\nexit', { type: 'kprobe' }), entry), attach(asmProgram('r0 = 0\nexit', { type: 'kprobe' }), exit)];
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  assert.equal(lib.f(proxy), 'object');
+  assert.throws(() => lib.g());
+  for (const l of links) l.detach();
+  assert.equal(entry.failedEvents, 1);
+  assert.equal(exit.failedEvents, 1);
+  assert.equal(links[0].stats.runCount, 0);
+});

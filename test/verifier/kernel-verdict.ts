@@ -21,7 +21,7 @@ export function errorBlock(log: string): string[] {
   const lines = log
     .replace(/(.)(processed \d+ insns \(limit)/g, '$1\n$2')
     // A path popped right after a branch leaves its line open: the refusal may follow on it.
-    .replace(/^(\d+: \([0-9a-f]{2}\) .*?) (BPF program is too large\. .*)$/gm, '$1\n$2')
+    .replace(/^(\d+: \([0-9a-f]{2}\) .*?) (BPF program is too large\. .*|infinite loop detected at insn .*)$/gm, '$1\n$2')
     .split('\n');
   let end = lines.findIndex((l) => l.startsWith('processed '));
   if (end < 0) end = lines.length;

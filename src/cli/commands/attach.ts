@@ -17,7 +17,7 @@ const EXIT_FAIL = 1;
 
 interface AttachOptions {
   backend: 'vm' | 'kernel';
-  engine: 'interp' | 'jit';
+  engine?: 'interp' | 'jit';
   duration?: number;
   json?: boolean;
   sampleFreq?: number;
@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .argument('<obj>', 'ELF object (clang -target bpf)')
     .argument('[command...]', 'command to run with the hooks active (after --), e.g. node app.js')
     .addOption(new Option('--backend <backend>', 'tsbpf\'s VM or the Linux kernel').choices(['vm', 'kernel']).default('vm'))
-    .addOption(new Option('--engine <engine>', 'VM execution engine').choices(['interp', 'jit']).default('interp'))
+    .addOption(new Option('--engine <engine>', 'VM execution engine (default: jit for verified programs, interp with --no-verify)').choices(['interp', 'jit']))
     .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
     .option('--json', 'print events as JSON lines and the maps as bpftool -j map dump does')
     .option('--no-verify', 'run the programs unverified (checked at run time, with an instruction budget)')
@@ -80,11 +80,13 @@ export function register(program: Command): void {
       const onAttach = (prog: string, hook: string | null, reason?: string): void => {
         process.stderr.write(hook ? `tsbpf: attached ${prog} to ${hook}\n` : `tsbpf: ${prog} not attached: ${reason}\n`);
       };
+      // As loadObject's default: the JIT runs verified programs, the interpreter (the reference) unverified ones.
+      const engine = options.engine ?? (options.verify ? 'jit' : 'interp');
       const durationMs = options.duration !== undefined ? Math.round(options.duration * 1000) : undefined;
       let obj: BpfObject | undefined;
       try {
         // Loaded here first, so a refused program fails the CLI before any command starts.
-        obj = await loadObject(path, { engine: options.engine, verify: options.verify });
+        obj = await loadObject(path, { engine, verify: options.verify });
         if (command.length === 0) {
           const r = await runInProcess(obj, {
             durationMs, pcap: options.pcap, pcapOut: options.pcapOut, udpProxies, tcpProxies, onEvent: printEvent, onAttach,
@@ -102,7 +104,7 @@ export function register(program: Command): void {
         obj = undefined;
         let failed = false;
         const run = await runCommand(command, {
-          object: resolve(path), engine: options.engine, verify: options.verify, onEvent: printEvent, onAttach,
+          object: resolve(path), engine, verify: options.verify, onEvent: printEvent, onAttach,
           onError: (m) => { failed = true; process.stderr.write(`tsbpf: ${m}\n`); },
           ...(durationMs !== undefined ? { durationMs } : {}),
           ...(options.sampleFreq !== undefined ? { sampleFreq: options.sampleFreq } : {}),

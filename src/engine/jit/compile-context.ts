@@ -34,6 +34,8 @@ export interface GlobalIndices {
   readonly left: number;
   /** i64: r10 of the deepest frame allowed; a call from it is one too many. */
   readonly fpLimit: number;
+  /** i32: the run's CPU (RunSettings.cpu; -1 when it is not a CPU number), for inlined per-CPU map lookups. */
+  readonly cpu: number;
   /** i64 start and i64 limits per access size (1, 2, 4, 8) of the cached read region, then of the write region. */
   readonly cache: readonly number[];
   /** i64 scratch (checked mode): a function's locals, parked here around the region-miss call. */

@@ -108,12 +108,14 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     stop: mb.addGlobal(I32, true),
     left: mb.addGlobal(I64, true),
     fpLimit: mb.addGlobal(I64, true),
+    cpu: mb.addGlobal(I32, true),
     cache: options.checked ? Array.from({ length: 10 }, () => mb.addGlobal(I64, true)) : [],
     save: options.checked ? Array.from({ length: SAVED_LOCALS }, () => mb.addGlobal(I64, true)) : [],
   };
   mb.exportGlobal('stop', globals.stop);
   mb.exportGlobal('left', globals.left);
   mb.exportGlobal('fpLimit', globals.fpLimit);
+  mb.exportGlobal('cpu', globals.cpu);
   globals.cache.forEach((g, i) => mb.exportGlobal(`cache${i}`, g));
 
   const functions = new Map<number, FunctionSignature>();

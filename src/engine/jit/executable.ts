@@ -3,6 +3,7 @@ import * as op from '../../isa/opcodes.js';
 import type { Arena } from '../../memory/arena.js';
 import type { Region } from '../../memory/region.js';
 import { HelperControl, newHelperContext, type HelperContext, type HelperFn } from '../abi.js';
+import { runCpu } from '../../helpers/run-context.js';
 import { BudgetExceededError, ExecutionError, UnknownHelperError } from '../errors.js';
 import type { Executable } from '../executable.js';
 import { MAX_TAIL_CALLS } from '../interpreter/helper-call.js';
@@ -37,6 +38,9 @@ export class JitExecutable implements Executable {
   private readonly stopGlobal: WebAssembly.Global;
   private readonly leftGlobal: WebAssembly.Global;
   private readonly fpLimitGlobal: WebAssembly.Global;
+  private readonly cpuGlobal: WebAssembly.Global;
+  /** What cpuGlobal holds (setting a global from JavaScript costs more than comparing). */
+  private cpu = 0;
   private readonly regions: RegionCache;
   private readonly arena: Arena;
   private readonly checked: boolean;
@@ -71,6 +75,7 @@ export class JitExecutable implements Executable {
     this.stopGlobal = exports.stop as WebAssembly.Global;
     this.leftGlobal = exports.left as WebAssembly.Global;
     this.fpLimitGlobal = exports.fpLimit as WebAssembly.Global;
+    this.cpuGlobal = exports.cpu as WebAssembly.Global;
     this.regions = new RegionCache(this.arena, Array.from({ length: this.checked ? 10 : 0 }, (_, i) => exports[`cache${i}`] as WebAssembly.Global));
     this.fpLimitGlobal.value = fpLimitOf(this.arena, stack);
   }
@@ -112,7 +117,7 @@ export class JitExecutable implements Executable {
     const stack = allocateStack(this.arena);
     const limit = this.fpLimitGlobal.value as bigint;
     const left = this.leftGlobal.value as bigint;
-    const outer = { env: this.env, stop: this.stop, count: this.count };
+    const outer = { env: this.env, stop: this.stop, count: this.count, cpu: this.cpu };
     this.fpLimitGlobal.value = fpLimitOf(this.arena, stack);
     try {
       return this.runOn(this.arena.pointer(stack.end), args, env);
@@ -122,12 +127,23 @@ export class JitExecutable implements Executable {
       this.env = outer.env;
       this.stop = outer.stop;
       this.count = outer.count;
+      this.setCpu(outer.cpu);
       releaseStack(this.arena, stack);
+    }
+  }
+
+  /** The run's CPU for inlined per-CPU lookups; anything but a CPU number becomes -1, which sends them to the helper (and its error). */
+  private setCpu(cpu: number): void {
+    const value = Number.isInteger(cpu) && cpu >= 0 && cpu <= 0x7fffffff ? cpu : -1;
+    if (value !== this.cpu) {
+      this.cpu = value;
+      this.cpuGlobal.value = value;
     }
   }
 
   private runOn(fp0: bigint, args: readonly bigint[], env: HelperContext): bigint {
     this.env = env;
+    this.setCpu(runCpu(env));
     this.stop = Stop.None;
     const budgeted = this.program.uses.budget;
     if (budgeted) this.leftGlobal.value = this.budgetBig;

@@ -65,6 +65,8 @@ export class FunctionEmitter implements StructureSink {
 
   /** Set when the function goes through the dispatch loop (its label must survive calls). */
   dispatch = false;
+  /** Scratch locals handed to inliners, by type and slot. */
+  private readonly scratchLocals = new Map<string, number>();
   private blockStart = 0;
   private liveAfter: Int32Array | null = null;
 
@@ -164,6 +166,22 @@ export class FunctionEmitter implements StructureSink {
     const live = this.liveAfter && at >= 0 && at < this.liveAfter.length ? this.liveAfter[at] | usedBy(this.ctx.insns[pc]) : 0x3ff;
     for (let r = 0; r < 10; r++) if (live & (1 << r)) list.push([this.regLocal[r], I64]);
     return list;
+  }
+
+  /**
+   * A scratch local for code an inliner emits: slot n of `type`, created on
+   * first use and shared by every call site of the function (a site must not
+   * expect it to keep a value past its own code).
+   */
+  scratch(type: number, slot: number): number {
+    const key = `${type}:${slot}`;
+    let index = this.scratchLocals.get(key);
+    if (index === undefined) {
+      index = 1 + this.sig.params.length + this.localTypes.length;
+      this.localTypes.push(type);
+      this.scratchLocals.set(key, index);
+    }
+    return index;
   }
 
   // ---- small emitters ----

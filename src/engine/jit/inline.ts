@@ -17,6 +17,13 @@ export interface InlineSite {
    * and nothing wrote it since; e.g. a map pointer in r1.
    */
   constantBefore(reg: number): bigint | undefined;
+  /**
+   * Emits the ordinary call of the helper (r1..r5 in, r0 out), for an
+   * inliner's slow path: e.g. inside an `if` that its fast path declined.
+   */
+  emitHelperCall(): void;
+  /** Pushes the run's CPU (i32; -1 when the run's cpu setting is not a CPU number). */
+  emitRunCpu(): void;
 }
 
 /**

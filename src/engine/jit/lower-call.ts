@@ -2,7 +2,7 @@ import type { Instruction } from '../../isa/instruction.js';
 import * as op from '../../isa/opcodes.js';
 import { FaultKind } from './compile-context.js';
 import type { FunctionEmitter } from './function-emitter.js';
-import { constantBefore } from './inline.js';
+import { constantBefore, type InlineSite } from './inline.js';
 import { Op, VOID } from './wasm-opcodes.js';
 
 /**
@@ -32,14 +32,22 @@ function lowerHelperCall(e: FunctionEmitter, pc: number, id: number): void {
   const ctx = e.ctx;
   const inliner = ctx.inliners.get(id);
   if (inliner) {
-    const site = {
+    const site: InlineSite = {
       helperId: id,
       pc,
       emitter: e,
       constantBefore: (reg: number) => constantBefore(ctx.insns, ctx.cfg, pc, reg),
+      emitHelperCall: () => emitHelperImportCall(e, pc, id),
+      emitRunCpu: () => e.globalGet(ctx.globals.cpu),
     };
     if (inliner(site)) return;
   }
+  emitHelperImportCall(e, pc, id);
+}
+
+/** The helper's import (or the by-id dispatcher for ids the table lacks), then the stop check. */
+function emitHelperImportCall(e: FunctionEmitter, pc: number, id: number): void {
+  const ctx = e.ctx;
   const bound = ctx.imports.helpers.get(id);
   e.spillBudget();
   e.i32(pc);

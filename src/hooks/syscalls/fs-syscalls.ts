@@ -39,7 +39,7 @@ export function installOpenat(pair: SyscallPair): () => void {
   const b = fsBinding();
   const { enter, exit } = pair;
   const openEvent = (path: unknown, flags: unknown, mode: unknown): void => {
-    if (enter.active) enter.fireEnter([AT_FDCWD, pathArg(path), (num(flags) | O_CLOEXEC) >>> 0, num(mode)]);
+    if (enter.active) enter.fireEnter(() => [AT_FDCWD, pathArg(path), (num(flags) | O_CLOEXEC) >>> 0, num(mode)]);
   };
   const opener = (fdOf: (result: unknown) => number) => (original: AnyFunction): AnyFunction => function (this: unknown, ...args: unknown[]) {
     openEvent(args[0], args[1], args[2]);
@@ -97,7 +97,7 @@ export function installRead(pair: SyscallPair): () => void {
   const b = fsBinding();
   const { enter, exit } = pair;
   const reader = (reqIndex: number, count: (args: unknown[]) => number) => (original: AnyFunction): AnyFunction => function (this: unknown, ...args: unknown[]) {
-    if (enter.active) enter.fireEnter([num(args[0]), 0, count(args)]);
+    if (enter.active) enter.fireEnter(() => [num(args[0]), 0, count(args)]);
     if (!exit.active) return Reflect.apply(original, this, args);
     return callBinding(original, this, args, reqIndex, b.kUsePromises, (errno, n) => exit.fireExit(errno ?? num(n)));
   };
@@ -112,7 +112,7 @@ export function installWrite(pair: SyscallPair): () => void {
   const b = fsBinding();
   const { enter, exit } = pair;
   const writer = (reqIndex: number, data: (args: unknown[]) => Uint8Array, count: (args: unknown[]) => number) => (original: AnyFunction): AnyFunction => function (this: unknown, ...args: unknown[]) {
-    if (enter.active) enter.fireEnter([num(args[0]), { bytes: data(args) }, count(args)]);
+    if (enter.active) enter.fireEnter(() => [num(args[0]), { bytes: data(args) }, count(args)]);
     if (!exit.active) return Reflect.apply(original, this, args);
     return callBinding(original, this, args, reqIndex, b.kUsePromises, (errno, n) => exit.fireExit(errno ?? num(n)));
   };
@@ -134,7 +134,7 @@ export function installClose(pair: SyscallPair): () => void {
   const b = fsBinding();
   const { enter, exit } = pair;
   return patch(b, 'close', (original) => function (this: unknown, ...args: unknown[]) {
-    if (enter.active) enter.fireEnter([num(args[0])]);
+    if (enter.active) enter.fireEnter(() => [num(args[0])]);
     if (!exit.active) return Reflect.apply(original, this, args);
     return callBinding(original, this, args, 1, b.kUsePromises, (errno) => exit.fireExit(errno ?? 0));
   });

@@ -37,8 +37,11 @@ export function installConnect(pair: SyscallPair): () => void {
   const connect = (original: AnyFunction): AnyFunction => function (this: TcpHandle, ...args: unknown[]) {
     const [req, address, port] = args as [{ oncomplete?: AnyFunction }, string, number];
     if (enter.active) {
-      const sa = sockaddrOf(address, port);
-      enter.fireEnter([this.fd ?? -1, { bytes: sa }, sa.length]);
+      const fd = this.fd ?? -1;
+      enter.fireEnter(() => {
+        const sa = sockaddrOf(address, port);
+        return [fd, { bytes: sa }, sa.length];
+      });
     }
     if (exit.active && req && typeof req.oncomplete === 'function') {
       const oncomplete = req.oncomplete;
@@ -66,10 +69,12 @@ export function installAccept4(pair: SyscallPair): () => void {
   return subscribe('net.server.socket', (message) => {
     const socket = (message as { socket: Socket & { _handle?: TcpHandle; server?: { _handle?: TcpHandle } } }).socket;
     if (enter.active) {
-      const sa = sockaddrOf(socket.remoteAddress ?? '0.0.0.0', socket.remotePort ?? 0);
-      const len = new Uint8Array(4);
-      new DataView(len.buffer).setInt32(0, sa.length, true);
-      enter.fireEnter([socket.server?._handle?.fd ?? -1, { bytes: sa }, { bytes: len }, SOCK_NONBLOCK | SOCK_CLOEXEC]);
+      enter.fireEnter(() => {
+        const sa = sockaddrOf(socket.remoteAddress ?? '0.0.0.0', socket.remotePort ?? 0);
+        const len = new Uint8Array(4);
+        new DataView(len.buffer).setInt32(0, sa.length, true);
+        return [socket.server?._handle?.fd ?? -1, { bytes: sa }, { bytes: len }, SOCK_NONBLOCK | SOCK_CLOEXEC];
+      });
     }
     if (exit.active) exit.fireExit(socket._handle?.fd ?? -1);
   });

@@ -1,7 +1,7 @@
 import type { ProgTypeName } from '../../progtypes/prog-types.js';
 import { CtxImage } from '../ctx/image.js';
 import { UserMemory } from '../ctx/user-memory.js';
-import { HookPoint } from '../hook-point.js';
+import { HookPoint, type ArenaSlot } from '../hook-point.js';
 import { SYS_ENTER_ARGS, SYS_ENTER_LAYOUT, SYS_EXIT_LAYOUT, SYS_EXIT_RET, SYS_ID } from './syscall-structs.js';
 
 /** A system call argument: a number, or data in user memory the argument points to. */
@@ -55,23 +55,30 @@ export class SyscallTracepoint extends HookPoint {
     return img;
   }
 
-  fireEnter(args: readonly SyscallArg[]): void {
-    const img = this.begin();
-    const mem = this.memory;
-    mem.reset();
-    args.forEach((a, i) => {
-      const at = SYS_ENTER_ARGS + 8 * i;
-      if (typeof a === 'bigint' || typeof a === 'number') img.u64(at, a);
-      else if ('string' in a) mem.string(img, at, a.string);
-      else mem.data(img, at, a.bytes);
+  /** Fires sys_enter_ with the arguments `args` builds (built inside the guard: a bad argument skips the event). */
+  fireEnter(args: () => readonly SyscallArg[]): void {
+    this.guard(() => {
+      const list = args();
+      const img = this.begin();
+      const mem = this.memory;
+      mem.reset();
+      list.forEach((a, i) => {
+        const at = SYS_ENTER_ARGS + 8 * i;
+        if (typeof a === 'bigint' || typeof a === 'number') img.u64(at, a);
+        else if ('string' in a) mem.string(img, at, a.string);
+        else mem.data(img, at, a.bytes);
+      });
+      this.runAll(this.placeEnter);
     });
-    this.runAll((slot) => mem.place(img, slot));
   }
 
   fireExit(ret: bigint | number): void {
-    const img = this.begin();
-    img.u64(SYS_EXIT_RET, ret);
-    const bytes = img.bytes;
-    this.runAll((slot) => HookPoint.writeCtx(slot, bytes));
+    this.guard(() => {
+      this.begin().u64(SYS_EXIT_RET, ret);
+      this.runAll(this.placeExit);
+    });
   }
+
+  private readonly placeEnter = (slot: ArenaSlot): void => this.memory.place(this.image, slot);
+  private readonly placeExit = (slot: ArenaSlot): void => HookPoint.writeCtx(slot, this.image.bytes);
 }

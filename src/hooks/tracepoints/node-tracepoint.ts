@@ -17,8 +17,6 @@ export class NodeTracepoint extends HookPoint {
   readonly ctxSize: number;
   private readonly image: CtxImage;
   private uninstall: (() => void) | null = null;
-  /** Events whose context could not be built (the host carried on). */
-  failedEvents = 0;
 
   constructor(readonly def: NodeTracepointDef) {
     super();
@@ -39,16 +37,12 @@ export class NodeTracepoint extends HookPoint {
 
   private emit(fill: CtxFill): void {
     if (!this.active) return;
-    const img = this.image.clear();
-    try {
+    // An event shaped differently than expected (another Node version) is skipped, never thrown into the app.
+    this.guard(() => {
+      const img = this.image.clear();
       writeCommon(img, this.def.id, process.hrtime.bigint());
-      if (fill(img) === false) return;
-    } catch (err) {
-      // An event shaped differently than expected (another Node version): skip it, never throw into the app.
-      if (this.failedEvents++ === 0) process.emitWarning(`${this.name}: cannot build the context: ${(err as Error).message}`, 'TsbpfHookWarning');
-      return;
-    }
-    this.runAll(this.writeImage);
+      if (fill(img) !== false) this.runAll(this.writeImage);
+    });
   }
 
   /** Copies the event's context into a slot (one function, not a closure per event). */

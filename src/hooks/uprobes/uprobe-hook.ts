@@ -48,14 +48,16 @@ export class UprobeHook extends HookPoint {
 
   /** The function was called with `args` at `entryNs`. */
   fireEntry(args: ArrayLike<unknown>, entryNs: bigint): void {
-    const img = this.begin(entryNs, 0n);
-    let flags = 0;
-    const n = Math.min(args.length, UPROBE_MAX_ARGS);
-    for (let i = 0; i < n; i++) {
-      if (marshalValue(img, this.memory, ARG_SLOTS[i], args[i])) flags |= UPROBE_F_TRUNCATED;
-    }
-    img.u32(UPROBE_AT.nargs, args.length);
-    this.finish(img, flags);
+    this.guard(() => {
+      const img = this.begin(entryNs, 0n);
+      let flags = 0;
+      const n = Math.min(args.length, UPROBE_MAX_ARGS);
+      for (let i = 0; i < n; i++) {
+        if (marshalValue(img, this.memory, ARG_SLOTS[i], args[i])) flags |= UPROBE_F_TRUNCATED;
+      }
+      img.u32(UPROBE_AT.nargs, args.length);
+      this.finish(img, flags);
+    });
   }
 
   /**
@@ -63,14 +65,15 @@ export class UprobeHook extends HookPoint {
    * when it is what a returned promise settled with.
    */
   fireReturn(value: unknown, entryNs: bigint, threw: boolean, promise: boolean): void {
-    const now = process.hrtime.bigint();
-    const img = this.begin(entryNs, now - entryNs);
-    let flags = UPROBE_F_RETURN | (threw ? UPROBE_F_THREW : 0) | (promise ? UPROBE_F_PROMISE : 0);
-    // A thrown Error reaches the program as its message (a string in ax).
-    const shown = threw && value instanceof Error ? value.message : value;
-    if (marshalValue(img, this.memory, RET_SLOT, shown)) flags |= UPROBE_F_TRUNCATED;
-    if (threw && value instanceof Error) img.u8(UPROBE_AT.retKind, ArgKind.String);
-    this.finish(img, flags);
+    this.guard(() => {
+      const now = process.hrtime.bigint();
+      const img = this.begin(entryNs, now - entryNs);
+      let flags = UPROBE_F_RETURN | (threw ? UPROBE_F_THREW : 0) | (promise ? UPROBE_F_PROMISE : 0);
+      // A thrown Error reaches the program as its message (a string in ax).
+      const message = threw && value instanceof Error ? String(value.message) : null;
+      if (marshalValue(img, this.memory, RET_SLOT, message ?? value)) flags |= UPROBE_F_TRUNCATED;
+      this.finish(img, flags);
+    });
   }
 
   private begin(entryNs: bigint, latencyNs: bigint): CtxImage {
