@@ -23,9 +23,14 @@ includes=(-I"$dir")
 cd "$root"
 # test/fixtures/bad holds objects the loader must refuse (each says why);
 # examples/syscall-count is the kernel example the README shows; test/kernel/fixtures, kernel attach tests'.
-for src in test/fixtures/*.c test/fixtures/bad/*.c examples/syscall-count/*.bpf.c test/kernel/fixtures/*.bpf.c; do
+for src in test/fixtures/*.c test/fixtures/bad/*.c examples/syscall-count/*.bpf.c examples/quickstart/*.bpf.c test/kernel/fixtures/*.bpf.c; do
   obj="${src%.c}.o"
   "$clang_bin" -O2 -g -target bpf -mcpu=v3 -Wall -Werror -fdebug-compilation-dir=. \
     "${includes[@]}" -c "$src" -o "$obj"
   echo "built $obj"
+done
+
+# Fixture folders with their own build (other flags or CPU versions).
+for script in test/fixtures/disasm/build.sh test/object/fixtures/build.sh test/hooks/fixtures/build.sh examples/hooks/build.sh; do
+  [ -f "$script" ] && bash "$script"
 done
