@@ -1,9 +1,9 @@
 import type { Instruction } from '../isa/instruction.js';
 import { BPF_CALL, BPF_JMP, BPF_PSEUDO_CALL, BPF_PSEUDO_FUNC, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE, LD_IMM64 } from '../isa/opcodes.js';
 import { R_BPF_64_32, R_BPF_64_64, SHN_LORESERVE, SHN_UNDEF, STT_SECTION } from './constants.js';
-import { ElfError } from './errors.js';
 import type { CodeSection } from './functions.js';
 import type { MapRef } from './object-spec.js';
+import { forEachRelocationOf } from './section-relocations.js';
 import type { ElfFile } from './types.js';
 
 const CALL = BPF_JMP | BPF_CALL;
@@ -45,61 +45,55 @@ export function relocateCodeSection(elf: ElfFile, code: CodeSection, codeByIndex
   const { section, insns } = code;
   const mapRefs = new Map<number, Omit<MapRef, 'insn'>>();
   const targets = new Map<number, CodeTarget>();
-  for (const rs of elf.relocationSections) {
-    if (rs.target !== section.index) continue;
-    const entsize = rs.entries.length > 0 ? rs.section.size / rs.entries.length : 16;
-    rs.entries.forEach((rel, i) => {
-      const fileAt = rs.section.offset + i * entsize;
-      const fail = (reason: string): never => { throw new ElfError(reason, rs.section.name, fileAt); };
-      if (rel.offset % 8 !== 0) fail(`relocation ${i} at offset ${rel.offset} is not at an instruction`);
-      const slot = rel.offset / 8;
-      const insn = insns[slot];
-      const sym = elf.symbols[rel.symbol];
-      const symName = sym.name || elf.sections[sym.sectionIndex]?.name || `#${rel.symbol}`;
-      const where = `insn ${slot} of ${section.name}`;
-      if (rel.type !== R_BPF_64_64 && rel.type !== R_BPF_64_32) fail(`${where}: unsupported relocation type ${rel.type} against '${symName}'`);
-      if (sym.sectionIndex === SHN_UNDEF) fail(`${where}: extern symbol '${symName}' (kfunc, ksym or kconfig) is not supported`);
-      if (sym.sectionIndex >= SHN_LORESERVE) fail(`${where}: symbol '${symName}' is in special section 0x${sym.sectionIndex.toString(16)}`);
-      const symSection = elf.sections[sym.sectionIndex];
-      if (symSection === undefined) fail(`${where}: symbol '${symName}' is in section ${sym.sectionIndex}, which does not exist`);
+  forEachRelocationOf(elf, section, (rel, i, fail) => {
+    if (rel.offset % 8 !== 0) fail(`relocation ${i} at offset ${rel.offset} is not at an instruction`);
+    const slot = rel.offset / 8;
+    const insn = insns[slot];
+    const sym = elf.symbols[rel.symbol];
+    const symName = sym.name || elf.sections[sym.sectionIndex]?.name || `#${rel.symbol}`;
+    const where = `insn ${slot} of ${section.name}`;
+    if (rel.type !== R_BPF_64_64 && rel.type !== R_BPF_64_32) fail(`${where}: unsupported relocation type ${rel.type} against '${symName}'`);
+    if (sym.sectionIndex === SHN_UNDEF) fail(`${where}: extern symbol '${symName}' (kfunc, ksym or kconfig) is not supported`);
+    if (sym.sectionIndex >= SHN_LORESERVE) fail(`${where}: symbol '${symName}' is in special section 0x${sym.sectionIndex.toString(16)}`);
+    const symSection = elf.sections[sym.sectionIndex];
+    if (symSection === undefined) fail(`${where}: symbol '${symName}' is in section ${sym.sectionIndex}, which does not exist`);
 
-      if (insn.opcode === CALL) {
-        if (insn.src !== BPF_PSEUDO_CALL) fail(`${where}: relocated call is not a bpf-to-bpf call (src ${insn.src})`);
-        if (!codeByIndex.has(sym.sectionIndex)) fail(`${where}: call target '${symName}' is not in a code section`);
-        const targetSlot = (sym.type === STT_SECTION ? 0 : sym.value / 8) + insn.imm + 1;
-        targets.set(slot, { section: sym.sectionIndex, slot: targetSlot, kind: 'call' });
-        return;
-      }
-      if (insn.opcode !== LD_IMM64 || slot + 1 >= insns.length) {
-        fail(`${where}: relocation against '${symName}' on opcode 0x${insn.opcode.toString(16)}, which is neither lddw nor call`);
-      }
-      if (rel.type !== R_BPF_64_64) fail(`${where}: lddw needs R_BPF_64_64, got type ${rel.type}`);
-      const offset = sym.value + insn.imm;
-      if (codeByIndex.has(sym.sectionIndex)) {
-        if (offset % 8 !== 0) fail(`${where}: function pointer to '${symName}' at byte ${offset} is not at an instruction`);
-        insn.src = BPF_PSEUDO_FUNC;
-        targets.set(slot, { section: sym.sectionIndex, slot: offset / 8, kind: 'func' });
-        return;
-      }
-      const mapIndex = maps.mapAt(sym.sectionIndex, offset);
-      if (mapIndex !== null) {
-        insn.src = BPF_PSEUDO_MAP_FD;
-        insn.imm = mapIndex;
-        mapRefs.set(slot, { map: maps.mapName(mapIndex), mapIndex, kind: 'fd', offset: 0 });
-        return;
-      }
-      const dataIndex = maps.dataMap(sym.sectionIndex);
-      if (dataIndex !== null) {
-        if (offset < 0 || offset > symSection.size) fail(`${where}: offset ${offset} into '${symSection.name}' is outside it (${symSection.size} bytes)`);
-        insn.src = BPF_PSEUDO_MAP_VALUE;
-        insn.imm = dataIndex;
-        insns[slot + 1].imm = offset;
-        mapRefs.set(slot, { map: maps.mapName(dataIndex), mapIndex: dataIndex, kind: 'value', offset });
-        return;
-      }
-      fail(`${where}: '${symName}' in section ${symSection.name} is not a map, global data or a function`);
-    });
-  }
+    if (insn.opcode === CALL) {
+      if (insn.src !== BPF_PSEUDO_CALL) fail(`${where}: relocated call is not a bpf-to-bpf call (src ${insn.src})`);
+      if (!codeByIndex.has(sym.sectionIndex)) fail(`${where}: call target '${symName}' is not in a code section`);
+      const targetSlot = (sym.type === STT_SECTION ? 0 : sym.value / 8) + insn.imm + 1;
+      targets.set(slot, { section: sym.sectionIndex, slot: targetSlot, kind: 'call' });
+      return;
+    }
+    if (insn.opcode !== LD_IMM64 || slot + 1 >= insns.length) {
+      fail(`${where}: relocation against '${symName}' on opcode 0x${insn.opcode.toString(16)}, which is neither lddw nor call`);
+    }
+    if (rel.type !== R_BPF_64_64) fail(`${where}: lddw needs R_BPF_64_64, got type ${rel.type}`);
+    const offset = sym.value + insn.imm;
+    if (codeByIndex.has(sym.sectionIndex)) {
+      if (offset % 8 !== 0) fail(`${where}: function pointer to '${symName}' at byte ${offset} is not at an instruction`);
+      insn.src = BPF_PSEUDO_FUNC;
+      targets.set(slot, { section: sym.sectionIndex, slot: offset / 8, kind: 'func' });
+      return;
+    }
+    const mapIndex = maps.mapAt(sym.sectionIndex, offset);
+    if (mapIndex !== null) {
+      insn.src = BPF_PSEUDO_MAP_FD;
+      insn.imm = mapIndex;
+      mapRefs.set(slot, { map: maps.mapName(mapIndex), mapIndex, kind: 'fd', offset: 0 });
+      return;
+    }
+    const dataIndex = maps.dataMap(sym.sectionIndex);
+    if (dataIndex !== null) {
+      if (offset < 0 || offset > symSection.size) fail(`${where}: offset ${offset} into '${symSection.name}' is outside it (${symSection.size} bytes)`);
+      insn.src = BPF_PSEUDO_MAP_VALUE;
+      insn.imm = dataIndex;
+      insns[slot + 1].imm = offset;
+      mapRefs.set(slot, { map: maps.mapName(dataIndex), mapIndex: dataIndex, kind: 'value', offset });
+      return;
+    }
+    fail(`${where}: '${symName}' in section ${symSection.name} is not a map, global data or a function`);
+  });
   insns.forEach((insn, slot) => {
     if (insn.opcode !== CALL || insn.src !== BPF_PSEUDO_CALL || targets.has(slot)) return;
     targets.set(slot, { section: section.index, slot: slot + insn.imm + 1, kind: 'call' });

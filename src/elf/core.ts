@@ -17,3 +17,15 @@ export function applyObjectCoreRelocations(spec: ObjectSpec, target: Btf): Map<s
   }
   return outcomes;
 }
+
+/**
+ * The spec one load works on: its programs' instructions copied (the loader's
+ * relocations patch them) and, when a program has CO-RE records, relocated
+ * against `target` (`defaultTarget()` when undefined; not at all when null).
+ */
+export function specForLoad(spec: ObjectSpec, target: Btf | null | undefined, defaultTarget: () => Btf): ObjectSpec {
+  const programs = spec.programs.map((p) => ({ ...p, insns: p.insns.map((i) => ({ ...i })) }));
+  const working: ObjectSpec = { ...spec, programs };
+  if (target !== null && programs.some((p) => p.coreRelos.length > 0)) applyObjectCoreRelocations(working, target ?? defaultTarget());
+  return working;
+}

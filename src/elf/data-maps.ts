@@ -1,6 +1,6 @@
 import type { Btf } from '../btf/btf.js';
 import { BTF_VAR_STATIC } from '../btf/kinds.js';
-import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_OBJ_NAME_LEN } from '../kernel/uapi.js';
+import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_OBJ_NAME_LEN } from '../uapi/flags.js';
 import { SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS } from './constants.js';
 import type { MapSpec, VariableSpec } from './object-spec.js';
 import type { ElfSection } from './types.js';

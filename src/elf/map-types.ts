@@ -1,13 +1,10 @@
-import { BpfMapType, type BpfMapTypeName } from '../kernel/uapi.js';
+import { BpfMapType, type BpfMapTypeName } from '../uapi/bpf-map-type.js';
+import { enumNameOf } from '../uapi/enum-lookup.js';
 import { ElfError } from './errors.js';
-
-const byNumber = new Map<number, BpfMapTypeName>(
-  Object.entries(BpfMapType).map(([name, id]) => [id, name as BpfMapTypeName]),
-);
 
 /** The kernel name of a map type number; ElfError for BPF_MAP_TYPE_UNSPEC or unknown numbers. */
 export function mapTypeName(type: number, map: string, section: string, offset: number): BpfMapTypeName {
-  const name = byNumber.get(type);
+  const name = enumNameOf(BpfMapType, type);
   if (name === undefined || type === 0) {
     throw new ElfError(`map '${map}': ${type === 0 ? 'map type is not specified' : `unknown map type ${type}`}`, section, offset);
   }

@@ -1,7 +1,9 @@
 import type { Btf } from '../btf/btf.js';
 import type { BtfExt } from '../btf/ext.js';
 import type { Instruction } from '../isa/instruction.js';
-import type { BpfAttachTypeName, BpfMapTypeName, BpfProgTypeName } from '../kernel/uapi.js';
+import type { BpfAttachTypeName } from '../uapi/bpf-attach-type.js';
+import type { BpfMapTypeName } from '../uapi/bpf-map-type.js';
+import type { BpfProgTypeName } from '../uapi/bpf-prog-type.js';
 
 /** Source position of one instruction (from BTF.ext line_info). */
 export interface LineInfo {

@@ -1,7 +1,8 @@
 import { Btf } from '../btf/btf.js';
 import { fixupDatasecs } from '../btf/datasec-fixup.js';
 import { parseBtfExt, type BtfExt } from '../btf/ext.js';
-import { BpfProgType, BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS } from '../kernel/uapi.js';
+import { BpfProgType } from '../uapi/bpf-prog-type.js';
+import { BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS } from '../uapi/flags.js';
 import { readBtfMaps } from './btf-maps.js';
 import { applyObjectCoreRelocations } from './core.js';
 import { relocateCodeSection, type MapLocator, type RelocatedSection } from './code-relocations.js';

@@ -1,4 +1,5 @@
-import { BpfAttachType, BpfProgType, type BpfAttachTypeName, type BpfProgTypeName } from '../kernel/uapi.js';
+import { BpfAttachType, type BpfAttachTypeName } from '../uapi/bpf-attach-type.js';
+import { BpfProgType, type BpfProgTypeName } from '../uapi/bpf-prog-type.js';
 
 /**
  * One row of libbpf's section-name table (section_defs in libbpf.c): a

@@ -1,4 +1,5 @@
 import { EFAULT, EINVAL } from '../maps/errno.js';
+import { BPF_F_HDR_FIELD_MASK, BPF_F_IPV6, BPF_F_MARK_ENFORCE, BPF_F_MARK_MANGLED_0, BPF_F_PSEUDO_HDR } from '../uapi/flags.js';
 import type { HelperContext } from '../engine/abi.js';
 import { defineHelper, type HelperDefinition } from './definition.js';
 import { guestRange } from './guest-memory.js';
@@ -26,12 +27,6 @@ const csumDiffHelper = defineHelper('csum_diff', ['ARG_PTR_TO_MEM_OR_NULL', 'ARG
   return BigInt(csumDiff(bytes.subarray(from, from + fromSize), bytes.subarray(to, to + toSize), u32(r5)));
 });
 
-/** Flags of bpf_l3_csum_replace / bpf_l4_csum_replace (uapi linux/bpf.h). */
-const BPF_F_HDR_FIELD_MASK = 0xfn;
-const BPF_F_PSEUDO_HDR = 1n << 4n;
-const BPF_F_MARK_MANGLED_0 = 1n << 5n;
-const BPF_F_MARK_ENFORCE = 1n << 6n;
-const BPF_F_IPV6 = 1n << 7n;
 const L4_FLAGS = BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR | BPF_F_HDR_FIELD_MASK | BPF_F_IPV6;
 /** CSUM_MANGLED_0: how UDP writes a checksum that computes to zero. */
 const CSUM_MANGLED_0 = 0xffff;

@@ -2,6 +2,8 @@ import type { Arena } from '../memory/arena.js';
 import { ARENA_BASE } from '../memory/arena.js';
 import { MemoryAccessError } from '../memory/errors.js';
 import type { HelperContext } from '../engine/abi.js';
+import { untrackedRecordEnd } from '../maps/ringbuf-map.js';
+import type { RunContext } from './run-context.js';
 
 const FOUR_GIB = 0x1_0000_0000n;
 
@@ -29,11 +31,13 @@ export function pointerOffset(arena: Arena, pointer: bigint): number {
  * writes on the program's behalf (memory the verifier checks for the
  * program): they must lie in one region that allows the access, else the run
  * stops with a MemoryAccessError at the call's pc, as a load or store would.
+ * Verified code run unchecked (RunSettings.trustedArguments) is not checked
+ * again: the verifier has proven the range.
  */
 export function guestRange(env: HelperContext, pointer: bigint, size: number, write: boolean): number {
   const off = pointerOffset(env.arena, pointer);
   if (off < 0) throw new MemoryAccessError(env.pc, BigInt.asUintN(64, pointer), size, write, null, 'helper argument is not an arena address');
-  if (size > 0) env.arena.check(env.pc, off, size, write);
+  if (size > 0 && (env as RunContext).trustedArguments !== true) env.arena.check(env.pc, off, size, write);
   return off;
 }
 
@@ -48,11 +52,21 @@ export function probeRange(arena: Arena, pointer: bigint, size: number): number 
   let at = off;
   const end = off + size;
   while (at < end) {
-    const region = arena.regionAt(at);
-    if (!region) return -1;
-    at = region.end;
+    const next = readableEnd(arena, at);
+    if (next < 0) return -1;
+    at = next;
   }
   return off;
+}
+
+/**
+ * Where readable memory from `at` ends: the end of its region, or of the
+ * ring buffer record it lies in when that record has no region (reserved by
+ * the JIT's fast path); -1 when nothing is there.
+ */
+function readableEnd(arena: Arena, at: number): number {
+  const region = arena.regionAt(at);
+  return region ? region.end : untrackedRecordEnd(arena, at);
 }
 
 /**
@@ -69,9 +83,8 @@ export function probeString(arena: Arena, pointer: bigint, max: number): Uint8Ar
   let regionEnd = 0;
   for (let n = 0; n < max - 1; n++, at++) {
     if (at >= regionEnd) {
-      const region = arena.regionAt(at);
-      if (!region) return null;
-      regionEnd = region.end;
+      regionEnd = readableEnd(arena, at);
+      if (regionEnd < 0) return null;
     }
     if (bytes[at] === 0) return bytes.slice(off, at);
   }

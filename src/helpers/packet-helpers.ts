@@ -1,4 +1,5 @@
 import { EFAULT, EINVAL } from '../maps/errno.js';
+import { BPF_F_INGRESS, BPF_F_INVALIDATE_HASH, BPF_F_RECOMPUTE_CSUM } from '../uapi/flags.js';
 import { contextAt } from '../progtypes/context-registry.js';
 import { XdpBuff } from '../progtypes/xdp-buff.js';
 import { SkbBuff } from '../progtypes/skb-buff.js';
@@ -12,9 +13,8 @@ import { ret, s32, u32, u64 } from './args.js';
 /** TC_ACT_SHOT and TC_ACT_REDIRECT (tc verdicts bpf_redirect returns). */
 const TC_ACT_SHOT = 2n;
 const TC_ACT_REDIRECT = 7n;
-const BPF_F_INGRESS = 1n;
-/** skb_store_bytes flags: BPF_F_RECOMPUTE_CSUM, BPF_F_INVALIDATE_HASH. */
-const SKB_STORE_FLAGS = 1n | 2n;
+/** The flags bpf_skb_store_bytes() takes. */
+const SKB_STORE_FLAGS = BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH;
 
 /** bpf_xdp_adjust_head(xdp_md, delta): moves the packet start (negative: prepend room); 0 or -EINVAL. */
 const xdpAdjustHead = defineHelper('xdp_adjust_head', ['ARG_PTR_TO_CTX', 'ARG_ANYTHING'], 'RET_INTEGER', (env, r1, r2) =>

@@ -19,6 +19,14 @@ export interface RunSettings {
   attachCookie?: bigint;
   /** bpf_get_func_ip(): address of the probed function (kprobe, fentry). Default 0. */
   funcIp?: bigint;
+  /**
+   * Set by an engine running verified code without region checks (the JIT's
+   * unchecked mode): the verifier has proven every pointer argument valid
+   * for its helper, as the kernel relies on, so helpers do not check them
+   * against the arena's regions again. (Memory the JIT's fast paths hand
+   * out, such as ring buffer records, has no region of its own.)
+   */
+  trustedArguments?: boolean;
 }
 
 export type RunContext = HelperContext & RunSettings;

@@ -2,14 +2,12 @@ import { existsSync, mkdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TsbpfError } from '../errors.js';
 import { BpfAttr, cString } from './bpf-attr.js';
-import { ENOENT } from './errno.js';
+import { EEXIST, ENOENT } from './errno.js';
 import { KernelError } from './errors.js';
 import { NotSupportedError } from './features/not-supported-error.js';
 import { fsTypeAt, mounts, mountFs } from './libc/mounts.js';
 import { sysBpf, sysClose } from './syscall.js';
 import { BpfCmd } from './uapi.js';
-
-const EEXIST = 17;
 
 /** Where bpffs is mounted by convention, and where tsbpf pins what it is asked to keep. */
 export const BPFFS_ROOT = '/sys/fs/bpf';

@@ -2,7 +2,8 @@ import type { Arena } from '../memory/arena.js';
 import type { ResolvedMapDefinition } from './definition.js';
 import { BpfMap, round8, type ForEachCallback } from './bpf-map.js';
 import { checkArrayDefinition } from './array-checks.js';
-import { E2BIG, EEXIST, EINVAL, ENOENT } from './errno.js';
+import { arrayGetNextKey } from './array-next-key.js';
+import { E2BIG, EEXIST, EINVAL } from './errno.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from './flags.js';
 
 /**
@@ -113,13 +114,6 @@ export class ArrayMap extends BpfMap {
   }
 
   protected getNextKey(keyOffset: number | null, nextOffset: number): number {
-    const index = keyOffset === null ? 0xffffffff : this.indexAt(keyOffset);
-    if (index >= this.def.maxEntries) {
-      this.arena.view.setUint32(nextOffset, 0, true);
-      return 0;
-    }
-    if (index === this.def.maxEntries - 1) return -ENOENT;
-    this.arena.view.setUint32(nextOffset, index + 1, true);
-    return 0;
+    return arrayGetNextKey(this.arena.view, keyOffset, nextOffset, this.def.maxEntries);
   }
 }

@@ -2,6 +2,7 @@ import type { Arena } from '../memory/arena.js';
 import type { ResolvedMapDefinition } from './definition.js';
 import { BpfMap } from './bpf-map.js';
 import { checkFdArrayDefinition } from './array-checks.js';
+import { arrayGetNextKey } from './array-next-key.js';
 import { E2BIG, EINVAL, ENOENT, ENOTSUPP } from './errno.js';
 import { BPF_ANY } from './flags.js';
 
@@ -65,13 +66,6 @@ export abstract class FdArrayBase<T> extends BpfMap {
   }
 
   protected getNextKey(keyOffset: number | null, nextOffset: number): number {
-    const index = keyOffset === null ? 0xffffffff : this.arena.view.getUint32(keyOffset, true);
-    if (index >= this.def.maxEntries) {
-      this.arena.view.setUint32(nextOffset, 0, true);
-      return 0;
-    }
-    if (index === this.def.maxEntries - 1) return -ENOENT;
-    this.arena.view.setUint32(nextOffset, index + 1, true);
-    return 0;
+    return arrayGetNextKey(this.arena.view, keyOffset, nextOffset, this.def.maxEntries);
   }
 }

@@ -87,21 +87,38 @@ export class LpmTrieMap extends BpfMap {
     return v;
   }
 
+  /** longestPrefixMatch on a key's data read in place (the arena's bytes from `at`): lookups allocate nothing. */
+  private longestPrefixMatchAt(node: LpmNode, prefixlen: number, bytes: Uint8Array, at: number): number {
+    const limit = Math.min(node.prefixlen, prefixlen);
+    let bits = 0;
+    for (let i = 0; bits < limit; i++) {
+      const diff = node.data[i] ^ bytes[at + i];
+      if (diff !== 0) {
+        bits += Math.clz32(diff) - 24;
+        return Math.min(bits, limit);
+      }
+      bits += 8;
+    }
+    return Math.min(bits, limit);
+  }
+
   /** trie_lookup_elem(): the value of the longest stored prefix of the key, or 0. */
   override lookupElem(keyOffset: number): number {
     const prefixlen = this.prefixlenAt(keyOffset);
     if (prefixlen > this.maxPrefixlen) return 0;
-    const data = this.dataAt(keyOffset);
+    const bytes = this.arena.bytes;
+    const at = keyOffset + 4;
     let found: LpmNode | null = null;
     for (let node = this.root; node;) {
-      const matchlen = this.longestPrefixMatch(node, prefixlen, data);
+      const matchlen = this.longestPrefixMatchAt(node, prefixlen, bytes, at);
       if (matchlen === this.maxPrefixlen) {
         found = node;
         break;
       }
       if (matchlen < node.prefixlen) break;
       if (!node.im) found = node;
-      node = node.child[extractBit(data, node.prefixlen)];
+      const index = node.prefixlen;
+      node = node.child[(bytes[at + (index >> 3)] >> (7 - (index & 7))) & 1];
     }
     return found ? found.value : 0;
   }

@@ -21,10 +21,31 @@ export function ringBufOfSample(arena: Arena, offset: number): RingBufMap | unde
   return undefined;
 }
 
+/** Offsets in the positions block: the kernel's consumer_pos, producer_pos and pending_pos (u64 each). */
+export const RINGBUF_CONSUMER_POS = 0;
+export const RINGBUF_PRODUCER_POS = 8;
+export const RINGBUF_PENDING_POS = 16;
+
+/**
+ * The end of the record reserved without a region (RingBufMap.reserveRecord,
+ * the JIT's fast path) whose data holds arena offset `offset`, or -1: what
+ * probe-style helpers, which look for readable memory in the regions, find
+ * there instead.
+ */
+export function untrackedRecordEnd(arena: Arena, offset: number): number {
+  for (const ring of rings.get(arena) ?? []) {
+    const end = ring.busyRecordEnd(offset);
+    if (end >= 0) return end;
+  }
+  return -1;
+}
+
 /**
  * BPF_MAP_TYPE_RINGBUF: a multi-producer ring of variable-length records, the
- * kernel's layout: a consumer position and a producer position (u64, at
- * `positionsOffset` and +8), then the data area of max_entries bytes. Each
+ * kernel's layout: a consumer position, a producer position and the oldest
+ * record that may still be busy (u64, at `positionsOffset`, +8 and +16: in
+ * the arena, so that the JIT's inlined reserve and commit share them), then
+ * the data area of max_entries bytes. Each
  * record has an 8-byte header (u32 length with BUSY and DISCARD bits, u32
  * page offset) and its data, padded to 8 bytes.
  *
@@ -39,8 +60,6 @@ export class RingBufMap extends BpfMap {
   readonly dataOffset: number;
   readonly size: number;
   private readonly mask: number;
-  /** Oldest record that may still be busy (the kernel's pending_pos). */
-  private pendingPos = 0;
   /** Outstanding reservations: sample offset -> its region (null for empty samples). */
   private readonly reserved = new Map<number, Region | null>();
   private readonly listeners = new Set<() => void>();
@@ -55,7 +74,7 @@ export class RingBufMap extends BpfMap {
     });
     this.size = def.maxEntries;
     this.mask = this.size - 1;
-    this.positionsOffset = this.alloc(16);
+    this.positionsOffset = this.alloc(24);
     this.dataOffset = this.alloc(this.size * 2, 8);
     this.setDescriptorData(this.positionsOffset, this.dataOffset);
     let set = rings.get(arena);
@@ -68,10 +87,25 @@ export class RingBufMap extends BpfMap {
     super.close();
   }
 
-  get consumerPos(): number { return Number(this.arena.view.getBigUint64(this.positionsOffset, true)); }
-  get producerPos(): number { return Number(this.arena.view.getBigUint64(this.positionsOffset + 8, true)); }
-  private set consumerPos(v: number) { this.arena.view.setBigUint64(this.positionsOffset, BigInt(v), true); }
-  private set producerPos(v: number) { this.arena.view.setBigUint64(this.positionsOffset + 8, BigInt(v), true); }
+  // Positions are u64 in the arena; as Numbers they are exact up to 2^53 bytes produced.
+  private position(at: number): number {
+    const v = this.arena.view;
+    return v.getUint32(this.positionsOffset + at, true) + v.getUint32(this.positionsOffset + at + 4, true) * 0x1_0000_0000;
+  }
+
+  private setPosition(at: number, value: number): void {
+    const v = this.arena.view;
+    v.setUint32(this.positionsOffset + at, value >>> 0, true);
+    v.setUint32(this.positionsOffset + at + 4, Math.floor(value / 0x1_0000_0000), true);
+  }
+
+  get consumerPos(): number { return this.position(RINGBUF_CONSUMER_POS); }
+  get producerPos(): number { return this.position(RINGBUF_PRODUCER_POS); }
+  /** Oldest record that may still be busy (the kernel's pending_pos). */
+  get pendingPos(): number { return this.position(RINGBUF_PENDING_POS); }
+  private set consumerPos(v: number) { this.setPosition(RINGBUF_CONSUMER_POS, v); }
+  private set producerPos(v: number) { this.setPosition(RINGBUF_PRODUCER_POS, v); }
+  private set pendingPos(v: number) { this.setPosition(RINGBUF_PENDING_POS, v); }
 
   /** Bytes produced and not yet consumed (ringbuf_avail_data_sz). */
   get availableData(): number { return this.producerPos - this.consumerPos; }
@@ -80,12 +114,43 @@ export class RingBufMap extends BpfMap {
     return this.reserved.has(offset);
   }
 
+  /** The end of the busy (reserved, not committed) record whose data holds `offset`, or -1. */
+  busyRecordEnd(offset: number): number {
+    if (offset < this.dataOffset || offset >= this.dataOffset + 2 * this.size) return -1;
+    const v = this.arena.view;
+    const prod = this.producerPos;
+    // Records before pending_pos are all committed: busy ones lie from there to the producer.
+    for (let pos = this.pendingPos; pos < prod;) {
+      const hdrLen = v.getUint32(this.headerAt(pos), true);
+      const size = (hdrLen & ~BPF_RINGBUF_BUSY_BIT & ~BPF_RINGBUF_DISCARD_BIT) >>> 0;
+      const sample = this.headerAt(pos) + BPF_RINGBUF_HDR_SZ;
+      if ((hdrLen & BPF_RINGBUF_BUSY_BIT) !== 0 && offset >= sample && offset < sample + size) return sample + size;
+      pos += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7;
+    }
+    return -1;
+  }
+
   private headerAt(pos: number): number {
     return this.dataOffset + (pos & this.mask);
   }
 
-  /** __bpf_ringbuf_reserve(): arena offset of the sample, or 0 when it does not fit. */
+  /**
+   * __bpf_ringbuf_reserve(): arena offset of the sample, or 0 when it does
+   * not fit. The sample gets a region (what checked engines and helpers'
+   * argument checks see) and is remembered for commit.
+   */
   reserve(size: number): number {
+    const sample = this.reserveRecord(size);
+    if (sample !== 0) this.reserved.set(sample, size > 0 ? this.addRegion(sample, size, 'ringbuf', 'record', true) : null);
+    return sample;
+  }
+
+  /**
+   * The reservation itself, with no region and no record of it: for
+   * verified code (the JIT's fast path), whose accesses and commit the
+   * verifier has proven; commit it with commitRecord.
+   */
+  reserveRecord(size: number): number {
     if (size > RINGBUF_MAX_RECORD_SZ) return 0;
     const len = (size + BPF_RINGBUF_HDR_SZ + 7) & ~7;
     if (len > this.size) return 0;
@@ -105,9 +170,7 @@ export class RingBufMap extends BpfMap {
     v.setUint32(hdr, (size | BPF_RINGBUF_BUSY_BIT) >>> 0, true);
     v.setUint32(hdr + 4, Math.floor((hdr - this.dataOffset) / PAGE_SIZE) + 2, true); // pg_off past the two control pages
     this.producerPos = newProd;
-    const sample = hdr + BPF_RINGBUF_HDR_SZ;
-    this.reserved.set(sample, size > 0 ? this.addRegion(sample, size, 'ringbuf', 'record', true) : null);
-    return sample;
+    return hdr + BPF_RINGBUF_HDR_SZ;
   }
 
   /** bpf_ringbuf_commit(): submits or discards a reserved sample; false if `sample` is not outstanding. */
@@ -116,6 +179,12 @@ export class RingBufMap extends BpfMap {
     const region = this.reserved.get(sample)!;
     this.reserved.delete(sample);
     if (region) this.removeRegion(region);
+    this.commitRecord(sample, flags, discard);
+    return true;
+  }
+
+  /** The commit itself, of a sample from reserveRecord (or reserve, once forgotten). */
+  commitRecord(sample: number, flags: bigint, discard: boolean): void {
     const hdr = sample - BPF_RINGBUF_HDR_SZ;
     const v = this.arena.view;
     const hdrLen = v.getUint32(hdr, true);
@@ -130,7 +199,6 @@ export class RingBufMap extends BpfMap {
     const recPos = hdr - this.dataOffset;
     const consPos = this.consumerPos & this.mask;
     if ((flags & BPF_RB_FORCE_WAKEUP) !== 0n || (consPos === recPos && (flags & BPF_RB_NO_WAKEUP) === 0n)) this.wakeUp();
-    return true;
   }
 
   /** bpf_ringbuf_output(): 0, -EINVAL for bad flags, -EAGAIN when full. */
@@ -191,7 +259,8 @@ export class RingBufMap extends BpfMap {
     return () => this.listeners.delete(listener);
   }
 
-  private wakeUp(): void {
+  /** Wakes waiting consumers (the JIT's inlined commit calls it when the kernel would). */
+  wakeUp(): void {
     for (const l of this.listeners) l();
   }
 

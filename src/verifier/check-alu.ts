@@ -14,6 +14,7 @@ import { RegState } from './reg-state.js';
 import { isRegConst, regConstValue } from './bounds.js';
 import { RegType } from './reg-type.js';
 import { adjustScalarMinMax } from './scalar-alu.js';
+import { markChainPrecision } from './precision.js';
 
 export const ALU_OP_STR: Record<number, string> = {
   [op.BPF_ADD]: '+=', [op.BPF_SUB]: '-=', [op.BPF_MUL]: '*=', [op.BPF_DIV]: '/=', [op.BPF_OR]: '|=',
@@ -170,13 +171,16 @@ function adjustRegMinMaxVals(env: VerifierEnv, insn: Instruction): void {
         env.fail(`R${insn.dst} pointer ${ALU_OP_STR[opc]} pointer prohibited`);
       }
       // scalar += pointer: the result is a pointer, bounds from the scalar.
+      markChainPrecision(env, insn.dst);
       adjustPtrMinMaxVals(env, insn, src, dst);
       return;
     }
     if (ptrReg) {
+      markChainPrecision(env, insn.src);
       adjustPtrMinMaxVals(env, insn, ptrReg, src);
       return;
     }
+    if (dst.precise) markChainPrecision(env, insn.src);
   } else {
     src = new RegState();
     src.type = RegType.SCALAR_VALUE;

@@ -4,6 +4,7 @@ import type { VerifierEnv } from './env.js';
 import { RegArg, checkRegArg, isPointerValue } from './reg-ops.js';
 import { RegType, regTypeStr } from './reg-type.js';
 import { S64_MAX, S64_MIN } from './reg-state.js';
+import { markChainPrecision } from './precision.js';
 
 /** check_reference_leak: at the main program's exit no reference may remain. */
 export function checkReferenceLeak(env: VerifierEnv): void {
@@ -30,6 +31,7 @@ export function checkReturnCode(env: VerifierEnv): void {
   if (reg.type !== RegType.SCALAR_VALUE) {
     env.fail(`At program exit the register R0 is not a known value (${regTypeStr(reg.type)})`, 'EINVAL');
   }
+  markChainPrecision(env, 0);
   if (BigInt(range[0]) <= reg.smin && reg.smax <= BigInt(range[1])) return;
   let msg = 'At program exit the register R0 has';
   let unknown = true;

@@ -16,6 +16,7 @@ import { RegState } from './reg-state.js';
 import { MEM_RDONLY, MEM_RINGBUF, PTR_MAYBE_NULL, PTR_TRUSTED, RegType, baseType, regTypeStr, typeIsPktPointer } from './reg-type.js';
 import { tnumIsConst } from './tnum.js';
 import { FuncIds as F } from './func-ids.js';
+import { markChainPrecision, markSlotPrecision } from './precision.js';
 import { BPF_REG_SIZE, SlotType } from './func-state.js';
 
 /** BPF_MAX_VAR_SIZ */
@@ -169,6 +170,7 @@ function checkMemSizeReg(env: VerifierEnv, regno: number, write: boolean, zeroOk
   if (reg.umin === 0n && !zeroOk) env.fail(`R${regno} invalid zero-sized read: u64=[${BigInt.asIntN(64, reg.umin)},${reg.umax}]`);
   if (reg.umax >= MAX_VAR_SIZ) env.fail(`R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
   checkHelperMemAccess(env, regno - 1, Number(reg.umax), write, zeroOk, meta);
+  markChainPrecision(env, regno);
 }
 
 /** get_constant_map_key: a constant array index stored on the stack. */
@@ -189,6 +191,7 @@ function constantMapKey(env: VerifierEnv, key: RegState, keySize: number): bigin
   for (let i = off; i >= 0 && state.slotType[base + i] === SlotType.STACK_SPILL; i--) spillSize++;
   if (spillSize !== keySize) return null;
   if (!tnumIsConst(spilled.varOff)) return null;
+  markSlotPrecision(env, key.frameno, spi);
   return spilled.varOff.value;
 }
 
@@ -262,6 +265,7 @@ function checkFuncArg(env: VerifierEnv, argIdx: number, meta: CallMeta, proto: H
     case 'ARG_CONST_ALLOC_SIZE_OR_ZERO':
       if (!tnumIsConst(reg.varOff)) env.fail(`R${regno} is not a known constant'`);
       meta.memSize = Number(reg.varOff.value);
+      markChainPrecision(env, regno);
       break;
     case 'ARG_PTR_TO_INT':
     case 'ARG_PTR_TO_LONG': {
@@ -384,6 +388,8 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
 
   if (funcId === F.tail_call) checkResourceLeak(env, false, 'tail_call');
   if (funcId === F.loop) {
+    // Whether another iteration is explored depends on R1.
+    markChainPrecision(env, 1);
     const r1 = regs[1];
     if (env.cur.cur.callbackDepth < r1.umax) pushCallbackCall(env, insnIdx, meta.subprogno, 'loop');
     else env.cur.cur.callbackDepth = 0;

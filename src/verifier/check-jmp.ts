@@ -14,6 +14,8 @@ import type { VerifierState } from './verifier-state.js';
 import { printInsnState } from './do-check-log.js';
 import { isMapOfMaps } from './maps.js';
 import { addScalarConst } from './scalar-alu.js';
+import type { LinkedReg } from './history.js';
+import { markChainPrecision } from './precision.js';
 
 const MAX_PACKET_OFF = 0xffff;
 
@@ -265,6 +267,11 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
   }
   const jmp32 = op.opClass(insn.opcode) === op.BPF_JMP32;
   const pred = isBranchTaken(dst, src, opc, jmp32);
+  if (pred >= 0) {
+    // The branch depends on these values: checkpoints must keep them exact.
+    if (!isPointer(dst)) markChainPrecision(env, insn.dst);
+    if (srcX && !isPointer(src)) markChainPrecision(env, insn.src);
+  }
   if (pred === 1) {
     printInsnState(env, thisBranch);
     return insnIdx + insn.off;
@@ -275,8 +282,13 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
   }
 
   // The jump history records stack pointer comparisons and linked scalars.
-  if ((srcX && src.type === RegType.PTR_TO_STACK) || dst.type === RegType.PTR_TO_STACK ||
-    linkedCount(thisBranch, dst, srcX ? src : null) > 1) env.pushHistory();
+  if ((srcX && src.type === RegType.PTR_TO_STACK) || dst.type === RegType.PTR_TO_STACK) {
+    const e = env.pushHistory();
+    if (srcX && src.type === RegType.PTR_TO_STACK) e.srcRegStack = true;
+    if (dst.type === RegType.PTR_TO_STACK) e.dstRegStack = true;
+  }
+  const linked = collectLinkedRegs(thisBranch, dst, srcX ? src : null);
+  if (linked.length > 1) env.pushHistory().linked = linked;
   const other = pushStack(env, insnIdx + insn.off + 1, insnIdx);
   const otherRegs = other.regs;
   let ok: { trueOk: boolean; falseOk: boolean };
@@ -319,17 +331,33 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
   return insnIdx;
 }
 
-/** collect_linked_regs: how many scalars share the compared registers' ids. */
-function linkedCount(vs: VerifierState, dst: RegState, src: RegState | null): number {
-  let n = 0;
-  const ids = new Set<number>();
-  if (src && src.type === RegType.SCALAR_VALUE && src.id) ids.add(src.id);
-  if (dst.type === RegType.SCALAR_VALUE && dst.id) ids.add(dst.id);
-  if (ids.size === 0) return 0;
-  vs.forEachReg((r) => {
-    if (r.type === RegType.SCALAR_VALUE && ids.has(r.id)) n++;
-  });
-  return n;
+/** LINKED_REGS_MAX */
+const LINKED_REGS_MAX = 6;
+
+/**
+ * collect_linked_regs: the scalars sharing the compared registers' ids
+ * (source first, then destination), at most six; the others lose their link.
+ */
+function collectLinkedRegs(vs: VerifierState, dst: RegState, src: RegState | null): LinkedReg[] {
+  const out: LinkedReg[] = [];
+  const collect = (id: number): void => {
+    for (let fr = vs.curframe; fr >= 0; fr--) {
+      const f = vs.frames[fr];
+      const consider = (r: RegState, regno: number, spi: number): void => {
+        if (r.type !== RegType.SCALAR_VALUE || r.id !== id) return;
+        if (out.length < LINKED_REGS_MAX) out.push({ frameno: fr, regno, spi });
+        else r.id = 0;
+      };
+      for (let j = 0; j < 10; j++) consider(f.regs[j], j, -1);
+      for (let spi = 0; spi < f.allocatedStack / 8; spi++) {
+        const r = f.spillAt(spi);
+        if (r) consider(r, -1, spi);
+      }
+    }
+  };
+  if (src && src.type === RegType.SCALAR_VALUE && src.id) collect(src.id);
+  if (dst.type === RegType.SCALAR_VALUE && dst.id) collect(dst.id);
+  return out;
 }
 
 function markPtrNotNull(env: VerifierEnv, reg: RegState): void {

@@ -12,8 +12,16 @@ import { RegType } from './reg-type.js';
 import { tnumIsConst, tnumStr } from './tnum.js';
 import * as op from '../isa/opcodes.js';
 import { markKnown } from './bounds.js';
+import { markChainPrecision } from './precision.js';
 
 const MAX_VAR = BigInt(BPF_MAX_VAR_OFF);
+
+/** Records in the jump history that this instruction spilled or filled slot spi of `state`'s frame. */
+function recordStack(env: VerifierEnv, state: FuncState, spi: number): void {
+  const e = env.pushHistory();
+  e.stackFrame = state.frameno;
+  e.stackSpi = spi;
+}
 
 /** The frame a PTR_TO_STACK register points into. */
 export function frameOf(env: VerifierEnv, reg: RegState): FuncState {
@@ -108,13 +116,13 @@ function stackWriteFixedOff(env: VerifierEnv, state: FuncState, off: number, siz
     if (fits) assignScalarIdBeforeMov(env, reg);
     saveRegisterState(state, spi, reg, size);
     if (!fits) state.spilled[spi]!.id = 0;
-    env.pushHistory();
+    recordStack(env, state, spi);
   } else if (!reg && off % BPF_REG_SIZE === 0 && isStMem && env.bpfCapable) {
     const tmp = new RegState();
     tmp.type = RegType.SCALAR_VALUE;
     markKnown(tmp, BigInt(insn.imm));
     saveRegisterState(state, spi, tmp, size);
-    env.pushHistory();
+    recordStack(env, state, spi);
   } else if (reg && isSpillableRegType(reg.type)) {
     if (size !== BPF_REG_SIZE) {
       env.verboseLinfo(env.insnIdx, '; ');
@@ -124,12 +132,16 @@ function stackWriteFixedOff(env: VerifierEnv, state: FuncState, off: number, siz
       env.fail('cannot spill pointers to stack into stack frame of the caller', 'EINVAL');
     }
     saveRegisterState(state, spi, reg, size);
-    env.pushHistory();
+    recordStack(env, state, spi);
   } else {
     let type = SlotType.STACK_MISC;
     if (state.spilled[spi]) state.spilled[spi] = null;
     if (isSpilledReg(state, spi) || hasSpillByte(state, spi)) scrubSlot(state, spi);
-    if ((reg && registerIsNull(reg)) || (!reg && isStMem && insn.imm === 0)) type = SlotType.STACK_ZERO;
+    if ((reg && registerIsNull(reg)) || (!reg && isStMem && insn.imm === 0)) {
+      // The zero bytes rely on the register being exactly zero.
+      if (valueRegno >= 0) markChainPrecision(env, valueRegno);
+      type = SlotType.STACK_ZERO;
+    }
     for (let i = 0; i < size; i++) state.slotType[slot - i] = type;
   }
 }
@@ -149,6 +161,7 @@ function stackWriteVarOff(env: VerifierEnv, state: FuncState, ptrRegno: number, 
   const insn = env.insns[env.insnIdx];
   const writingZero = (value !== null && registerIsNull(value)) ||
     (value === null && op.opClass(insn.opcode) === op.BPF_ST && insn.imm === 0);
+  let zeroUsed = false;
   for (let i = minOff; i < maxOff; i++) {
     const slot = -i - 1;
     const spi = Math.floor(slot / BPF_REG_SIZE);
@@ -159,7 +172,10 @@ function stackWriteVarOff(env: VerifierEnv, state: FuncState, ptrRegno: number, 
     }
     if (writingZero && t === SlotType.STACK_SPILL && isSpilledScalar(state, spi)) {
       const sp = state.spilled[spi]!;
-      if (tnumIsConst(sp.varOff) && sp.varOff.value === 0n) continue;
+      if (tnumIsConst(sp.varOff) && sp.varOff.value === 0n) {
+        zeroUsed = true;
+        continue;
+      }
     }
     if (state.spilled[spi] && isSpilledReg(state, spi)) {
       // A spilled register may be partly overwritten: its slot becomes plain data.
@@ -167,12 +183,16 @@ function stackWriteVarOff(env: VerifierEnv, state: FuncState, ptrRegno: number, 
       scrubSlot(state, spi);
     }
     let newType = SlotType.STACK_MISC;
-    if (writingZero && state.slotType[slot] === SlotType.STACK_ZERO) newType = SlotType.STACK_ZERO;
+    if (writingZero && state.slotType[slot] === SlotType.STACK_ZERO) {
+      newType = SlotType.STACK_ZERO;
+      zeroUsed = true;
+    }
     if (state.slotType[slot] === SlotType.STACK_INVALID && !env.allowUninitStack) {
       env.fail(`uninit stack in range of var-offset write prohibited for !root; insn ${env.insnIdx}, off: ${i}`, 'EINVAL');
     }
     state.slotType[slot] = newType;
   }
+  if (zeroUsed && valueRegno >= 0) markChainPrecision(env, valueRegno);
 }
 
 export function checkStackRead(env: VerifierEnv, ptrRegno: number, off: number, size: number, dstRegno: number): void {
@@ -214,7 +234,7 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
         if (env.bpfCapable && size === 4 && spillSize === 4 && regWidth(reg) <= 32) assignScalarIdBeforeMov(env, reg);
         dst.copyFrom(reg);
         if (regWidth(reg) > size * 8) dst.id = 0;
-        env.pushHistory();
+        recordStack(env, state, spi);
       } else {
         let spillCnt = 0;
         let zeroCnt = 0;
@@ -228,18 +248,18 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
         }
         if (spillCnt === size && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) {
           markConstZero(env, dst);
-          env.pushHistory();
+          recordStack(env, state, spi);
         } else if (zeroCnt === size) markConstZero(env, dst);
         else markUnknown(env, dst);
       }
     } else if (dstRegno >= 0) {
       if (env.bpfCapable) assignScalarIdBeforeMov(env, reg);
       cur.regs[dstRegno].copyFrom(reg);
-      env.pushHistory();
+      recordStack(env, state, spi);
     } else if (!env.allowPtrLeaks && reg.type !== RegType.SCALAR_VALUE) {
       env.fail(`leaking pointer from stack off ${off}`);
     } else {
-      env.pushHistory();
+      recordStack(env, state, spi);
     }
     return;
   }

@@ -9,7 +9,9 @@ import { printVerifierState } from './do-check-log.js';
 import { RegArg, checkRegArg, markRegNotInit } from './reg-ops.js';
 import { RegType } from './reg-type.js';
 import { S64_MAX, S64_MIN } from './reg-state.js';
+import { markChainPrecision } from './precision.js';
 import { subprogOf } from './subprogs.js';
+import { findPrevEntry, widenImpreciseScalars } from './widen.js';
 
 export const CALLER_SAVED_REGS = [0, 1, 2, 3, 4, 5];
 
@@ -76,6 +78,7 @@ export function prepareFuncExit(env: VerifierEnv): number {
   const caller = st.frames[st.curframe - 1];
   if (callee.inCallbackFn) {
     if (r0.type !== RegType.SCALAR_VALUE) env.fail('R0 not a scalar value');
+    markChainPrecision(env, 0);
     if (r0.smin < 0n || r0.smax > 1n) {
       let msg = 'At callback return the register R0 has';
       let unknown = true;
@@ -96,5 +99,8 @@ export function prepareFuncExit(env: VerifierEnv): number {
   }
   st.frames.pop();
   st.curframe--;
+  // The callback runs again from the helper's call: widen what changed.
+  const prev = callee.inCallbackFn ? findPrevEntry(env, st, next) : null;
+  if (prev) widenImpreciseScalars(env, prev, st);
   return next;
 }

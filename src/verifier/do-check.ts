@@ -49,7 +49,7 @@ function popPath(env: VerifierEnv): boolean {
   if (env.log.level === 1) env.log.reset(next.logPos);
   env.cur = next.state;
   env.insnIdx = next.insnIdx;
-  env.prevInsnIdx = next.prevInsnIdx;
+  env.nextPrevInsnIdx = next.prevInsnIdx;
   return true;
 }
 
@@ -59,11 +59,15 @@ export function doCheck(env: VerifierEnv): void {
   for (;;) {
     const insnIdx = env.insnIdx;
     const insn = insns[insnIdx];
-    if (++env.insnProcessed > COMPLEXITY_LIMIT_INSNS) {
+    // The instruction executed before this one, for this whole iteration.
+    env.prevInsnIdx = env.nextPrevInsnIdx;
+    if (++env.insnProcessed > env.complexityLimit) {
       env.fail(`BPF program is too large. Processed ${env.insnProcessed} insn`, 'E2BIG');
     }
     env.errorLines = [];
     env.newHistoryInsn();
+    env.cur.lastInsnIdx = env.prevInsnIdx;
+    env.cur.insnIdx = insnIdx;
     if (env.cfg.prunePoints[insnIdx] && isStateVisited(env, insnIdx)) {
       if (env.log.enabled) {
         if (doPrintState) env.verbose(`\nfrom ${env.prevInsnIdx} to ${insnIdx}${env.cur.speculative ? ' (speculative execution)' : ''}: safe\n`);
@@ -88,7 +92,7 @@ export function doCheck(env: VerifierEnv): void {
       env.prevLogPos = env.log.endPos;
     }
     env.aux[insnIdx].seen = true;
-    env.prevInsnIdx = insnIdx;
+    env.nextPrevInsnIdx = insnIdx;
     const cls = op.opClass(insn.opcode);
     const regs = env.cur.regs;
 

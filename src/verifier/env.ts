@@ -7,6 +7,7 @@ import type { VerifierMap } from './maps.js';
 import type { ProgTypeRules } from './prog-type-rules.js';
 import type { SubprogInfo } from './subprogs.js';
 import type { VerifierState } from './verifier-state.js';
+import { History, newEntry, type HistEntry } from './history.js';
 
 /** Per-instruction facts gathered while exploring (struct bpf_insn_aux_data). */
 export interface InsnAux {
@@ -46,9 +47,14 @@ export class VerifierEnv {
   readonly pending: PendingPath[] = [];
   cur!: VerifierState;
   insnIdx = 0;
+  /** The instruction executed before the current one (prev_insn_idx). */
   prevInsnIdx = -1;
+  /** What prevInsnIdx becomes at the next instruction. */
+  nextPrevInsnIdx = -1;
   idGen = 0;
   insnProcessed = 0;
+  /** Most instructions to process (BPF_COMPLEXITY_LIMIT_INSNS). */
+  complexityLimit = 1_000_000;
   jmpsProcessed = 0;
   prevJmpsProcessed = 0;
   prevInsnProcessed = 0;
@@ -63,19 +69,25 @@ export class VerifierEnv {
   scratchedStack = new Uint8Array(64);
   stackScratched = false;
   prevLineInfo: SourceLine | undefined;
-  /** Instruction whose jump-history entry was last pushed (cur_hist_ent). */
-  private histInsn = -1;
+  /** The history entry of the current instruction, once pushed (cur_hist_ent). */
+  private curHistEnt: HistEntry | null = null;
 
-  /** push_insn_history: one entry per instruction, however many facts it records. */
-  pushHistory(): void {
-    if (this.histInsn === this.insnIdx) return;
-    this.histInsn = this.insnIdx;
-    this.cur.jmpHistoryCnt++;
+  /**
+   * push_insn_history: the current instruction's entry in the path's jump
+   * history (created once per instruction; later facts are added to it).
+   */
+  pushHistory(): HistEntry {
+    if (this.curHistEnt) return this.curHistEnt;
+    const entry = newEntry(this.insnIdx, this.prevInsnIdx);
+    const cur = this.cur;
+    cur.history = new History(entry, cur.history, cur.jmpHistoryCnt + 1);
+    this.curHistEnt = entry;
+    return entry;
   }
 
   /** A new instruction starts: its history entry does not exist yet. */
   newHistoryInsn(): void {
-    this.histInsn = -1;
+    this.curHistEnt = null;
   }
 
   constructor(

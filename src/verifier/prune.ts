@@ -10,9 +10,10 @@ import { RegState } from './reg-state.js';
 import { RegType, baseType } from './reg-type.js';
 import { tnumIn } from './tnum.js';
 import type { VerifierState } from './verifier-state.js';
+import { markAllScalarsPrecise, propagatePrecision } from './precision.js';
 
 /** Old-to-current id correspondences made while comparing two states (struct bpf_idmap). */
-class IdMap {
+export class IdMap {
   private readonly pairs = new Map<number, number>();
   private readonly curSeen = new Set<number>();
   private tmp = 0x40000000;
@@ -52,17 +53,22 @@ function valueEqual(o: RegState, c: RegState): boolean {
     o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max;
 }
 
-function regsExact(o: RegState, c: RegState, idmap: IdMap): boolean {
+export function regsExact(o: RegState, c: RegState, idmap: IdMap): boolean {
   return valueEqual(o, c) && idmap.check(o.id, c.id) && idmap.check(o.refObjId, c.refObjId);
 }
 
-/** regsafe: every value `cur` may hold is one `old` was explored with. */
-function regsafe(o: RegState, c: RegState, idmap: IdMap, exact: boolean): boolean {
+/**
+ * regsafe: every value `cur` may hold is one `old` was explored with. With
+ * `trustPrecision`, a scalar `old`'s exploration never needed exactly (not
+ * precise) matches any scalar.
+ */
+function regsafe(o: RegState, c: RegState, idmap: IdMap, exact: boolean, trustPrecision = true): boolean {
   if (exact) return regsExact(o, c, idmap) && (o.type !== RegType.PTR_TO_STACK || o.frameno === c.frameno);
   if (o.type === RegType.NOT_INIT) return true;
   if (o.type !== c.type) return false;
   switch (baseType(o.type)) {
     case RegType.SCALAR_VALUE:
+      if (trustPrecision && !o.precise) return true;
       if (o.id && (o.addConst !== c.addConst || (o.addConst && o.off !== c.off))) return false;
       return rangeWithin(o, c) && tnumIn(o.varOff, c.varOff) && idmap.checkScalar(o.id, c.id);
     case RegType.PTR_TO_MAP_KEY: case RegType.PTR_TO_MAP_VALUE: case RegType.PTR_TO_MEM:
@@ -108,7 +114,7 @@ function scalarRegForStack(env: VerifierEnv, f: FuncState, spi: number): RegStat
   return null;
 }
 
-function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, exact: boolean): boolean {
+function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, exact: boolean, trust: boolean): boolean {
   for (let i = 0; i < o.allocatedStack; i++) {
     const spi = Math.floor(i / BPF_REG_SIZE);
     const ot = o.slotType[i];
@@ -119,7 +125,7 @@ function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, e
     const oreg = scalarRegForStack(env, o, spi);
     const creg = scalarRegForStack(env, c, spi);
     if (oreg && creg) {
-      if (!regsafe(oreg, creg, idmap, exact)) return false;
+      if (!regsafe(oreg, creg, idmap, exact, trust)) return false;
       i += BPF_REG_SIZE - 1 - (i % BPF_REG_SIZE);
       continue;
     }
@@ -130,7 +136,7 @@ function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, e
     if (ot === SlotType.STACK_SPILL) {
       const os = o.spilled[spi];
       const cs = c.spilled[spi];
-      if (!os || !cs || !regsafe(os, cs, idmap, exact)) return false;
+      if (!os || !cs || !regsafe(os, cs, idmap, exact, trust)) return false;
     }
   }
   return true;
@@ -147,7 +153,9 @@ function frameInsnIdx(st: VerifierState, i: number, insnIdx: number): number {
   return i === st.curframe ? insnIdx : st.frames[i + 1].callsite;
 }
 
-export function statesEqual(env: VerifierEnv, o: VerifierState, c: VerifierState, insnIdx: number, exact: boolean): boolean {
+export function statesEqual(
+  env: VerifierEnv, o: VerifierState, c: VerifierState, insnIdx: number, exact: boolean, trust = true,
+): boolean {
   if (o.curframe !== c.curframe) return false;
   const idmap = new IdMap();
   if (o.speculative && !c.speculative) return false;
@@ -160,9 +168,9 @@ export function statesEqual(env: VerifierEnv, o: VerifierState, c: VerifierState
     const live = env.liveRegs[frameInsnIdx(o, i, insnIdx)] | (1 << 10);
     for (let r = 0; r < of.regs.length; r++) {
       if (!(live & (1 << r))) continue;
-      if (!regsafe(of.regs[r], cf.regs[r], idmap, exact)) return false;
+      if (!regsafe(of.regs[r], cf.regs[r], idmap, exact, trust)) return false;
     }
-    if (!stacksafe(env, of, cf, idmap, exact)) return false;
+    if (!stacksafe(env, of, cf, idmap, exact, trust)) return false;
   }
   return true;
 }
@@ -205,9 +213,14 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
         // A checkpoint on the current path: the program is in a loop.
         if (force) {
           // A helper calling a callback (bpf_loop...) bounds the iterations
-          // itself: a state inside one being explored adds nothing new.
-          if (statesEqual(env, old, cur, insnIdx, false)) {
+          // itself: a state inside one being explored adds nothing new. The
+          // precision marks of a state still being explored are not final,
+          // so compare every scalar, and keep exact every scalar of the
+          // checkpoints this path made since it left `old` (the kernel
+          // propagates the marks along the loop's back-edges instead).
+          if (statesEqual(env, old, cur, insnIdx, false, false)) {
             sl.hitCnt++;
+            markAllScalarsPrecise(env, cur, old);
             return true;
           }
         } else if (statesMaybeLooping(old, cur) && statesEqual(env, old, cur, insnIdx, true) &&
@@ -225,6 +238,9 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
         }
       } else if (statesEqual(env, old, cur, insnIdx, false)) {
         sl.hitCnt++;
+        // The backtracking starts here: this instruction's jump must be in the history.
+        if (env.cfg.jmpPoints[insnIdx]) env.pushHistory();
+        propagatePrecision(env, old, cur, insnIdx);
         return true;
       }
       if (addNewState) sl.missCnt++;
@@ -255,6 +271,8 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
   }
   list.push({ state: checkpoint, hitCnt: 0, missCnt: 0 });
   cur.parent = checkpoint;
-  cur.jmpHistoryCnt = 0;
+  cur.dfsDepth = checkpoint.dfsDepth + 1;
+  cur.firstInsnIdx = insnIdx;
+  cur.history = null;
   return false;
 }

@@ -27,9 +27,7 @@ export const isPseudoFunc = (insn: Instruction): boolean =>
 
 /**
  * Splits the program into sub-programs at every bpf-to-bpf call target and
- * every function address (add_subprog_and_kfunc), then checks that jumps stay
- * inside their sub-program and that none falls through into the next one
- * (check_subprogs).
+ * every function address (add_subprog_and_kfunc).
  */
 export function findSubprogs(insns: readonly Instruction[]): SubprogInfo[] {
   const starts = new Set<number>([0]);
@@ -52,7 +50,7 @@ export function findSubprogs(insns: readonly Instruction[]): SubprogInfo[] {
   }
   if (starts.size > BPF_MAX_SUBPROGS) throw new VerifierError('too many subprograms', -1, 'E2BIG');
   const sorted = [...starts].sort((a, b) => a - b);
-  const subprogs: SubprogInfo[] = sorted.map((start, k) => ({
+  return sorted.map((start, k) => ({
     start,
     end: k + 1 < sorted.length ? sorted[k + 1] : insns.length,
     stackDepth: 0,
@@ -60,7 +58,10 @@ export function findSubprogs(insns: readonly Instruction[]): SubprogInfo[] {
     hasLdAbs: false,
     isCallback: callbacks.has(start),
   }));
+}
 
+/** check_subprogs: jumps stay inside their sub-program, none falls into the next. */
+export function checkSubprogs(insns: readonly Instruction[], subprogs: SubprogInfo[]): void {
   let cur = 0;
   for (let i = 0; i < insns.length; i++) {
     const sp = subprogs[cur];
@@ -81,7 +82,6 @@ export function findSubprogs(insns: readonly Instruction[]): SubprogInfo[] {
       cur++;
     }
   }
-  return subprogs;
 }
 
 /** The index of the sub-program holding instruction `insn`. */

@@ -1,5 +1,6 @@
 import { FuncState } from './func-state.js';
 import type { RegState } from './reg-state.js';
+import type { History } from './history.js';
 
 /** An acquired reference that must be released on every path (struct bpf_reference_state). */
 export interface RefState {
@@ -29,8 +30,17 @@ export class VerifierState {
   missCount = 0;
   /** Depth of callback calls simulated inline (bpf_loop etc.). */
   callbackUnrollDepth = 0;
-  /** Instructions recorded in the jump history since the last checkpoint (jmp_history_cnt). */
-  jmpHistoryCnt = 0;
+  /** The jump history since the last checkpoint (jmp_history). */
+  history: History | null = null;
+  /** First instruction of this state's history, and the last one executed (first/last_insn_idx). */
+  firstInsnIdx = 0;
+  lastInsnIdx = -1;
+  /** Checkpoints between the program's start and this state (dfs_depth). */
+  dfsDepth = 0;
+
+  get jmpHistoryCnt(): number {
+    return this.history ? this.history.count : 0;
+  }
 
   get cur(): FuncState {
     return this.frames[this.curframe];
@@ -50,7 +60,10 @@ export class VerifierState {
     s.insnIdx = this.insnIdx;
     s.speculative = this.speculative;
     s.callbackUnrollDepth = this.callbackUnrollDepth;
-    s.jmpHistoryCnt = this.jmpHistoryCnt;
+    s.history = this.history;
+    s.firstInsnIdx = this.firstInsnIdx;
+    s.lastInsnIdx = this.lastInsnIdx;
+    s.dfsDepth = this.dfsDepth;
     return s;
   }
 

@@ -6,7 +6,7 @@ import type { Instruction } from '../isa/instruction.js';
 import type { HelperProto } from '../helpers/proto.js';
 import type { ProgTypeName } from '../progtypes/prog-types.js';
 import { checkCfg } from './cfg.js';
-import { doCheck } from './do-check.js';
+import { COMPLEXITY_LIMIT_INSNS, doCheck } from './do-check.js';
 import { VerifierEnv } from './env.js';
 import { VerifierError, type VerifierErrno } from './errors.js';
 import { kernelInsnText } from './kernel-disasm.js';
@@ -15,7 +15,8 @@ import { normalizeMap, type MapDesc } from './maps.js';
 import { progTypeRules, type ProgTypeRules } from './prog-type-rules.js';
 import { resolveInsns } from './resolve-insns.js';
 import { checkMaxStackDepth } from './stack-depth.js';
-import { findSubprogs } from './subprogs.js';
+import { computeScc } from './scc.js';
+import { checkSubprogs, findSubprogs } from './subprogs.js';
 import { newFrame } from './check-subprog.js';
 import { VerifierState } from './verifier-state.js';
 import { RegType } from './reg-type.js';
@@ -37,6 +38,11 @@ export interface VerifyOptions {
   readonly funcInfo?: boolean;
   /** Rules to use instead of those of `progType` (custom contexts, tsbpf's own hook types). */
   readonly rules?: ProgTypeRules;
+  /**
+   * Instructions processed before giving up (the kernel's 1,000,000). Lower
+   * it to bound the time spent on a program; the refusal says the same.
+   */
+  readonly complexityLimit?: number;
   /** Helper prototypes; default: tsbpf's helper table. */
   readonly helpers?: (id: number) => HelperProto | undefined;
 }
@@ -122,14 +128,16 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
       throw new VerifierError('loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN', -1, 'EPERM');
     }
     if (logLevel >= 2) for (let i = 0; i < subprogs.length; i++) preLog.push(`func#${i} @${subprogs[i].start}\n`);
+    checkSubprogs(insns, subprogs);
     resolveInsns(insns, maps);
     const cfg = checkCfg(insns, !options.unprivileged);
     const argCount = (id: number): number | undefined => helpers(id)?.args.length;
     const live = computeLiveRegs(insns, argCount);
-    if (logLevel >= 2) preLog.push(liveRegsTable(insns, live));
+    if (logLevel >= 2) preLog.push(liveRegsTable(insns, live, computeScc(insns)));
     env = new VerifierEnv(insns, maps, rules, helpers, subprogs, cfg, live, logLevel, options.unprivileged ?? false,
       options.lineInfo ?? [], options.funcInfo ?? false);
     env.log.write(preLog.join(''));
+    env.complexityLimit = options.complexityLimit ?? COMPLEXITY_LIMIT_INSNS;
     env.cur = initialState();
     env.markAllScratched();
     doCheck(env);
@@ -188,12 +196,13 @@ function deadSlots(env: VerifierEnv): number[] {
 }
 
 /** The `Live regs before insn:` table of a level-2 log. */
-function liveRegsTable(insns: readonly Instruction[], live: Uint16Array): string {
+function liveRegsTable(insns: readonly Instruction[], live: Uint16Array, scc: Uint32Array): string {
   let s = 'Live regs before insn:\n';
   for (let i = 0; i < insns.length; i++) {
     let bits = '';
     for (let r = 0; r < 10; r++) bits += live[i] & (1 << r) ? String(r) : '.';
-    s += `    ${String(i).padStart(3)}: ${bits} ${kernelInsnText(insns, i)}\n`;
+    const loop = scc[i] ? `${String(scc[i]).padStart(3)} ` : '    ';
+    s += `${loop}${String(i).padStart(3)}: ${bits} ${kernelInsnText(insns, i)}\n`;
     if (insns[i].opcode === 0x18) i++;
   }
   return s;

@@ -3,9 +3,10 @@ import { loadVmlinuxBtf } from '../btf/vmlinux.js';
 import type { Executable, ProgramImage } from '../engine/executable.js';
 import type { InterpreterOptions } from '../engine/interpreter/options.js';
 import type { JitOptions } from '../engine/jit/options.js';
+import { mapInliners } from '../engine/jit/inliners/map-inliners.js';
 import { engineFactory } from '../engine/select.js';
 import { HELPER_TABLE } from '../helpers/table.js';
-import { applyObjectCoreRelocations } from '../elf/core.js';
+import { specForLoad } from '../elf/core.js';
 import type { ObjectSpec } from '../elf/object-spec.js';
 import { ArrayOfMapsMap } from '../maps/array-of-maps-map.js';
 import type { BpfMap } from '../maps/bpf-map.js';
@@ -49,11 +50,7 @@ export class VmObject {
   static load(spec: ObjectSpec, options: VmObjectOptions = {}): VmObject {
     const cpus = options.cpus ?? 1;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) throw new VmObjectError(`cpus ${cpus}: expected 1 to 1024`);
-    const programs = spec.programs.map((p) => ({ ...p, insns: p.insns.map((i) => ({ ...i })) }));
-    const working: ObjectSpec = { ...spec, programs };
-    if (programs.some((p) => p.coreRelos.length > 0) && options.coreTarget !== null) {
-      applyObjectCoreRelocations(working, options.coreTarget ?? defaultCoreTarget());
-    }
+    const working = specForLoad(spec, options.coreTarget, defaultCoreTarget);
     const obj = new VmObject(working, cpus);
     try {
       obj.createMaps();
@@ -102,10 +99,12 @@ export class VmObject {
     const helpers = HELPER_TABLE;
     const mapsByIndex = this.spec.maps.map((m) => this.maps.get(m.name) as BpfMap);
     const wantVerify = options.verify ?? true;
+    // The JIT's fast paths: map lookups in WebAssembly (used for verified programs; the interpreter ignores them).
+    const inliners = mapInliners(this.registry);
     for (const spec of this.spec.programs) {
       const insns = relocateForVm(spec, mapsByIndex);
-      if (wantVerify) verifyProgram(spec, this.spec);
-      const verified = wantVerify;
+      const accepted = wantVerify ? verifyProgram(spec, this.spec) : null;
+      const verified = accepted !== null;
       // The JIT is the default for verified programs; the interpreter (the reference, with traces) for the others.
       const factory = engineFactory(options.engine ?? (verified ? 'jit' : 'interp'));
       const engineOptions: InterpreterOptions & JitOptions = {
@@ -114,6 +113,8 @@ export class VmObject {
         checked: !verified,
         ...(verified ? {} : { budget: options.budget ?? DEFAULT_VM_BUDGET }),
         skbPacket,
+        inliners,
+        ...(accepted !== null ? { verifiedStackDepth: Math.max(0, ...accepted.stats.stackDepth) } : {}),
       };
       // Every executable built (the program's and its callbacks') is disposed with the object.
       const build = (image: ProgramImage): Executable => {

@@ -38,7 +38,7 @@ for (const c of cases) {
   const why = c.unprivileged ? 'unprivileged mode cannot be loaded here (the kernel runs as root)' : c.kernelSkip ?? (c.slow ? SLOW_SKIP : undefined);
   test(`kernel: ${c.name}`, { skip: skip ?? why }, () => {
     const insns = assembleCase(c.source);
-    const kernel = kernelVerdict(insns, c.progType, c.maps);
+    const kernel = kernelVerdict(insns, c.progType, c.maps, 0, c.funcInfo);
     const ours = verify(insns, { progType: c.progType, maps: c.maps, funcInfo: c.funcInfo });
     checked++;
     const reason = known.get(c.name);

@@ -7,6 +7,9 @@ import { KernelError, VerifierRejectedError } from '../../src/kernel/errors.js';
 import { BPF_MAP_TYPE } from '../../src/maps/map-types.js';
 import { BPF_PROG_TYPE } from '../../src/progtypes/prog-types.js';
 import type { MapDesc } from '../../src/verifier/index.js';
+import { KernelBtf } from '../../src/kernel/object/btf-load.js';
+import { findSubprogs } from '../../src/verifier/subprogs.js';
+import { BtfBuilder } from '../support/btf-builder.js';
 
 export interface KernelVerdict {
   readonly verdict: 'accept' | 'reject';
@@ -50,8 +53,30 @@ function createMap(m: MapDesc, owned: KernelMap[]): KernelMap {
 }
 
 /** Loads `insns` (map references by index) with the maps created in the kernel. */
-export function kernelVerdict(insns: readonly Instruction[], progType: string, maps: readonly MapDesc[], flags = 0): KernelVerdict {
+/**
+ * Minimal BTF with one static function per sub-program and its func_info
+ * records, which the kernel requires before a program may pass callbacks.
+ */
+function funcInfoFor(insns: readonly Instruction[]): { btf: KernelBtf; records: { recordSize: number; count: number; bytes: Uint8Array } } {
+  const b = new BtfBuilder();
+  const long = b.int('long', 8, true);
+  const proto = b.funcProto(long, [['a', long], ['b', long], ['c', long], ['d', long], ['e', long]]);
+  const starts = findSubprogs(insns).map((sp) => sp.start);
+  const ids = starts.map((_, i) => b.func(`f${i}`, proto, 0));
+  const bytes = new Uint8Array(8 * starts.length);
+  const view = new DataView(bytes.buffer);
+  starts.forEach((start, i) => {
+    view.setUint32(8 * i, start, true);
+    view.setUint32(8 * i + 4, ids[i], true);
+  });
+  return { btf: KernelBtf.load(b.build()), records: { recordSize: 8, count: starts.length, bytes } };
+}
+
+export function kernelVerdict(
+  insns: readonly Instruction[], progType: string, maps: readonly MapDesc[], flags = 0, withFuncInfo = false,
+): KernelVerdict {
   const owned: KernelMap[] = [];
+  const info = withFuncInfo ? funcInfoFor(insns) : undefined;
   try {
     const fds = maps.map((m) => createMap(m, owned).fd);
     const patched = insns.slice();
@@ -65,7 +90,10 @@ export function kernelVerdict(insns: readonly Instruction[], progType: string, m
       i++;
     }
     try {
-      const prog = KernelProgram.load({ type: BPF_PROG_TYPE[progType as keyof typeof BPF_PROG_TYPE], insns: patched, logLevel: 1, flags });
+      const prog = KernelProgram.load({
+        type: BPF_PROG_TYPE[progType as keyof typeof BPF_PROG_TYPE], insns: patched, logLevel: 1, flags,
+        btfFd: info?.btf.fd, funcInfo: info?.records,
+      });
       const log = prog.log;
       prog.close();
       return { verdict: 'accept', errorLines: [], log };
@@ -76,6 +104,7 @@ export function kernelVerdict(insns: readonly Instruction[], progType: string, m
     }
   } finally {
     for (const m of owned.reverse()) m.close();
+    info?.btf.close();
   }
 }
 

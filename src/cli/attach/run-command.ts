@@ -24,6 +24,9 @@ export interface CommandOptions {
   readonly onError: (message: string) => void;
 }
 
+/** How long a command may take to end after SIGTERM before it is killed. */
+const KILL_AFTER_MS = 3000;
+
 /** The preload module next to the CLI: dist/…/child-preload.js, or the .ts source when the CLI runs through tsx. */
 function preloadArgs(): string {
   const here = import.meta.url;
@@ -52,6 +55,12 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
     const child = spawn(argv[0], argv.slice(1), { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
     let hooked = false;
     let timer: NodeJS.Timeout | null = null;
+    let killer: NodeJS.Timeout | null = null;
+    // SIGTERM, then SIGKILL if the command ignores it.
+    const stop = (): void => {
+      child.kill('SIGTERM');
+      killer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+    };
     child.on('message', (m: { tsbpf?: ChildMessage }) => {
       const msg = m?.tsbpf;
       if (!msg) return;
@@ -59,17 +68,34 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
       if (msg.type === 'event') options.onEvent(msg.event);
       else if (msg.type === 'attached') options.onAttach(msg.program, msg.hook, msg.reason);
       else if (msg.type === 'error') options.onError(msg.message);
-      else if (msg.type === 'dumped') child.kill('SIGTERM');
+      else if (msg.type === 'dumped') {
+        if (timer) clearTimeout(timer);
+        stop();
+      }
     });
     if (options.durationMs !== undefined) {
       timer = setTimeout(() => {
-        if (child.connected) child.send({ tsbpf: { type: 'dump' } });
-        else child.kill('SIGTERM');
+        if (!child.connected) return stop();
+        child.send({ tsbpf: { type: 'dump' } });
+        // A command whose preload never answers is stopped all the same.
+        timer = setTimeout(stop, KILL_AFTER_MS);
       }, options.durationMs);
     }
-    child.on('error', (err) => { if (timer) clearTimeout(timer); rmSync(dir, { recursive: true, force: true }); reject(err); });
-    child.on('exit', (exitCode, signal) => {
+    // Ctrl-C reaches the command too (same process group): its preload writes the report and it ends;
+    // the CLI stays to print it. A SIGTERM sent to the CLI alone is passed on.
+    const onInt = (): void => {};
+    const onTerm = (): void => { child.kill('SIGTERM'); };
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const cleanup = (): void => {
       if (timer) clearTimeout(timer);
+      if (killer) clearTimeout(killer);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    };
+    child.on('error', (err) => { cleanup(); rmSync(dir, { recursive: true, force: true }); reject(err); });
+    child.on('exit', (exitCode, signal) => {
+      cleanup();
       let result: ChildResult | null = null;
       try {
         result = JSON.parse(readFileSync(resultFile, 'utf8')) as ChildResult;

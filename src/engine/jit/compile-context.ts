@@ -1,6 +1,6 @@
 import type { Instruction } from '../../isa/instruction.js';
 import type { ControlFlowGraph } from './cfg.js';
-import type { HelperInliner } from './inline.js';
+import type { HelperInliner, HostFunction } from './inline.js';
 
 /** A compiled function's WebAssembly signature: fp, then its live-in registers; its returned registers (r0 first). */
 export interface FunctionSignature {
@@ -24,6 +24,8 @@ export interface ImportIndices {
   readonly miss: number;
   /** (pc, r6, offset: i32, size) -> value or -1: LD_ABS / LD_IND. */
   readonly packetLoad: number;
+  /** (function, a, b, c, d: i32) -> i32: the host functions inliners call (declared when there are inliners). */
+  readonly host: number;
 }
 
 /** Indices of the module's globals. */
@@ -68,4 +70,6 @@ export interface CompileContext {
   readonly stackStart: number;
   readonly stackBytes: number;
   readonly inliners: ReadonlyMap<number, HelperInliner>;
+  /** Host functions inliners asked for, by the index the `host` import takes (filled while emitting). */
+  readonly hostFunctions: HostFunction[];
 }

@@ -9,9 +9,9 @@ import { analyseGraph, type GraphShape } from './dominators.js';
 import { callxBody, mainBody } from './entry-functions.js';
 import { JitCompileError } from './errors.js';
 import { FunctionEmitter, SAVED_LOCALS } from './function-emitter.js';
-import type { HelperInliner } from './inline.js';
+import type { HelperInliner, HostFunction } from './inline.js';
 import { registersOf, solveLiveness, type FunctionLiveness } from './liveness.js';
-import { stackBytesToZero } from './stack-use.js';
+import { stackZeroRanges } from './stack-use.js';
 import { emitDispatch, emitStructured, type NodeEnd } from './structure.js';
 import { ModuleBuilder } from './wasm-module.js';
 import { I32, I64 } from './wasm-opcodes.js';
@@ -24,6 +24,8 @@ export interface CompileOptions {
   readonly stackStart: number;
   readonly stackBytes: number;
   readonly inliners?: ReadonlyMap<number, HelperInliner>;
+  /** Unchecked code: the verifier's bound on the stack bytes any function touches (see stackZeroRanges). */
+  readonly verifiedStackDepth?: number;
 }
 
 /** Where each function's code sits in the module, and which pcs its trapping instructions have. */
@@ -38,7 +40,9 @@ export interface CompiledProgram {
   readonly bytes: Uint8Array;
   /** Helper ids with an import of their own, in import order (`h<id>`). */
   readonly boundHelpers: readonly number[];
-  readonly uses: { readonly helperById: boolean; readonly budget: boolean; readonly miss: boolean; readonly packetLoad: boolean };
+  readonly uses: { readonly helperById: boolean; readonly budget: boolean; readonly miss: boolean; readonly packetLoad: boolean; readonly host: boolean };
+  /** What the `host` import calls, by index (see InlineSite.emitHostCall). */
+  readonly hostFunctions: readonly HostFunction[];
   readonly trapTable: TrapTable;
   readonly cfg: ControlFlowGraph;
   /** Functions compiled, by entry slot. */
@@ -103,6 +107,7 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     budgetAt: options.budgeted ? mb.importFunction('env', 'budgetAt', mb.type([I32, I32], [])) : -1,
     miss: options.checked ? mb.importFunction('env', 'miss', mb.type([I64, I32, I32, I32], [])) : -1,
     packetLoad: packetLoad ? mb.importFunction('env', 'packetLoad', mb.type([I32, I64, I32, I32], [I64])) : -1,
+    host: options.inliners && options.inliners.size > 0 ? mb.importFunction('env', 'host', mb.type([I32, I32, I32, I32, I32], [I32])) : -1,
   };
   const globals: GlobalIndices = {
     stop: mb.addGlobal(I32, true),
@@ -142,6 +147,7 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     stackStart: options.stackStart,
     stackBytes: options.stackBytes,
     inliners: options.inliners ?? new Map(),
+    hostFunctions: [],
   };
 
   const liveInOf = (entry: number): number => liveness.get(entry)?.liveIn ?? 0x3ff;
@@ -162,7 +168,7 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     emitters.push(emitter);
   }
   if (callx) mb.define(callxIndex, callxBody(ctx));
-  mb.define(mainIndex, mainBody(functions.get(0) as FunctionSignature, stackBytesToZero(insns, cfg, options.checked)));
+  mb.define(mainIndex, mainBody(functions.get(0) as FunctionSignature, stackZeroRanges(insns, cfg, options.checked, options.verifiedStackDepth)));
 
   const { bytes, codeOffsets } = mb.encode();
   const firstDefined = Math.min(...[...functions.values()].map((f) => f.index));
@@ -186,7 +192,8 @@ export function compileProgram(insns: readonly Instruction[], options: CompileOp
     module,
     bytes,
     boundHelpers,
-    uses: { helperById, budget: options.budgeted, miss: options.checked, packetLoad },
+    uses: { helperById, budget: options.budgeted, miss: options.checked, packetLoad, host: imports.host >= 0 },
+    hostFunctions: ctx.hostFunctions,
     trapTable: { functions: trapFunctions },
     cfg,
     functions,

@@ -21,6 +21,7 @@ export function createJit(image: ProgramImage, options: JitOptions): JitExecutab
       stackStart: stack.start,
       stackBytes: STACK_BYTES,
       inliners: options.inliners,
+      verifiedStackDepth: options.verifiedStackDepth,
     });
     return new JitExecutable(program, image.insns, options, stack, {
       compileMs: performance.now() - started,

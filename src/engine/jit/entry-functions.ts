@@ -3,6 +3,7 @@ import { CODE_BASE } from '../abi.js';
 import { ByteWriter } from './byte-writer.js';
 import type { CompileContext, FunctionSignature } from './compile-context.js';
 import { FaultKind } from './compile-context.js';
+import type { StackZeroRange } from './stack-use.js';
 import type { FunctionBody } from './wasm-module.js';
 import { I64, Op, VOID } from './wasm-opcodes.js';
 
@@ -12,22 +13,23 @@ function local(w: ByteWriter, opcode: number, index: number): void {
 }
 
 /**
- * The exported entry `main(fp0, r1..r5) -> r0`: zeroes `zeroBytes` of the
- * stack below fp0 (see stack-use.ts), then calls the program's first
- * function with r0 and r6..r9 zero, keeping only r0 of its results.
+ * The exported entry `main(fp0, r1..r5) -> r0`: zeroes the ranges of the
+ * stack below fp0 that the program may read (see stack-use.ts), then calls
+ * the program's first function with r0 and r6..r9 zero, keeping only r0 of
+ * its results.
  */
-export function mainBody(f0: FunctionSignature, zeroBytes: number): FunctionBody {
+export function mainBody(f0: FunctionSignature, zero: readonly StackZeroRange[]): FunctionBody {
   const w = new ByteWriter(64);
-  if (zeroBytes > 0) {
+  for (const { below, bytes } of zero) {
     local(w, Op.local_get, 0);
     w.u8(Op.i32_wrap_i64);
     w.u8(Op.i32_const);
-    w.sleb32(zeroBytes);
+    w.sleb32(below);
     w.u8(Op.i32_sub);
     w.u8(Op.i32_const);
     w.sleb32(0);
     w.u8(Op.i32_const);
-    w.sleb32(zeroBytes);
+    w.sleb32(bytes);
     w.bytes(Uint8Array.of(0xfc, 0x0b, 0x00)); // memory.fill
   }
   local(w, Op.local_get, 0);

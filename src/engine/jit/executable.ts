@@ -3,7 +3,7 @@ import * as op from '../../isa/opcodes.js';
 import type { Arena } from '../../memory/arena.js';
 import type { Region } from '../../memory/region.js';
 import { HelperControl, newHelperContext, type HelperContext, type HelperFn } from '../abi.js';
-import { runCpu } from '../../helpers/run-context.js';
+import { runCpu, type RunContext } from '../../helpers/run-context.js';
 import { BudgetExceededError, ExecutionError, UnknownHelperError } from '../errors.js';
 import type { Executable } from '../executable.js';
 import { MAX_TAIL_CALLS } from '../interpreter/helper-call.js';
@@ -12,6 +12,7 @@ import { codeSlotOf } from './cfg.js';
 import type { CompiledProgram } from './compile.js';
 import { FaultKind } from './compile-context.js';
 import { JitUnsupportedError } from './errors.js';
+import type { HostFunction } from './inline.js';
 import type { JitOptions, JitStats } from './options.js';
 import { RegionCache } from './region-cache.js';
 import { trapToError } from './trap.js';
@@ -144,6 +145,11 @@ export class JitExecutable implements Executable {
   private runOn(fp0: bigint, args: readonly bigint[], env: HelperContext): bigint {
     this.env = env;
     this.setCpu(runCpu(env));
+    // Unchecked code is verified code: its helpers need not check their pointer arguments again
+    // (for this run only: whoever runs next on the same context decides for itself).
+    const settings = env as RunContext;
+    const trusted = settings.trustedArguments;
+    settings.trustedArguments = !this.checked;
     this.stop = Stop.None;
     const budgeted = this.program.uses.budget;
     if (budgeted) this.leftGlobal.value = this.budgetBig;
@@ -152,11 +158,13 @@ export class JitExecutable implements Executable {
     try {
       r0 = this.main(fp0, args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n);
     } catch (err) {
+      settings.trustedArguments = trusted;
       if (this.stop !== Stop.None) this.stopGlobal.value = 0;
       const mapped = err instanceof WebAssembly.RuntimeError ? trapToError(err, this.program.trapTable) ?? err : err;
       if (budgeted) this.countAfterError(mapped);
       throw mapped;
     }
+    settings.trustedArguments = trusted;
     if (budgeted) this.count = this.budget - Number(this.leftGlobal.value as bigint);
     if (this.stop !== Stop.None) {
       this.stopGlobal.value = 0;
@@ -197,6 +205,16 @@ export class JitExecutable implements Executable {
     }
     if (uses.miss) imports.miss = (a: bigint, size: number, write: number, pc: number): void => this.regions.miss(a, size, write, pc);
     if (uses.packetLoad) imports.packetLoad = this.packetLoad.bind(this);
+    if (uses.host) {
+      const call = hostDispatcher(this.program.hostFunctions);
+      imports.host = this.checked
+        ? (index: number, a: number, b: number, c: number, d: number): number => {
+          const r = call(index, a, b, c, d);
+          this.regions.refresh();
+          return r;
+        }
+        : call;
+    }
     return imports;
   }
 
@@ -266,6 +284,15 @@ export class JitExecutable implements Executable {
         throw new ExecutionError(pc, 'kfunc calls are not supported');
     }
   }
+}
+
+/** The `host` import: calls host function `index` (directly when the program has only one). */
+function hostDispatcher(fns: readonly HostFunction[]): (index: number, a: number, b: number, c: number, d: number) => number {
+  if (fns.length === 1) {
+    const only = fns[0];
+    return (_index, a, b, c, d) => only(a, b, c, d);
+  }
+  return (index, a, b, c, d) => fns[index](a, b, c, d);
 }
 
 /** r10 of the deepest frame: a call from it would be the ninth frame. */

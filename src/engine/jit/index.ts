@@ -11,8 +11,11 @@
 //   wasm-*.ts, byte-writer.ts  the binary encoder
 //   executable.ts,             the run-time glue: helper imports, checked mode's
 //   region-cache.ts, trap.ts   region misses, errors and traps mapped to pcs
+//   inliners/                  fast paths for helper calls: map lookups in WebAssembly
 export { createJit } from './create.js';
 export { JitExecutable } from './executable.js';
 export type { JitOptions, JitStats } from './options.js';
-export type { HelperInliner, InlineSite } from './inline.js';
+export type { HelperInliner, HostFunction, InlineSite } from './inline.js';
+export { mapInliners } from './inliners/map-inliners.js';
+export { MAX_INLINE_KEY } from './inliners/map-lookup.js';
 export { JitCompileError, JitTrapError, JitUnsupportedError } from './errors.js';

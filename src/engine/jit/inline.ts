@@ -5,6 +5,14 @@ import { writesRegister } from '../../isa/validate.js';
 import type { ControlFlowGraph } from './cfg.js';
 import type { FunctionEmitter } from './function-emitter.js';
 
+/**
+ * A JavaScript function that inlined code calls with up to four i32
+ * arguments (arena offsets, sizes, flags) and an i32 result: no BigInt
+ * crosses the boundary. It must not end the program or tail-call (errors it
+ * throws end the run as a helper's would).
+ */
+export type HostFunction = (a: number, b: number, c: number, d: number) => number;
+
 /** A helper call the JIT offers to an inliner. */
 export interface InlineSite {
   readonly helperId: number;
@@ -24,6 +32,12 @@ export interface InlineSite {
   emitHelperCall(): void;
   /** Pushes the run's CPU (i32; -1 when the run's cpu setting is not a CPU number). */
   emitRunCpu(): void;
+  /**
+   * Calls `fn` with the i32 values `args` push (at most four; missing ones
+   * are 0) and leaves its i32 result on the stack. The cheap way to run
+   * JavaScript from inlined code (a helper call passes and returns BigInts).
+   */
+  emitHostCall(fn: HostFunction, args: ReadonlyArray<() => void>): void;
 }
 
 /**

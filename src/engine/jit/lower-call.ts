@@ -2,7 +2,7 @@ import type { Instruction } from '../../isa/instruction.js';
 import * as op from '../../isa/opcodes.js';
 import { FaultKind } from './compile-context.js';
 import type { FunctionEmitter } from './function-emitter.js';
-import { constantBefore, type InlineSite } from './inline.js';
+import { constantBefore, type HostFunction, type InlineSite } from './inline.js';
 import { Op, VOID } from './wasm-opcodes.js';
 
 /**
@@ -39,10 +39,26 @@ function lowerHelperCall(e: FunctionEmitter, pc: number, id: number): void {
       constantBefore: (reg: number) => constantBefore(ctx.insns, ctx.cfg, pc, reg),
       emitHelperCall: () => emitHelperImportCall(e, pc, id),
       emitRunCpu: () => e.globalGet(ctx.globals.cpu),
+      emitHostCall: (fn, args) => emitHostCall(e, fn, args),
     };
     if (inliner(site)) return;
   }
   emitHelperImportCall(e, pc, id);
+}
+
+function emitHostCall(e: FunctionEmitter, fn: HostFunction, args: ReadonlyArray<() => void>): void {
+  const ctx = e.ctx;
+  if (ctx.imports.host < 0) throw new Error('jit: a host call without the host import');
+  if (args.length > 4) throw new Error('jit: a host call takes at most four arguments');
+  let index = ctx.hostFunctions.indexOf(fn);
+  if (index < 0) index = ctx.hostFunctions.push(fn) - 1;
+  e.spillBudget();
+  e.i32(index);
+  for (const push of args) push();
+  for (let i = args.length; i < 4; i++) e.i32(0);
+  e.call(ctx.imports.host);
+  // (checked mode: the function may have changed the regions; unchecked code has nothing to reload)
+  e.reloadAfterCall();
 }
 
 /** The helper's import (or the by-id dispatcher for ids the table lacks), then the stop check. */

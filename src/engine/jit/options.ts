@@ -7,6 +7,14 @@ export interface JitOptions extends EngineOptions {
   readonly skbPacket?: SkbPacketResolver;
   /** Code generators for helper calls, by helper id, used instead of calling the helper (see HelperInliner). */
   readonly inliners?: ReadonlyMap<number, HelperInliner>;
+  /**
+   * For verified programs run unchecked: the most stack bytes below its r10
+   * any function of the program touches, as the verifier proved it
+   * (VerifierStats.stackDepth, the maximum over sub-programs). A run then
+   * zeroes only that much of each frame it can have, instead of the bound
+   * the JIT can find itself (often the whole 4 KiB stack when there are calls).
+   */
+  readonly verifiedStackDepth?: number;
 }
 
 /** What compiling a program produced, for benchmarks and diagnostics. */

@@ -60,3 +60,83 @@ export function stackBytesToZero(insns: readonly Instruction[], cfg: ControlFlow
   }
   return depth;
 }
+
+/** Part of the stack to zero at a run's start: `bytes` bytes from `below` bytes under frame 0's r10. */
+export interface StackZeroRange {
+  readonly below: number;
+  readonly bytes: number;
+}
+
+/**
+ * Frames a run can have at once: 1 + the longest chain of bpf-to-bpf calls
+ * from slot 0 (at most MAX_CALL_FRAMES; recursion and callx count as the
+ * most, since any function may then be at any depth).
+ */
+export function callChainFrames(insns: readonly Instruction[], cfg: ControlFlowGraph): number {
+  const callees = new Map<number, number[]>();
+  const entryOf = new Int32Array(insns.length + 1).fill(-1);
+  for (const entry of cfg.entries) {
+    // Blocks reachable from the entry without following calls belong to its function.
+    const list: number[] = [];
+    const seen = new Set<number>();
+    const stack = [cfg.blockAt[entry]];
+    while (stack.length > 0) {
+      const b = stack.pop() as number;
+      if (b < 0 || seen.has(b)) continue;
+      seen.add(b);
+      const block = cfg.blocks[b];
+      for (let pc = block.start; pc < block.end; pc++) {
+        if (cfg.secondHalf[pc]) continue;
+        entryOf[pc] = entry;
+        const insn = insns[pc];
+        if (insn === undefined) continue;
+        if (insn.opcode === (op.BPF_JMP | op.BPF_CALL | op.BPF_X)) return op.MAX_CALL_FRAMES;
+        if (insn.opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_PSEUDO_CALL) list.push(pc + insn.imm + 1);
+      }
+      stack.push(...block.succ);
+    }
+    callees.set(entry, list);
+  }
+  const depth = new Map<number, number>();
+  const onPath = new Set<number>();
+  const frames = (entry: number): number => {
+    const known = depth.get(entry);
+    if (known !== undefined) return known;
+    if (onPath.has(entry)) return op.MAX_CALL_FRAMES;
+    onPath.add(entry);
+    let most = 1;
+    for (const callee of callees.get(entry) ?? []) most = Math.max(most, 1 + frames(callee));
+    onPath.delete(entry);
+    const result = Math.min(most, op.MAX_CALL_FRAMES);
+    depth.set(entry, result);
+    return result;
+  };
+  return frames(0);
+}
+
+/**
+ * What a run must zero so that the program cannot tell its stack from the
+ * interpreter's fresh one. Checked mode: the whole stack region. A verified
+ * program whose verifier reported `verifiedDepth` (the most bytes below its
+ * r10 any function touches: the kernel's stack_depth, which the verifier
+ * grows at every stack access it proves, through r10 or a pointer into the
+ * stack) can reach nothing else: that many bytes of each frame it can have.
+ * Otherwise stackBytesToZero's bound.
+ */
+export function stackZeroRanges(insns: readonly Instruction[], cfg: ControlFlowGraph, checked: boolean, verifiedDepth?: number): StackZeroRange[] {
+  if (checked || verifiedDepth === undefined) {
+    const bytes = stackBytesToZero(insns, cfg, checked);
+    return bytes > 0 ? [{ below: bytes, bytes }] : [];
+  }
+  const depth = Math.min(op.MAX_BPF_STACK, Math.ceil(Math.max(0, verifiedDepth) / 8) * 8);
+  if (depth === 0) return [];
+  const ranges: StackZeroRange[] = [];
+  for (let frame = 0; frame < callChainFrames(insns, cfg); frame++) {
+    const below = frame * op.MAX_BPF_STACK + depth;
+    const last = ranges[ranges.length - 1];
+    // Whole frames touch: one fill for both.
+    if (last !== undefined && last.below === below - depth) ranges[ranges.length - 1] = { below, bytes: last.bytes + depth };
+    else ranges.push({ below, bytes: depth });
+  }
+  return ranges;
+}

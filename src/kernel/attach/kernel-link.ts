@@ -1,5 +1,5 @@
 import { BpfAttr } from '../bpf-attr.js';
-import { EINVAL } from '../errno.js';
+import { EINVAL, EOPNOTSUPP } from '../errno.js';
 import { KernelError } from '../errors.js';
 import { NotSupportedError } from '../features/not-supported-error.js';
 import { OwnedFd } from '../owned-fd.js';
@@ -9,7 +9,6 @@ import { BpfCmd } from '../uapi.js';
 import type { AttachKind } from './errors.js';
 import { BpfLinkType, type KernelLinkInfo } from './link-types.js';
 
-const EOPNOTSUPP = 95;
 const LINK_INFO_SIZE = 96; // room for struct bpf_link_info's common part and its largest simple union member
 
 /** BPF_OBJ_GET_INFO_BY_FD on a link fd. */

@@ -1,3 +1,4 @@
+import { EBADF, ENOENT, ENOTSOCK } from '../errno.js';
 import { KernelError } from '../errors.js';
 import { libc, lastErrno } from '../libc/libc.js';
 import { BpfProgType } from '../uapi.js';
@@ -7,9 +8,6 @@ import { requireProgramType, type AttachableProgram } from './program-ref.js';
 const SOL_SOCKET = 1;
 const SO_ATTACH_BPF = 50;
 const SO_DETACH_BPF = 27;
-const EBADF = 9;
-const ENOTSOCK = 88;
-const ENOENT = 2;
 
 function setIntOption(fd: number, name: number, value: number, what: string): void {
   const bytes = new Uint8Array(new Int32Array([value]).buffer);
@@ -30,7 +28,7 @@ export function attachSocketFilter(program: AttachableProgram, socketFd: number)
       setIntOption(socketFd, SO_DETACH_BPF, 0, 'SO_DETACH_BPF');
     } catch (err) {
       // The socket went first (its filter with it), or another detach already ran.
-      if (err instanceof KernelError && [EBADF, ENOTSOCK, ENOENT].includes(err.errno)) return;
+      if (err instanceof KernelError && ([EBADF, ENOTSOCK, ENOENT] as number[]).includes(err.errno)) return;
       throw err;
     }
   };

@@ -1,3 +1,4 @@
+import { ENODEV } from '../errno.js';
 import { KernelError } from '../errors.js';
 import { BpfAttachType, BpfProgType } from '../uapi.js';
 import { describeInterface, interfaceIndex, type NetworkInterface } from './interfaces.js';
@@ -5,8 +6,6 @@ import { KernelLink } from './kernel-link.js';
 import { linkCreate } from './link-create.js';
 import { addBpfFilter, deleteBpfFilter, ensureClsactQdisc, type ClsactFilter } from './netlink/clsact.js';
 import { requireProgramType, type AttachableProgram } from './program-ref.js';
-
-const ENODEV = 19;
 
 export interface TcOptions {
   /**

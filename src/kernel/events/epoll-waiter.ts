@@ -1,3 +1,4 @@
+import { EEXIST, ENOENT } from '../errno.js';
 import { KernelError } from '../errors.js';
 import { libc, lastErrno } from '../libc/libc.js';
 
@@ -9,8 +10,6 @@ const EPOLL_CTL_DEL = 2;
 const EPOLL_CTL_MOD = 3;
 const EPOLLIN = 0x1;
 const EPOLLONESHOT = 1 << 30;
-const ENOENT = 2;
-const EEXIST = 17;
 const MAX_EVENTS = 64;
 /** struct epoll_event is packed on x86-64 (12 bytes), naturally aligned elsewhere (16). */
 const EVENT_SIZE = process.arch === 'x64' ? 12 : 16;

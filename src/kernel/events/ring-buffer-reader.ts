@@ -1,12 +1,8 @@
 import { TsbpfError } from '../../errors.js';
 import { MappedRegion, PROT_READ, PROT_WRITE, systemPageSize } from '../libc/mapped-region.js';
+import { BPF_RINGBUF_BUSY_BIT, BPF_RINGBUF_DISCARD_BIT, BPF_RINGBUF_HDR_SZ } from '../../uapi/flags.js';
 import { BpfMapType } from '../uapi.js';
 import { epollWaiter } from './epoll-waiter.js';
-
-/** Record header bits (BPF_RINGBUF_BUSY_BIT, BPF_RINGBUF_DISCARD_BIT) and size (BPF_RINGBUF_HDR_SZ). */
-const BUSY_BIT = 0x80000000;
-const DISCARD_BIT = 0x40000000;
-const HEADER_SIZE = 8;
 
 /** What a reader needs of a BPF_MAP_TYPE_RINGBUF map (a KernelMap has it). */
 export interface RingBufferMap {
@@ -75,10 +71,10 @@ export class RingBufferReader implements AsyncIterable<Uint8Array> {
     while (consumed < produced && out.length < limit) {
       const at = consumed & this.mask;
       const header = dataView.getUint32(at, true);
-      if ((header & BUSY_BIT) !== 0) break; // reserved, not yet committed: later records wait for it
-      const length = (header & ~(BUSY_BIT | DISCARD_BIT)) >>> 0;
-      if ((header & DISCARD_BIT) === 0) out.push(data.slice(at + HEADER_SIZE, at + HEADER_SIZE + length));
-      consumed += (length + HEADER_SIZE + 7) & ~7;
+      if ((header & BPF_RINGBUF_BUSY_BIT) !== 0) break; // reserved, not yet committed: later records wait for it
+      const length = (header & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT)) >>> 0;
+      if ((header & BPF_RINGBUF_DISCARD_BIT) === 0) out.push(data.slice(at + BPF_RINGBUF_HDR_SZ, at + BPF_RINGBUF_HDR_SZ + length));
+      consumed += (length + BPF_RINGBUF_HDR_SZ + 7) & ~7;
       consumerView.setBigUint64(0, BigInt(consumed), true);
     }
     return out;

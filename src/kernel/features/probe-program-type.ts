@@ -1,5 +1,6 @@
 import { BPF_EXIT, BPF_JMP } from '../../isa/opcodes.js';
 import type { Instruction } from '../../isa/instruction.js';
+import { EINVAL, EPERM } from '../errno.js';
 import { KernelError } from '../errors.js';
 import { loadProgram, progTypeNumber } from '../prog-load.js';
 import { sysClose } from '../syscall.js';
@@ -66,5 +67,5 @@ export function probeLoad(type: BpfProgTypeName, insns: readonly Instruction[]):
 export function probeProgramType(type: BpfProgTypeName): boolean {
   const result = probeLoad(type, RETURN_ZERO);
   if (result.ok) return true;
-  return result.log.trim() !== '' || (result.errno !== 22 /* EINVAL */ && result.errno !== 1 /* EPERM */);
+  return result.log.trim() !== '' || (result.errno !== EINVAL && result.errno !== EPERM);
 }

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
-import { BpfAttr } from '../bpf-attr.js';
-import { sysBpf } from '../syscall.js';
-import { BPF_OBJ_NAME_LEN, BpfCmd } from '../uapi.js';
+import { infoName, MAP_INFO_SIZE, objectInfo, PROG_INFO_SIZE, programTag } from '../obj-info.js';
 
 /** struct bpf_prog_info as `prog list` shows it. */
 export interface ProgramDetails {
@@ -34,20 +32,6 @@ export interface MapDetails {
   readonly btfValueTypeId: number;
 }
 
-const PROG_INFO_SIZE = 232;
-const MAP_INFO_SIZE = 88;
-
-function info(fd: number, bytes: Uint8Array): DataView {
-  sysBpf(BpfCmd.BPF_OBJ_GET_INFO_BY_FD, new BpfAttr().u32(0, fd).u32(4, bytes.length).pointer(8, bytes));
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function cName(v: DataView, offset: number): string {
-  const bytes = new Uint8Array(v.buffer, v.byteOffset + offset, BPF_OBJ_NAME_LEN);
-  const end = bytes.indexOf(0);
-  return new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end));
-}
-
 /** Wall-clock time of boot in ms: load_time counts nanoseconds of CLOCK_BOOTTIME, which /proc/uptime shows. */
 function bootTimeMs(): number {
   return Date.now() - Number.parseFloat(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
@@ -55,7 +39,7 @@ function bootTimeMs(): number {
 
 /** BPF_OBJ_GET_INFO_BY_FD on a program, twice: once for the number of map ids, once to fetch them. */
 export function programDetails(fd: number): ProgramDetails {
-  let v = info(fd, new Uint8Array(PROG_INFO_SIZE));
+  let v = objectInfo(fd, new Uint8Array(PROG_INFO_SIZE));
   const mapCount = v.getUint32(52, true);
   let mapIds: number[] = [];
   if (mapCount > 0) {
@@ -66,29 +50,28 @@ export function programDetails(fd: number): ProgramDetails {
     // map_ids is a user pointer inside the info struct; `ids` stays referenced until after the call.
     void ids.buffer; // off the V8 heap, where it does not move
     dv.setBigUint64(56, koffi.address(ids), true);
-    v = info(fd, bytes);
+    v = objectInfo(fd, bytes);
     const idView = new DataView(ids.buffer);
     mapIds = Array.from({ length: Math.min(mapCount, v.getUint32(52, true)) }, (_, i) => idView.getUint32(i * 4, true));
   }
-  const tag = Array.from(new Uint8Array(v.buffer, v.byteOffset + 8, 8), (b) => b.toString(16).padStart(2, '0')).join('');
   const loadNs = v.getBigUint64(40, true);
   return {
     type: v.getUint32(0, true),
     id: v.getUint32(4, true),
-    tag,
+    tag: programTag(v),
     bytesJited: v.getUint32(16, true),
     bytesXlated: v.getUint32(20, true),
     loadedAt: new Date(bootTimeMs() + Number(loadNs / 1_000_000n)),
     uid: v.getUint32(48, true),
     mapIds,
-    name: cName(v, 64),
+    name: infoName(v, 64),
     gplCompatible: (v.getUint32(84, true) & 1) !== 0,
     btfId: v.getUint32(128, true),
   };
 }
 
 export function mapDetails(fd: number): MapDetails {
-  const v = info(fd, new Uint8Array(MAP_INFO_SIZE));
+  const v = objectInfo(fd, new Uint8Array(MAP_INFO_SIZE));
   return {
     type: v.getUint32(0, true),
     id: v.getUint32(4, true),
@@ -96,7 +79,7 @@ export function mapDetails(fd: number): MapDetails {
     valueSize: v.getUint32(12, true),
     maxEntries: v.getUint32(16, true),
     flags: v.getUint32(20, true),
-    name: cName(v, 24),
+    name: infoName(v, 24),
     btfId: v.getUint32(64, true),
     btfKeyTypeId: v.getUint32(68, true),
     btfValueTypeId: v.getUint32(72, true),

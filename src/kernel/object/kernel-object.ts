@@ -1,6 +1,6 @@
 import type { Btf } from '../../btf/btf.js';
 import { loadVmlinuxBtf } from '../../btf/vmlinux.js';
-import { applyObjectCoreRelocations } from '../../elf/core.js';
+import { specForLoad } from '../../elf/core.js';
 import { kernelFuncInfo, kernelLineInfo } from '../../elf/kernel-records.js';
 import type { MapSpec, ObjectSpec, ProgramSpec } from '../../elf/object-spec.js';
 import { KernelError } from '../errors.js';
@@ -67,10 +67,7 @@ export class KernelObject {
   }
 
   static load(spec: ObjectSpec, options: KernelObjectOptions = {}): KernelObject {
-    const programs = spec.programs.map((p) => ({ ...p, insns: p.insns.map((i) => ({ ...i })) }));
-    const working: ObjectSpec = { ...spec, programs };
-    const needsCore = programs.some((p) => p.coreRelos.length > 0);
-    if (needsCore && options.coreTarget !== null) applyObjectCoreRelocations(working, options.coreTarget ?? loadVmlinuxBtf());
+    const working = specForLoad(spec, options.coreTarget, loadVmlinuxBtf);
     const btf = loadObjectBtf(spec);
     const obj = new KernelObject(working, btf);
     try {

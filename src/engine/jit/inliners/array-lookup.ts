@@ -1,6 +1,7 @@
 import { ARENA_BASE } from '../../../memory/arena.js';
 import type { InlineSite } from '../inline.js';
-import { I32, I64, Op, VOID } from '../wasm-opcodes.js';
+import { I32, I64, Op } from '../wasm-opcodes.js';
+import { withCpuGuard } from './cpu-guard.js';
 
 /** What an inlined array lookup needs to know of the map (src/maps/array-map.ts, fixed when the map is created). */
 export interface ArrayLayout {
@@ -21,15 +22,13 @@ export interface ArrayLayout {
  * not one the map has takes the helper call instead, which reports it.
  */
 export function emitArrayLookup(site: InlineSite, map: ArrayLayout): void {
+  withCpuGuard(site, map.perCpu, () => emitIndexing(site, map));
+}
+
+function emitIndexing(site: InlineSite, map: ArrayLayout): void {
   const e = site.emitter;
   const w = e.w;
   const index = e.scratch(I32, 0);
-  if (map.perCpu > 0) {
-    site.emitRunCpu();
-    e.i32(map.perCpu);
-    w.u8(Op.i32_lt_u);
-    w.u8x2(Op.if, VOID);
-  }
   e.get(2);
   w.u8(Op.i32_wrap_i64);
   e.markTrap(site.pc);
@@ -55,9 +54,4 @@ export function emitArrayLookup(site: InlineSite, map: ArrayLayout): void {
   e.i64(0);
   w.u8(Op.end);
   e.set(0);
-  if (map.perCpu > 0) {
-    w.u8(Op.else);
-    site.emitHelperCall();
-    w.u8(Op.end);
-  }
 }

@@ -2,6 +2,7 @@ import { ARENA_BASE } from '../../../memory/arena.js';
 import { ELEM_HASH, ELEM_KEY, ELEM_NEXT, ELEM_REF } from '../../../maps/hash-table.js';
 import type { InlineSite } from '../inline.js';
 import { I32, Op, VOID } from '../wasm-opcodes.js';
+import { withCpuGuard } from './cpu-guard.js';
 import { emitMapHash } from './jhash-emitter.js';
 
 /** What an inlined hash lookup needs to know of the map's table (src/maps/hash-table.ts). */
@@ -28,17 +29,15 @@ export interface HashLayout {
  * value (+ cpu * stride for per-CPU maps), or NULL at the end of the chain.
  */
 export function emitHashLookup(site: InlineSite, map: HashLayout): void {
+  withCpuGuard(site, map.perCpu, () => emitWalk(site, map));
+}
+
+function emitWalk(site: InlineSite, map: HashLayout): void {
   const e = site.emitter;
   const w = e.w;
   const locals = { key: e.scratch(I32, 0), a: e.scratch(I32, 1), b: e.scratch(I32, 2), c: e.scratch(I32, 3) };
   const elem = e.scratch(I32, 4);
   const markLoad = (): void => e.markTrap(site.pc);
-  if (map.perCpu > 0) {
-    site.emitRunCpu();
-    e.i32(map.perCpu);
-    w.u8(Op.i32_lt_u);
-    w.u8x2(Op.if, VOID);
-  }
   e.get(2);
   w.u8(Op.i32_wrap_i64);
   e.localSet(locals.key);
@@ -97,12 +96,6 @@ export function emitHashLookup(site: InlineSite, map: HashLayout): void {
   w.u8x2(Op.br, 0);
   w.u8(Op.end); // loop
   w.u8(Op.end); // block
-
-  if (map.perCpu > 0) {
-    w.u8(Op.else);
-    site.emitHelperCall();
-    w.u8(Op.end);
-  }
 }
 
 /** Pushes 1 when the key_size bytes at the element's key equal those at `key` (8, 4, 2, then 1-byte compares, and-ed). */

@@ -1,3 +1,4 @@
+import { EEXIST } from '../../errno.js';
 import { KernelError } from '../../errors.js';
 import { nla, routeRequest } from './route-socket.js';
 
@@ -17,7 +18,6 @@ const TC_H_MIN_INGRESS = 0xfff2;
 const TC_H_MIN_EGRESS = 0xfff3;
 const ETH_P_ALL = 0x0003;
 const AF_UNSPEC = 0;
-const EEXIST = 17;
 
 /** Where a clsact filter sits: interface, direction, priority and handle. */
 export interface ClsactFilter {

@@ -1,0 +1,344 @@
+// Precision tracking (the kernel's mark_chain_precision and backtrack_insn).
+// A scalar in a checkpoint is compared exactly by pruning only once it is
+// marked precise: when its value decided something (a branch, a memory
+// offset, a helper size, a return value). Marks are found by walking the
+// path backwards through its jump history to where the value came from,
+// marking each checkpoint on the way.
+import type { Instruction } from '../isa/instruction.js';
+import * as op from '../isa/opcodes.js';
+import { MAX_CALL_FRAMES } from '../isa/opcodes.js';
+import type { VerifierEnv } from './env.js';
+import { BPF_REG_SIZE } from './func-state.js';
+import type { HistEntry } from './history.js';
+import { kernelInsnText } from './kernel-disasm.js';
+import { verifierStateStr } from './print-state.js';
+import { RegType } from './reg-type.js';
+import { subprogOf, isPseudoCall } from './subprogs.js';
+import type { VerifierState } from './verifier-state.js';
+import { CALLBACK_HELPERS } from './cfg.js';
+
+const REGMASK_ARGS = 0x3e; // r1..r5
+
+/** What still needs precision, per frame (struct backtrack_state). */
+export class Backtrack {
+  frame = 0;
+  readonly regs = new Array<number>(MAX_CALL_FRAMES).fill(0);
+  readonly stack = new Array<bigint>(MAX_CALL_FRAMES).fill(0n);
+
+  reset(frame: number): void {
+    this.frame = frame;
+    this.regs.fill(0);
+    this.stack.fill(0n);
+  }
+
+  empty(): boolean {
+    for (let i = 0; i <= this.frame; i++) if (this.regs[i] || this.stack[i]) return false;
+    return true;
+  }
+
+  setReg(r: number, fr = this.frame): void { this.regs[fr] |= 1 << r; }
+  clearReg(r: number, fr = this.frame): void { this.regs[fr] &= ~(1 << r); }
+  isRegSet(r: number, fr = this.frame): boolean { return (this.regs[fr] & (1 << r)) !== 0; }
+  setSlot(fr: number, spi: number): void { this.stack[fr] |= 1n << BigInt(spi); }
+  clearSlot(fr: number, spi: number): void { this.stack[fr] &= ~(1n << BigInt(spi)); }
+  isSlotSet(fr: number, spi: number): boolean { return (this.stack[fr] & (1n << BigInt(spi))) !== 0n; }
+}
+
+/** Backtracking found a pattern it cannot follow: mark every scalar precise instead. */
+class NotSupported extends Error {}
+
+function fmtRegMask(mask: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < 32; i++) if (mask & (1 << i)) out.push(`r${i}`);
+  return out.join(',');
+}
+
+function fmtStackMask(mask: bigint): string {
+  const out: string[] = [];
+  for (let i = 0; i < 64; i++) if (mask & (1n << BigInt(i))) out.push(String(-(i + 1) * 8));
+  return out.join(',');
+}
+
+const callsCallback = (insn: Instruction): boolean =>
+  insn.opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_HELPER_CALL && CALLBACK_HELPERS.has(insn.imm);
+
+/** bt_sync_linked_regs: a linked scalar needing precision makes all of its links need it. */
+function syncLinked(bt: Backtrack, hist: HistEntry | undefined): void {
+  if (!hist?.linked) return;
+  let some = false;
+  for (const e of hist.linked) {
+    if (e.spi >= 0 ? bt.isSlotSet(e.frameno, e.spi) : bt.isRegSet(e.regno, e.frameno)) some = true;
+  }
+  if (!some) return;
+  for (const e of hist.linked) {
+    if (e.spi >= 0) bt.setSlot(e.frameno, e.spi);
+    else bt.setReg(e.regno, e.frameno);
+  }
+}
+
+/** backtrack_insn: what must be precise before instruction idx, given what must be after it. */
+function backtrackInsn(env: VerifierEnv, idx: number, subseqIdx: number, hist: HistEntry | undefined, bt: Backtrack): void {
+  const insn = env.insns[idx];
+  if (insn.opcode === 0) return;
+  if (env.log.level >= 2) {
+    env.verbose(`mark_precise: frame${bt.frame}: regs=${fmtRegMask(bt.regs[bt.frame])} stack=${fmtStackMask(bt.stack[bt.frame])} before ${idx}: ${kernelInsnText(env.insns, idx)}\n`);
+  }
+  syncLinked(bt, hist);
+  const cls = op.opClass(insn.opcode);
+  const code = op.opCode(insn.opcode);
+  const dreg = insn.dst;
+  const sreg = insn.src;
+  if (cls === op.BPF_ALU || cls === op.BPF_ALU64) {
+    if (!bt.isRegSet(dreg)) return;
+    if (code === op.BPF_END || code === op.BPF_NEG) return;
+    if (code === op.BPF_MOV) {
+      bt.clearReg(dreg);
+      if (op.opSource(insn.opcode) === op.BPF_X && sreg !== 10) bt.setReg(sreg);
+    } else if (op.opSource(insn.opcode) === op.BPF_X && sreg !== 10) {
+      bt.setReg(sreg);
+    }
+  } else if (cls === op.BPF_LDX || (cls === op.BPF_STX && op.opMode(insn.opcode) === op.BPF_ATOMIC && insn.imm === 0x100)) {
+    if (!bt.isRegSet(dreg)) return;
+    bt.clearReg(dreg);
+    if (!hist || hist.stackSpi < 0) return;
+    bt.setSlot(hist.stackFrame, hist.stackSpi);
+  } else if (cls === op.BPF_STX || cls === op.BPF_ST) {
+    if (cls === op.BPF_STX && op.opMode(insn.opcode) === op.BPF_ATOMIC && insn.imm !== 0x110) {
+      // Read-modify-write atomics: what they fetch comes from memory.
+      const load = insn.imm === op.BPF_CMPXCHG ? 0 : insn.imm & op.BPF_FETCH ? sreg : -1;
+      if (load >= 0 && bt.isRegSet(load)) throw new NotSupported();
+      if (bt.isRegSet(dreg)) throw new NotSupported();
+      return;
+    }
+    if (bt.isRegSet(dreg)) throw new NotSupported();
+    if (!hist || hist.stackSpi < 0) return;
+    if (!bt.isSlotSet(hist.stackFrame, hist.stackSpi)) return;
+    bt.clearSlot(hist.stackFrame, hist.stackSpi);
+    if (cls === op.BPF_STX) bt.setReg(sreg);
+  } else if (cls === op.BPF_JMP || cls === op.BPF_JMP32) {
+    if (isPseudoCall(insn)) {
+      // Going back past the call: only r1-r5 may still be wanted, in the caller.
+      if (bt.regs[bt.frame] & ~REGMASK_ARGS) throw new Error(`verifier bug: static subprog unexpected regs ${bt.regs[bt.frame]}`);
+      if (bt.stack[bt.frame] !== 0n) throw new Error('verifier bug: static subprog leftover stack slots');
+      for (let i = 1; i <= 5; i++) {
+        if (bt.isRegSet(i)) {
+          bt.clearReg(i);
+          bt.setReg(i, bt.frame - 1);
+        }
+      }
+      bt.regs[bt.frame] = 0;
+      bt.stack[bt.frame] = 0n;
+      bt.frame--;
+      if (bt.frame < 0) throw new NotSupported();
+      return;
+    }
+    if (callsCallback(insn) && idx !== subseqIdx - 1) {
+      // Back from a callback body to the helper that called it.
+      if (bt.regs[bt.frame] & ~REGMASK_ARGS) throw new Error('verifier bug: callback unexpected regs');
+      if (bt.stack[bt.frame] !== 0n) throw new Error('verifier bug: callback leftover stack slots');
+      bt.regs[bt.frame] = 0;
+      bt.frame--;
+      if (bt.frame < 0) throw new NotSupported();
+      return;
+    }
+    if (code === op.BPF_CALL) {
+      bt.clearReg(0);
+      if (bt.regs[bt.frame] & REGMASK_ARGS) throw new Error('verifier bug: backtracking call unexpected regs');
+      if (insn.src === 0 && insn.imm === 12 && subseqIdx - idx !== 1) {
+        bt.frame++;
+        if (bt.frame >= MAX_CALL_FRAMES) throw new NotSupported();
+      }
+      return;
+    }
+    if (code === op.BPF_EXIT) {
+      // Back from the caller into the callee's exit.
+      if (subseqIdx >= 0 && callsCallback(env.insns[subseqIdx])) {
+        for (let i = 1; i <= 5; i++) bt.clearReg(i);
+      }
+      if (bt.regs[bt.frame] & REGMASK_ARGS) throw new Error('verifier bug: backtracking exit unexpected regs');
+      const r0Precise = subseqIdx - 1 >= 0 && isPseudoCall(env.insns[subseqIdx - 1]) && bt.isRegSet(0);
+      bt.clearReg(0);
+      bt.frame++;
+      if (bt.frame >= MAX_CALL_FRAMES) throw new NotSupported();
+      if (r0Precise) bt.setReg(0);
+      return;
+    }
+    if (code === op.BPF_JA) return;
+    if (op.opSource(insn.opcode) === op.BPF_X) {
+      if (!bt.isRegSet(dreg) && !bt.isRegSet(sreg)) return;
+      if (!hist?.srcRegStack) bt.setReg(sreg);
+      if (!hist?.dstRegStack) bt.setReg(dreg);
+    }
+  } else if (cls === op.BPF_LD) {
+    if (!bt.isRegSet(dreg)) return;
+    bt.clearReg(dreg);
+    const mode = op.opMode(insn.opcode);
+    if (mode === op.BPF_IND || mode === op.BPF_ABS) throw new NotSupported();
+  }
+  syncLinked(bt, hist);
+}
+
+/** get_prev_insn_idx: the instruction executed before i on this path, or -1 at the state's start. */
+function prevInsnIdx(st: VerifierState, i: number, hist: HistEntry[], cursor: { n: number }): number {
+  const cnt = cursor.n;
+  if (i === st.firstInsnIdx) {
+    if (cnt === 0) return -1;
+    if (cnt === 1 && hist[0].idx === i) return -1;
+  }
+  if (cnt && hist[cnt - 1].idx === i) {
+    cursor.n--;
+    return hist[cnt - 1].prevIdx;
+  }
+  return i - 1;
+}
+
+/** The history entry of instruction i, if it is the next one backwards. */
+function histEntryAt(hist: HistEntry[], cursor: { n: number }, i: number): HistEntry | undefined {
+  const cnt = cursor.n;
+  return cnt && hist[cnt - 1].idx === i ? hist[cnt - 1] : undefined;
+}
+
+/**
+ * mark_all_scalars_precise: the fallback when backtracking cannot follow the
+ * path; with `stopAt`, only the checkpoints made after that one.
+ */
+export function markAllScalarsPrecise(env: VerifierEnv, start: VerifierState, stopAt: VerifierState | null = null): void {
+  if (env.log.level >= 2) env.verbose(`mark_precise: frame${start.curframe}: falling back to forcing all scalars precise\n`);
+  for (let st = start.parent; st && st !== stopAt; st = st.parent) {
+    for (let i = 0; i <= st.curframe; i++) {
+      const f = st.frames[i];
+      for (let j = 0; j < 10; j++) {
+        const r = f.regs[j];
+        if (r.type !== RegType.SCALAR_VALUE || r.precise) continue;
+        r.precise = true;
+        if (env.log.level >= 2) env.verbose(`force_precise: frame${i}: forcing r${j} to be precise\n`);
+      }
+      for (let spi = 0; spi < f.allocatedStack / BPF_REG_SIZE; spi++) {
+        const r = f.spillAt(spi);
+        if (!r || r.type !== RegType.SCALAR_VALUE || r.precise) continue;
+        r.precise = true;
+        if (env.log.level >= 2) env.verbose(`force_precise: frame${i}: forcing fp${-(spi + 1) * 8} to be precise\n`);
+      }
+    }
+  }
+}
+
+/**
+ * __mark_chain_precision: makes precise, in every checkpoint the current
+ * path went through, the scalars `bt` names (at the current instruction)
+ * and whatever they were computed from.
+ */
+export function markChainPrecisionBatch(env: VerifierEnv, start: VerifierState, bt: Backtrack): void {
+  if (!env.bpfCapable) return;
+  if (bt.empty()) return;
+  let st: VerifierState | null = start;
+  let firstIdx = st.firstInsnIdx;
+  let lastIdx = start.insnIdx;
+  let subseqIdx = -1;
+  let skipFirst = true;
+  try {
+    for (;;) {
+      if (env.log.level >= 2) {
+        env.verbose(`mark_precise: frame${bt.frame}: last_idx ${lastIdx} first_idx ${firstIdx} subseq_idx ${subseqIdx} \n`);
+      }
+      const hist = st.history ? st.history.toArray() : [];
+      const cursor = { n: hist.length };
+      if (lastIdx >= 0) {
+        for (let i = lastIdx; ;) {
+          if (skipFirst) {
+            skipFirst = false;
+          } else {
+            backtrackInsn(env, i, subseqIdx, histEntryAt(hist, cursor, i), bt);
+          }
+          if (bt.empty()) return;
+          subseqIdx = i;
+          i = prevInsnIdx(st, i, hist, cursor);
+          if (i < 0) break;
+        }
+      }
+      st = st.parent;
+      if (!st) break;
+      for (let fr = bt.frame; fr >= 0; fr--) {
+        const func = st.frames[fr];
+        for (let i = 0; i < 32; i++) {
+          if (!(bt.regs[fr] & (1 << i))) continue;
+          const reg = func.regs[i];
+          if (reg.type !== RegType.SCALAR_VALUE) { bt.clearReg(i, fr); continue; }
+          if (reg.precise) bt.clearReg(i, fr);
+          else reg.precise = true;
+        }
+        for (let i = 0; i < 64; i++) {
+          if (!bt.isSlotSet(fr, i)) continue;
+          const spilled = i < func.allocatedStack / BPF_REG_SIZE ? func.spillAt(i) : null;
+          if (!spilled || spilled.type !== RegType.SCALAR_VALUE) { bt.clearSlot(fr, i); continue; }
+          if (spilled.precise) bt.clearSlot(fr, i);
+          else spilled.precise = true;
+        }
+        if (env.log.level >= 2) {
+          env.verbose(`mark_precise: frame${fr}: parent state regs=${fmtRegMask(bt.regs[fr])} stack=${fmtStackMask(bt.stack[fr])}: `);
+          env.verbose(verifierStateStr(st, fr, true, { regs: 0, stack: new Uint8Array(64) }, env.maps));
+        }
+      }
+      if (bt.empty()) return;
+      subseqIdx = firstIdx;
+      lastIdx = st.lastInsnIdx;
+      firstIdx = st.firstInsnIdx;
+    }
+    if (!bt.empty()) markAllScalarsPrecise(env, start);
+  } catch (err) {
+    if (!(err instanceof NotSupported)) throw err;
+    markAllScalarsPrecise(env, start);
+  }
+}
+
+/** mark_chain_precision for one register of the current frame. */
+export function markChainPrecision(env: VerifierEnv, regno: number): void {
+  if (!env.bpfCapable) return;
+  const st = env.cur;
+  const bt = new Backtrack();
+  bt.reset(st.curframe);
+  if (st.regs[regno].type !== RegType.SCALAR_VALUE) return;
+  bt.setReg(regno);
+  markChainPrecisionBatch(env, st, bt);
+}
+
+/** A stack slot of a frame (get_constant_map_key). */
+export function markSlotPrecision(env: VerifierEnv, frameno: number, spi: number): void {
+  if (!env.bpfCapable) return;
+  const bt = new Backtrack();
+  bt.reset(env.cur.curframe);
+  bt.setSlot(frameno, spi);
+  markChainPrecisionBatch(env, env.cur, bt);
+}
+
+/**
+ * propagate_precision: the current path was found equivalent to `old`; what
+ * `old`'s exploration needed precise, the current path's checkpoints need too.
+ */
+export function propagatePrecision(env: VerifierEnv, old: VerifierState, cur: VerifierState, insnIdx: number): void {
+  const bt = new Backtrack();
+  bt.reset(cur.curframe);
+  for (let fr = old.curframe; fr >= 0; fr--) {
+    const f = old.frames[fr];
+    const live = env.liveRegs[fr === old.curframe ? insnIdx : old.frames[fr + 1].callsite];
+    let first = true;
+    for (let i = 0; i < 10; i++) {
+      const r = f.regs[i];
+      if (!(live & (1 << i)) || r.type !== RegType.SCALAR_VALUE || !r.precise) continue;
+      if (env.log.level >= 2) env.verbose(first ? `frame ${fr}: propagating r${i}` : `,r${i}`);
+      bt.setReg(i, fr);
+      first = false;
+    }
+    for (let spi = 0; spi < f.allocatedStack / BPF_REG_SIZE; spi++) {
+      const r = f.spillAt(spi);
+      if (!r || r.type !== RegType.SCALAR_VALUE || !r.precise) continue;
+      if (env.log.level >= 2) env.verbose(first ? `frame ${fr}: propagating fp${-(spi + 1) * 8}` : `,fp${-(spi + 1) * 8}`);
+      bt.setSlot(fr, spi);
+      first = false;
+    }
+    if (!first && env.log.level >= 2) env.verbose('\n');
+  }
+  markChainPrecisionBatch(env, cur, bt);
+}
+
+export { subprogOf };
