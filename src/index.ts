@@ -41,3 +41,9 @@ export {
   KernelObject, ObjectLoadError, ProgramRejectedError, KernelBtf, BtfLoadError, probeBtfFeatures, sanitizeBtf, kernelTestRun,
   type KernelObjectOptions, type BtfFeatures,
 } from './kernel/object/index.js';
+
+// User-space hooks: Node.js tracepoints, uprobes, syscall tracepoints, packets, timers, events.
+export * from './hooks/index.js';
+// Both the kernel and the hooks name an options type so: the kernel's keep the name.
+export type { AttachOptions, PerfEventOptions } from './kernel/index.js';
+export type { AttachOptions as HookPointOptions, PerfEventOptions as PerfEventHookOptions } from './hooks/index.js';

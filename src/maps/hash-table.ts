@@ -74,9 +74,14 @@ export class HashTable {
   }
 
   private keyEquals(elem: number, keyOffset: number): boolean {
-    const b = this.arena.bytes;
+    // Four bytes at a time (the program's key need not be aligned), then the rest.
+    const v = this.arena.view;
     const k = elem + ELEM_KEY;
-    for (let i = 0; i < this.cfg.keySize; i++) if (b[k + i] !== b[keyOffset + i]) return false;
+    const size = this.cfg.keySize;
+    let i = 0;
+    for (; i + 4 <= size; i += 4) if (v.getUint32(k + i, true) !== v.getUint32(keyOffset + i, true)) return false;
+    const b = this.arena.bytes;
+    for (; i < size; i++) if (b[k + i] !== b[keyOffset + i]) return false;
     return true;
   }
 
