@@ -19,6 +19,26 @@ import { FuncIds as F } from './func-ids.js';
 import { markChainPrecision, markSlotPrecision } from './precision.js';
 import { BPF_REG_SIZE, SlotType } from './func-state.js';
 
+/**
+ * update_loop_inline_state: a bpf_loop call whose flags are always zero and
+ * whose callback is always the same is inlined; the flags must stay zero
+ * along the path (precise).
+ */
+function updateLoopInlineState(env: VerifierEnv, insnIdx: number, subprog: number): void {
+  const aux = env.aux[insnIdx];
+  const flagIsZero = (): boolean => {
+    const isZero = registerIsNull(env.cur.regs[4]);
+    if (isZero) markChainPrecision(env, 4);
+    return isZero;
+  };
+  if (!aux.loopInline) {
+    aux.loopInline = { fit: flagIsZero(), subprog };
+    return;
+  }
+  if (!aux.loopInline.fit) return;
+  aux.loopInline.fit = flagIsZero() && aux.loopInline.subprog === subprog;
+}
+
 /** BPF_MAX_VAR_SIZ */
 const MAX_VAR_SIZ = 1n << 29n;
 /** nr_cpu_ids of the reference machine (get_smp_processor_id's range). */
@@ -388,11 +408,16 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
 
   if (funcId === F.tail_call) checkResourceLeak(env, false, 'tail_call');
   if (funcId === F.loop) {
+    updateLoopInlineState(env, insnIdx, meta.subprogno);
     // Whether another iteration is explored depends on R1.
     markChainPrecision(env, 1);
     const r1 = regs[1];
-    if (env.cur.cur.callbackDepth < r1.umax) pushCallbackCall(env, insnIdx, meta.subprogno, 'loop');
-    else env.cur.cur.callbackDepth = 0;
+    if (env.cur.cur.callbackDepth < r1.umax) {
+      pushCallbackCall(env, insnIdx, meta.subprogno, 'loop');
+    } else {
+      env.cur.cur.callbackDepth = 0;
+      if (env.log.level >= 2) env.verbose(`frame${env.cur.curframe} bpf_loop iteration limit reached\n`);
+    }
   } else if (funcId === F.for_each_map_elem) {
     pushCallbackCall(env, insnIdx, meta.subprogno, 'map_elem', meta.map);
   }

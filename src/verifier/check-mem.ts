@@ -3,7 +3,7 @@
 import { coerceRegToSize, coerceRegToSizeSx, lowS32, markKnown } from './bounds.js';
 import { checkStackAccessWithinBounds, checkStackRead, checkStackWrite } from './check-stack.js';
 import type { VerifierEnv } from './env.js';
-import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG } from './maps.js';
+import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, frozenMapRead } from './maps.js';
 import { isPointerValue, markUnknown } from './reg-ops.js';
 import { RegState, S64_MIN } from './reg-state.js';
 import {
@@ -179,7 +179,15 @@ export function checkMemAccess(
     if (t === 'write' && !caps.write) env.fail(`write into map forbidden, value_size=${map.valueSize} off=${off} size=${size}`);
     if (t === 'read' && !caps.read) env.fail(`read from map forbidden, value_size=${map.valueSize} off=${off} size=${size}`);
     checkMapAccess(env, regno, off, size, false);
-    if (t === 'read' && valueRegno >= 0) markUnknown(env, regs[valueRegno]);
+    if (t === 'read' && valueRegno >= 0) {
+      const known = tnumIsConst(reg.varOff) ? frozenMapRead(map, off + Number(reg.varOff.value), size, isLdsx) : null;
+      if (known !== null) {
+        regs[valueRegno].type = RegType.SCALAR_VALUE;
+        markKnown(regs[valueRegno], known);
+      } else {
+        markUnknown(env, regs[valueRegno]);
+      }
+    }
   } else if (baseType(type) === RegType.PTR_TO_MEM) {
     const rdonly = (type & MEM_RDONLY) !== 0;
     const rdonlyUntrusted = rdonly && (type & PTR_UNTRUSTED) !== 0;

@@ -43,7 +43,7 @@ function saveAuxPtrType(env: VerifierEnv, type: number): void {
 /** Ends the current path and takes the next pending one; false when none is left. */
 function popPath(env: VerifierEnv): boolean {
   env.markAllScratched();
-  updateBranchCounts(env.cur);
+  updateBranchCounts(env, env.cur);
   const next = env.pending.pop();
   if (!next) return false;
   if (env.log.level === 1) env.log.reset(next.logPos);

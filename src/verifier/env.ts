@@ -8,6 +8,8 @@ import type { ProgTypeRules } from './prog-type-rules.js';
 import type { SubprogInfo } from './subprogs.js';
 import type { VerifierState } from './verifier-state.js';
 import { History, newEntry, type HistEntry } from './history.js';
+import { computeScc } from './scc.js';
+import { SccVisits } from './scc-visit.js';
 
 /** Per-instruction facts gathered while exploring (struct bpf_insn_aux_data). */
 export interface InsnAux {
@@ -15,6 +17,8 @@ export interface InsnAux {
   ptrType: number;
   /** The instruction was reached on some path. */
   seen: boolean;
+  /** bpf_loop calls: still fit to be inlined (flags always 0, always the same callback). */
+  loopInline?: { fit: boolean; subprog: number };
 }
 
 /** One stored checkpoint at a prune point (struct bpf_verifier_state_list). */
@@ -107,6 +111,16 @@ export class VerifierEnv {
     this.privileged = !unprivileged;
     this.aux = insns.map(() => ({ ptrType: 0, seen: false }));
     this.explored = new Array(insns.length);
+    this.scc = new SccVisits(computeScc(insns));
+  }
+
+  /** The loops being explored and the paths pruned inside them. */
+  readonly scc: SccVisits;
+
+  /** update_peak_states: checkpoints and kept backedges. */
+  updatePeakStates(): void {
+    const n = this.exploredCount + this.scc.count;
+    if (n > this.peakStates) this.peakStates = n;
   }
 
   private readonly innerMaps = new Map<number, number>();

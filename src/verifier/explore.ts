@@ -18,11 +18,12 @@ export function pushStack(env: VerifierEnv, insnIdx: number, prevInsnIdx: number
 }
 
 /** update_branch_counts: a path ended; checkpoints whose paths are all done become usable for pruning. */
-export function updateBranchCounts(st: VerifierState | null): void {
+export function updateBranchCounts(env: VerifierEnv, st: VerifierState | null): void {
   let s = st;
   while (s) {
     const br = --s.branches;
     if (br > 0) break;
+    env.scc.exit(env, s);
     s = s.parent;
   }
 }

@@ -15,6 +15,11 @@ export interface MapDesc {
   /** Template of the inner maps of array_of_maps / hash_of_maps (MapSpec spells it `inner`). */
   readonly inner?: MapDesc;
   readonly innerMap?: MapDesc;
+  /**
+   * The value of a one-entry array frozen with BPF_F_RDONLY_PROG (global
+   * `.rodata`): reads at constant offsets give constants, as in the kernel.
+   */
+  readonly frozenValue?: Uint8Array;
 }
 
 /** A map description with the numeric type, as the checks use it. */
@@ -26,6 +31,7 @@ export interface VerifierMap {
   readonly flags: number;
   readonly name?: string;
   readonly inner?: VerifierMap;
+  readonly frozenValue?: Uint8Array;
 }
 
 export const MapType = BPF_MAP_TYPE;
@@ -48,8 +54,24 @@ export function normalizeMap(m: MapDesc): VerifierMap {
     flags: m.flags ?? 0,
     name: m.name,
     inner: inner ? normalizeMap(inner) : undefined,
+    frozenValue: m.frozenValue,
   };
 }
 
 export const isMapOfMaps = (m: VerifierMap): boolean =>
   m.type === MapType.array_of_maps || m.type === MapType.hash_of_maps;
+
+/**
+ * bpf_map_is_rdonly + map_direct_value_addr + bpf_map_direct_read: the
+ * constant a program reads from a frozen read-only array at `off`, or null
+ * when the map's contents are not known constants.
+ */
+export function frozenMapRead(map: VerifierMap, off: number, size: number, signExtend: boolean): bigint | null {
+  const v = map.frozenValue;
+  if (!v || !(map.flags & BPF_F_RDONLY_PROG) || map.type !== MapType.array || map.maxEntries !== 1) return null;
+  if (off < 0 || off + size > map.valueSize || ![1, 2, 4, 8].includes(size)) return null;
+  let val = 0n;
+  for (let i = size - 1; i >= 0; i--) val = (val << 8n) | BigInt(off + i < v.length ? v[off + i] : 0);
+  if (signExtend && size < 8) val = BigInt.asUintN(64, BigInt.asIntN(size * 8, val));
+  return val;
+}

@@ -228,7 +228,9 @@ export function markAllScalarsPrecise(env: VerifierEnv, start: VerifierState, st
  * path went through, the scalars `bt` names (at the current instruction)
  * and whatever they were computed from.
  */
-export function markChainPrecisionBatch(env: VerifierEnv, start: VerifierState, bt: Backtrack): void {
+export function markChainPrecisionBatch(
+  env: VerifierEnv, start: VerifierState, bt: Backtrack, changed?: { value: boolean },
+): void {
   if (!env.bpfCapable) return;
   if (bt.empty()) return;
   let st: VerifierState | null = start;
@@ -265,14 +267,20 @@ export function markChainPrecisionBatch(env: VerifierEnv, start: VerifierState, 
           const reg = func.regs[i];
           if (reg.type !== RegType.SCALAR_VALUE) { bt.clearReg(i, fr); continue; }
           if (reg.precise) bt.clearReg(i, fr);
-          else reg.precise = true;
+          else {
+            reg.precise = true;
+            if (changed) changed.value = true;
+          }
         }
         for (let i = 0; i < 64; i++) {
           if (!bt.isSlotSet(fr, i)) continue;
           const spilled = i < func.allocatedStack / BPF_REG_SIZE ? func.spillAt(i) : null;
           if (!spilled || spilled.type !== RegType.SCALAR_VALUE) { bt.clearSlot(fr, i); continue; }
           if (spilled.precise) bt.clearSlot(fr, i);
-          else spilled.precise = true;
+          else {
+            spilled.precise = true;
+            if (changed) changed.value = true;
+          }
         }
         if (env.log.level >= 2) {
           env.verbose(`mark_precise: frame${fr}: parent state regs=${fmtRegMask(bt.regs[fr])} stack=${fmtStackMask(bt.stack[fr])}: `);
@@ -315,7 +323,9 @@ export function markSlotPrecision(env: VerifierEnv, frameno: number, spi: number
  * propagate_precision: the current path was found equivalent to `old`; what
  * `old`'s exploration needed precise, the current path's checkpoints need too.
  */
-export function propagatePrecision(env: VerifierEnv, old: VerifierState, cur: VerifierState, insnIdx: number): void {
+export function propagatePrecision(
+  env: VerifierEnv, old: VerifierState, cur: VerifierState, insnIdx: number, changed?: { value: boolean },
+): void {
   const bt = new Backtrack();
   bt.reset(cur.curframe);
   for (let fr = old.curframe; fr >= 0; fr--) {
@@ -338,7 +348,7 @@ export function propagatePrecision(env: VerifierEnv, old: VerifierState, cur: Ve
     }
     if (!first && env.log.level >= 2) env.verbose('\n');
   }
-  markChainPrecisionBatch(env, cur, bt);
+  markChainPrecisionBatch(env, cur, bt, changed);
 }
 
 export { subprogOf };

@@ -135,5 +135,6 @@ export function verifierStateStr(
     s += ` fp${off}=${types}`;
   }
   if (vs.refs.length > 0) s += ` refs=${vs.refs.map((r) => r.id).join(',')}`;
+  if (f.inCallbackFn) s += ' cb';
   return `${s}\n`;
 }

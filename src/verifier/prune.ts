@@ -10,7 +10,8 @@ import { RegState } from './reg-state.js';
 import { RegType, baseType } from './reg-type.js';
 import { tnumIn } from './tnum.js';
 import type { VerifierState } from './verifier-state.js';
-import { markAllScalarsPrecise, propagatePrecision } from './precision.js';
+import { propagatePrecision } from './precision.js';
+import type { ExploredState } from './env.js';
 
 /** Old-to-current id correspondences made while comparing two states (struct bpf_idmap). */
 export class IdMap {
@@ -91,48 +92,54 @@ function regsafe(o: RegState, c: RegState, idmap: IdMap, exact: boolean, trustPr
   }
 }
 
-/** A spilled 64-bit scalar, or an all-MISC/ZERO slot read as an unknown or zero scalar. */
-function scalarRegForStack(env: VerifierEnv, f: FuncState, spi: number): RegState | null {
+/** An unknown scalar, imprecise: what a read of misc stack bytes gives. */
+const UNBOUND_SCALAR = (() => {
+  const r = new RegState();
+  r.type = RegType.SCALAR_VALUE;
+  return r;
+})();
+
+/**
+ * scalar_reg_for_stack: the scalar the bytes im..7 of a slot hold when read
+ * (a spilled scalar, or an unknown one for misc bytes), or null.
+ */
+function scalarRegForStack(env: VerifierEnv, f: FuncState, spi: number, im: number): RegState | null {
   const base = spi * BPF_REG_SIZE;
-  const sp = f.spillAt(spi);
-  if (sp && sp.type === RegType.SCALAR_VALUE) {
-    for (let j = 0; j < BPF_REG_SIZE; j++) if (f.slotType[base + j] !== SlotType.STACK_SPILL) return null;
-    return sp;
-  }
-  let allMisc = true;
-  for (let j = 0; j < BPF_REG_SIZE; j++) {
+  const sp = f.spilled[spi];
+  if (f.slotType[base + im] === SlotType.STACK_SPILL && sp && sp.type === RegType.SCALAR_VALUE) return sp;
+  for (let j = im; j < BPF_REG_SIZE; j++) {
     const t = f.slotType[base + j];
     if (t === SlotType.STACK_MISC || (t === SlotType.STACK_INVALID && env.allowUninitStack)) continue;
-    allMisc = false;
-    break;
+    return null;
   }
-  if (allMisc) {
-    const r = new RegState();
-    r.type = RegType.SCALAR_VALUE;
-    return r;
-  }
-  return null;
+  return UNBOUND_SCALAR;
 }
 
+/** stacksafe: every stack byte `old` relied on holds in `cur` what it held in `old`, or less. */
 function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, exact: boolean, trust: boolean): boolean {
   for (let i = 0; i < o.allocatedStack; i++) {
-    const spi = Math.floor(i / BPF_REG_SIZE);
+    const im = i % BPF_REG_SIZE;
+    const spi = (i - im) / BPF_REG_SIZE;
     const ot = o.slotType[i];
     if (exact && (i >= c.allocatedStack || ot !== c.slotType[i])) return false;
     if (ot === SlotType.STACK_INVALID) continue;
     if (env.allowUninitStack && ot === SlotType.STACK_MISC) continue;
     if (i >= c.allocatedStack) return false;
-    const oreg = scalarRegForStack(env, o, spi);
-    const creg = scalarRegForStack(env, c, spi);
-    if (oreg && creg) {
-      if (!regsafe(oreg, creg, idmap, exact, trust)) return false;
-      i += BPF_REG_SIZE - 1 - (i % BPF_REG_SIZE);
-      continue;
+    // 64- and 32-bit scalar spills against misc bytes, either way round:
+    // compared as the scalars a read would give.
+    if (im === 0 || im === 4) {
+      const oreg = scalarRegForStack(env, o, spi, im);
+      const creg = scalarRegForStack(env, c, spi, im);
+      if (oreg && creg) {
+        if (!regsafe(oreg, creg, idmap, exact, trust)) return false;
+        i += im === 0 ? BPF_REG_SIZE - 1 : 3;
+        continue;
+      }
     }
     const ct = c.slotType[i];
     if (ot === SlotType.STACK_MISC && ct === SlotType.STACK_ZERO) continue;
     if (ot !== ct) return false;
-    if (i % BPF_REG_SIZE !== BPF_REG_SIZE - 1) continue;
+    if (im !== BPF_REG_SIZE - 1) continue;
     if (ot === SlotType.STACK_SPILL) {
       const os = o.spilled[spi];
       const cs = c.spilled[spi];
@@ -188,6 +195,18 @@ function statesMaybeLooping(o: VerifierState, c: VerifierState): boolean {
   return true;
 }
 
+/** The current path is pruned against the checkpoint `sl`. */
+function hit(env: VerifierEnv, sl: ExploredState, cur: VerifierState, insnIdx: number, loop: boolean): void {
+  sl.hitCnt++;
+  // The backtracking starts here: this instruction's jump must be in the history.
+  if (env.cfg.jmpPoints[insnIdx]) env.pushHistory();
+  propagatePrecision(env, sl.state, cur, insnIdx);
+  if (loop) {
+    env.scc.addBackedge(env, sl.state, cur, insnIdx);
+    env.updatePeakStates();
+  }
+}
+
 /** BPF_COMPLEXITY_LIMIT_STATES, for unprivileged programs. */
 const COMPLEXITY_LIMIT_STATES = 64;
 
@@ -213,14 +232,11 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
         // A checkpoint on the current path: the program is in a loop.
         if (force) {
           // A helper calling a callback (bpf_loop...) bounds the iterations
-          // itself: a state inside one being explored adds nothing new. The
-          // precision marks of a state still being explored are not final,
-          // so compare every scalar, and keep exact every scalar of the
-          // checkpoints this path made since it left `old` (the kernel
-          // propagates the marks along the loop's back-edges instead).
+          // itself: a state inside one being explored adds nothing new. Its
+          // precision marks are not final: compare every scalar, and keep
+          // the path as a backedge of the loop.
           if (statesEqual(env, old, cur, insnIdx, false, false)) {
-            sl.hitCnt++;
-            markAllScalarsPrecise(env, cur, old);
+            hit(env, sl, cur, insnIdx, true);
             return true;
           }
         } else if (statesMaybeLooping(old, cur) && statesEqual(env, old, cur, insnIdx, true) &&
@@ -236,12 +252,14 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
         if (!force && cur.jmpHistoryCnt <= 40 && env.jmpsProcessed - env.prevJmpsProcessed < 20 && env.insnProcessed - env.prevInsnProcessed < 100) {
           addNewState = false;
         }
-      } else if (statesEqual(env, old, cur, insnIdx, false)) {
-        sl.hitCnt++;
-        // The backtracking starts here: this instruction's jump must be in the history.
-        if (env.cfg.jmpPoints[insnIdx]) env.pushHistory();
-        propagatePrecision(env, old, cur, insnIdx);
-        return true;
+      } else {
+        // A checkpoint of a loop whose paths are not all explored has
+        // unfinished precision marks: compare every scalar.
+        const loop = env.scc.incompleteMarks(old);
+        if (statesEqual(env, old, cur, insnIdx, false, !loop)) {
+          hit(env, sl, cur, insnIdx, loop);
+          return true;
+        }
       }
       if (addNewState) sl.missCnt++;
       const n = force && old.branches > 0 ? 64 : 3;
@@ -258,7 +276,7 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
 
   env.totalStates++;
   env.exploredCount++;
-  if (env.exploredCount > env.peakStates) env.peakStates = env.exploredCount;
+  env.updatePeakStates();
   env.prevJmpsProcessed = env.jmpsProcessed;
   env.prevInsnProcessed = env.insnProcessed;
 
@@ -270,6 +288,7 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
     env.explored[insnIdx] = list;
   }
   list.push({ state: checkpoint, hitCnt: 0, missCnt: 0 });
+  env.scc.enter(env, checkpoint);
   cur.parent = checkpoint;
   cur.dfsDepth = checkpoint.dfsDepth + 1;
   cur.firstInsnIdx = insnIdx;

@@ -1,6 +1,8 @@
 // Strongly connected components of the control-flow graph (the kernel's
-// compute_scc): the loops of a program. Only used to label the level-2
-// "Live regs before insn" table as the kernel does.
+// compute_scc): the loops of a program, the instructions of which have
+// incomplete precision marks until every path through the loop was explored.
+// A helper call that runs a callback (bpf_loop...) is a loop of its own (as
+// in kernels after 6.18, whose log does not number it yet).
 import type { Instruction } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import { CALLBACK_HELPERS } from './cfg.js';
@@ -21,7 +23,7 @@ const callsCallback = (insn: Instruction): boolean =>
   insn.opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_HELPER_CALL && CALLBACK_HELPERS.has(insn.imm);
 
 /** For each instruction, the number of its loop (1, 2, ... in Tarjan's completion order), or 0. */
-export function computeScc(insns: readonly Instruction[]): Uint32Array {
+export function computeScc(insns: readonly Instruction[], callbacksAreLoops = true): Uint32Array {
   const n = insns.length;
   const scc = new Uint32Array(n);
   const pre = new Int32Array(n);
@@ -62,7 +64,7 @@ export function computeScc(insns: readonly Instruction[]): Uint32Array {
         low[parent] = Math.min(low[parent], low[w]);
       }
       if (low[w] !== pre[w]) continue;
-      const assign = stack[stack.length - 1] !== w || succ.includes(w) || callsCallback(insns[w]);
+      const assign = stack[stack.length - 1] !== w || succ.includes(w) || (callbacksAreLoops && callsCallback(insns[w]));
       let t: number;
       do {
         t = stack.pop()!;

@@ -16,6 +16,16 @@ export function progTypeOfSpec(program: ProgramSpec): string {
   return program.type.replace(/^BPF_PROG_TYPE_/, '').toLowerCase();
 }
 
+/**
+ * The contents of a global `.rodata` map, which the loader freezes before the
+ * programs load (as libbpf does): its reads are constants.
+ */
+export function frozenValueOf(m: ObjectSpec['maps'][number]): Uint8Array | undefined {
+  if (m.global?.kind !== 'rodata') return undefined;
+  const v = m.contents[0]?.value;
+  return v instanceof Uint8Array ? v : new Uint8Array(m.valueSize);
+}
+
 /** The object's maps as the verifier describes them (indices as in lddw). */
 export function objectMaps(obj: ObjectSpec): MapDesc[] {
   const convert = (m: ObjectSpec['maps'][number]): MapDesc => ({
@@ -26,6 +36,7 @@ export function objectMaps(obj: ObjectSpec): MapDesc[] {
     flags: m.flags,
     name: m.name,
     inner: m.inner ? convert(m.inner) : undefined,
+    frozenValue: frozenValueOf(m),
   });
   return obj.maps.map(convert);
 }

@@ -133,7 +133,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     const cfg = checkCfg(insns, !options.unprivileged);
     const argCount = (id: number): number | undefined => helpers(id)?.args.length;
     const live = computeLiveRegs(insns, argCount);
-    if (logLevel >= 2) preLog.push(liveRegsTable(insns, live, computeScc(insns)));
+    if (logLevel >= 2) preLog.push(liveRegsTable(insns, live, computeScc(insns, false)));
     env = new VerifierEnv(insns, maps, rules, helpers, subprogs, cfg, live, logLevel, options.unprivileged ?? false,
       options.lineInfo ?? [], options.funcInfo ?? false);
     env.log.write(preLog.join(''));

@@ -21,7 +21,6 @@ function sameCallsites(a: VerifierState, b: VerifierState): boolean {
 export function findPrevEntry(env: VerifierEnv, cur: VerifierState, insnIdx: number): VerifierState | null {
   const list = env.explored[insnIdx];
   if (!list) return null;
-  if (process.env.DBGW) console.error('findPrev', insnIdx, cur.dfsDepth, list.map((l) => [l.state.branches, l.state.dfsDepth, sameCallsites(l.state, cur)]));
   for (let k = list.length - 1; k >= 0; k--) {
     const st = list[k].state;
     if (st.insnIdx === insnIdx && st.branches > 0 && sameCallsites(st, cur) && st.dfsDepth < cur.dfsDepth) return st;

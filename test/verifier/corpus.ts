@@ -3,7 +3,7 @@
 //
 //   == name of the case
 //   type: socket_filter            program type (kernel name)
-//   map: hash key=4 value=8 entries=16 [flags=0x80] [name=counts]
+//   map: hash key=4 value=8 entries=16 [flags=0x80] [name=counts] [frozen=<hex bytes>]
 //   mode: unprivileged             optional; such cases are not run in the kernel
 //   funcinfo: yes                  optional; the program has BTF func_info
 //   expect: accept | reject
@@ -53,6 +53,8 @@ function parseMap(spec: string, where: string): MapDesc {
     return Number(v);
   };
   const inner = kv.get('inner');
+  const frozen = kv.get('frozen');
+  if (frozen !== undefined && !/^([0-9a-f]{2})+$/i.test(frozen)) throw new Error(`${where}: frozen= wants hex bytes`);
   return {
     type,
     keySize: num('key'),
@@ -61,6 +63,7 @@ function parseMap(spec: string, where: string): MapDesc {
     flags: num('flags', 0),
     name: kv.get('name'),
     inner: inner ? { type: inner, keySize: 4, valueSize: num('inner_value', 8), maxEntries: 1 } : undefined,
+    frozenValue: frozen ? Uint8Array.from(frozen.match(/../g)!.map((h) => parseInt(h, 16))) : undefined,
   };
 }
 

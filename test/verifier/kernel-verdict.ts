@@ -2,6 +2,7 @@
 // returns its verdict and the lines of its refusal.
 import type { Instruction } from '../../src/isa/instruction.js';
 import { KernelMap } from '../../src/kernel/map.js';
+import { freezeMap } from '../../src/kernel/object/map-freeze.js';
 import { KernelProgram } from '../../src/kernel/program.js';
 import { KernelError, VerifierRejectedError } from '../../src/kernel/errors.js';
 import { BPF_MAP_TYPE } from '../../src/maps/map-types.js';
@@ -49,6 +50,12 @@ function createMap(m: MapDesc, owned: KernelMap[]): KernelMap {
     flags: m.flags ?? 0, innerMapFd: innerFd,
   });
   owned.push(map);
+  if (m.frozenValue) {
+    const value = new Uint8Array(m.valueSize);
+    value.set(m.frozenValue.subarray(0, m.valueSize));
+    map.update(new Uint8Array(m.keySize), value);
+    freezeMap(map.fd);
+  }
   return map;
 }
 

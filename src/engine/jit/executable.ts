@@ -12,6 +12,7 @@ import { codeSlotOf } from './cfg.js';
 import type { CompiledProgram } from './compile.js';
 import { FaultKind } from './compile-context.js';
 import { JitUnsupportedError } from './errors.js';
+import { ownCallSite, type Main } from './entry-caller.js';
 import type { HostFunction } from './inline.js';
 import type { JitOptions, JitStats } from './options.js';
 import { RegionCache } from './region-cache.js';
@@ -22,7 +23,6 @@ const TWO_64 = 1n << 64n;
 
 const enum Stop { None = 0, Exit = 1, TailCall = 2 }
 
-type Main = (fp: bigint, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => bigint;
 
 const u64 = (v: bigint): bigint => (v < 0n ? v + TWO_64 : v);
 
@@ -72,7 +72,7 @@ export class JitExecutable implements Executable {
     this.env = this.ownEnv;
     const instance = new WebAssembly.Instance(program.module, { env: this.imports() });
     const exports = instance.exports as Record<string, unknown>;
-    this.main = exports.main as Main;
+    this.main = ownCallSite(exports.main as Main);
     this.stopGlobal = exports.stop as WebAssembly.Global;
     this.leftGlobal = exports.left as WebAssembly.Global;
     this.fpLimitGlobal = exports.fpLimit as WebAssembly.Global;

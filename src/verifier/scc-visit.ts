@@ -1,0 +1,115 @@
+// Loops and their unfinished marks (the kernel's bpf_scc_visit): a path that
+// is pruned against a checkpoint of a loop still being explored ("backedge")
+// gets only the precision marks that checkpoint has so far. Each backedge is
+// kept until every path that entered the loop is done; then the marks are
+// propagated along all of them again until nothing changes.
+import type { VerifierEnv } from './env.js';
+import { markAllScalarsPrecise, propagatePrecision } from './precision.js';
+import type { VerifierState } from './verifier-state.js';
+
+/** The path into a loop: the call sites leading to the frame that is in it, and the loop's number. */
+interface SccCallchain {
+  readonly key: string;
+  readonly text: string;
+}
+
+interface SccVisit {
+  /** The first checkpoint made in the loop on this call chain, while its paths are explored. */
+  entry: VerifierState | null;
+  backedges: Backedge[];
+}
+
+/** A pruned path: its state at the prune point, and the checkpoint it was found equal to. */
+interface Backedge {
+  readonly state: VerifierState;
+  readonly equal: VerifierState;
+}
+
+/** MAX_BACKEDGE_ITERS */
+const MAX_BACKEDGE_ITERS = 64;
+
+export class SccVisits {
+  private readonly visits = new Map<string, SccVisit>();
+  private readonly byEntry = new Map<VerifierState, { visit: SccVisit; chain: SccCallchain }>();
+  /** Backedges kept, for peak_states. */
+  count = 0;
+
+  constructor(private readonly sccOf: Uint32Array) {}
+
+  /** compute_scc_callchain: null when no frame of the state is in a loop. */
+  callchain(st: VerifierState): SccCallchain | null {
+    const callsites: number[] = [];
+    for (let i = 0; i <= st.curframe; i++) {
+      const insnIdx = i === st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
+      const scc = this.sccOf[insnIdx];
+      if (scc) {
+        const text = `(${callsites.map((c) => `${c},`).join('')}${scc})`;
+        return { key: text, text };
+      }
+      if (i === st.curframe) return null;
+      callsites.push(insnIdx);
+    }
+    return null;
+  }
+
+  /** maybe_enter_scc: a checkpoint was made. */
+  enter(env: VerifierEnv, st: VerifierState): void {
+    const chain = this.callchain(st);
+    if (!chain) return;
+    let visit = this.visits.get(chain.key);
+    if (!visit) {
+      visit = { entry: null, backedges: [] };
+      this.visits.set(chain.key, visit);
+    }
+    if (visit.entry) return;
+    visit.entry = st;
+    this.byEntry.set(st, { visit, chain });
+  }
+
+  /** maybe_exit_scc: every path from `st` was explored. */
+  exit(env: VerifierEnv, st: VerifierState): void {
+    const found = this.byEntry.get(st);
+    if (!found) return;
+    this.byEntry.delete(st);
+    const { visit, chain } = found;
+    visit.entry = null;
+    this.count -= visit.backedges.length;
+    this.propagateBackedges(env, visit);
+  }
+
+  /** add_scc_backedge: `cur` was pruned against `old`, a checkpoint of a loop being explored. */
+  addBackedge(env: VerifierEnv, old: VerifierState, cur: VerifierState, insnIdx: number): void {
+    const chain = this.callchain(old);
+    const visit = chain && this.visits.get(chain.key);
+    if (!chain || !visit) throw new Error(`verifier bug: no loop visit for the backedge at insn ${insnIdx}`);
+    const state = cur.clone();
+    state.insnIdx = insnIdx;
+    visit.backedges.push({ state, equal: old });
+    this.count++;
+  }
+
+  /** incomplete_read_marks: `st` is in a loop with paths still being explored that were pruned. */
+  incompleteMarks(st: VerifierState): boolean {
+    const chain = this.callchain(st);
+    if (!chain) return false;
+    const visit = this.visits.get(chain.key);
+    return !!visit && visit.backedges.length > 0;
+  }
+
+  /** propagate_backedges */
+  private propagateBackedges(env: VerifierEnv, visit: SccVisit): void {
+    // The kernel walks its list from the latest backedge.
+    const edges = visit.backedges.slice().reverse();
+    for (let i = 0; ; i++) {
+      if (i > MAX_BACKEDGE_ITERS) {
+        if (env.log.level >= 2) env.verbose('propagate_backedges: too many iterations\n');
+        for (const e of edges) markAllScalarsPrecise(env, e.state);
+        break;
+      }
+      const changed = { value: false };
+      for (const e of edges) propagatePrecision(env, e.equal, e.state, e.state.insnIdx, changed);
+      if (!changed.value) break;
+    }
+    visit.backedges = [];
+  }
+}
