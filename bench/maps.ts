@@ -35,14 +35,14 @@ async function measure(bench: MapBenchmark, engine: EngineLabel, budgetMs: numbe
   }
 }
 
-export async function runMapBench(budgetMs = 80, warmMs = 100): Promise<string> {
+export async function runMapBench(budgetMs = 80, warmMs = 150): Promise<string> {
   const kernel = kernelAvailable();
   const engines: EngineLabel[] = kernel.ok ? ['interp', 'jit', 'kernel'] : ['interp', 'jit'];
   const rows: string[][] = [];
   for (const bench of MAP_BENCHMARKS) {
     const results = new Map<EngineLabel, Measured>();
-    // The interpreter is slow and needs no tier-up: a shorter look is enough.
-    for (const engine of engines) results.set(engine, await measure(bench, engine, engine === 'interp' ? budgetMs / 2 : budgetMs, engine === 'interp' ? 10 : warmMs));
+    // (The interpreter too needs its warm-up: V8 takes thousands of runs to optimise its loop.)
+    for (const engine of engines) results.set(engine, await measure(bench, engine, engine === 'interp' ? budgetMs / 2 : budgetMs, warmMs));
     const interp = results.get('interp')!;
     const jit = results.get('jit')!;
     const k = results.get('kernel');

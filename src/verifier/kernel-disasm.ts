@@ -24,6 +24,27 @@ const JMP_STR: Record<number, string> = {
 const CLASS_STR = ['ld', 'ldx', 'st', 'stx', 'alu', 'jmp', 'jmp32', 'alu64'];
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+/** Where the VM's maps would live in a kernel: synthetic addresses, one page (map) or 1 MiB (value) apart. */
+const MAP_ADDR_BASE = 0xffff888100000000n;
+const MAP_VALUE_ADDR_BASE = 0xffffc90000000000n;
+
+/**
+ * The 64-bit immediate as the kernel prints it once the map references are
+ * resolved: a map's address, or the address of a byte of its value.
+ */
+function loadedImm64(insns: readonly Instruction[], index: number): bigint {
+  const insn = insns[index];
+  const next = insns[index + 1];
+  switch (insn.src) {
+    case op.BPF_PSEUDO_MAP_FD: case op.BPF_PSEUDO_MAP_IDX:
+      return MAP_ADDR_BASE + BigInt(insn.imm >>> 0) * 0x1000n;
+    case op.BPF_PSEUDO_MAP_VALUE: case op.BPF_PSEUDO_MAP_IDX_VALUE:
+      return MAP_VALUE_ADDR_BASE + BigInt(insn.imm >>> 0) * 0x100000n + BigInt(next ? next.imm >>> 0 : 0);
+    default:
+      return imm64(insns, index);
+  }
+}
+
 /** printf's %+d */
 const plusD = (n: number): string => (n >= 0 ? `+${n}` : `${n}`);
 
@@ -107,7 +128,7 @@ export function kernelInsnText(insns: readonly Instruction[], index: number, all
     if (mode === op.BPF_ABS) return `${c} r0 = *(${size} *)skb[${insn.imm}]`;
     if (mode === op.BPF_IND) return `${c} r0 = *(${size} *)skb[r${insn.src} + ${insn.imm}]`;
     if (code === op.LD_IMM64) {
-      let v = imm64(insns, index);
+      let v = loadedImm64(insns, index);
       const isPtr = insn.src === op.BPF_PSEUDO_MAP_FD || insn.src === op.BPF_PSEUDO_MAP_VALUE;
       if (isPtr && !allowPtrLeaks) v = 0n;
       return `${c} r${insn.dst} = 0x${v.toString(16)}`;

@@ -6,6 +6,7 @@ import * as op from '../isa/opcodes.js';
 
 const R0 = 1;
 const CALLER_SAVED = 0x3f; // r0..r5
+const BPF_LOAD_ACQ = 0x100;
 
 /** Number of arguments a helper takes, or undefined when unknown (then r1..r5). */
 export type HelperArgCount = (helperId: number) => number | undefined;
@@ -18,8 +19,8 @@ function useDef(insn: Instruction, argCount: HelperArgCount): [number, number] {
   switch (cls) {
     case op.BPF_LD:
       if (insn.opcode === op.LD_IMM64) return [0, dst];
-      // LD_ABS/LD_IND read r6 (and src), clobber r0..r5
-      return [(1 << 6) | (op.opMode(insn.opcode) === op.BPF_IND ? src : 0), CALLER_SAVED];
+      // LD_ABS/LD_IND: the kernel takes every register as used (and none as set).
+      return [0xffff, 0];
     case op.BPF_LDX:
       return [src, dst];
     case op.BPF_ST:
@@ -27,6 +28,7 @@ function useDef(insn: Instruction, argCount: HelperArgCount): [number, number] {
     case op.BPF_STX:
       if (op.opMode(insn.opcode) === op.BPF_ATOMIC) {
         if (insn.imm === op.BPF_CMPXCHG) return [dst | src | R0, R0];
+        if (insn.imm === BPF_LOAD_ACQ) return [src, dst];
         if (insn.imm & op.BPF_FETCH) return [dst | src, src];
         return [dst | src, 0];
       }

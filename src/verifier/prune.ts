@@ -100,14 +100,14 @@ const UNBOUND_SCALAR = (() => {
 })();
 
 /**
- * scalar_reg_for_stack: the scalar the bytes im..7 of a slot hold when read
- * (a spilled scalar, or an unknown one for misc bytes), or null.
+ * scalar_reg_for_stack: the scalar a whole slot holds when read (a spilled
+ * 64-bit scalar, or an unknown one for misc bytes), or null.
  */
-function scalarRegForStack(env: VerifierEnv, f: FuncState, spi: number, im: number): RegState | null {
+function scalarRegForStack(env: VerifierEnv, f: FuncState, spi: number): RegState | null {
   const base = spi * BPF_REG_SIZE;
   const sp = f.spilled[spi];
-  if (f.slotType[base + im] === SlotType.STACK_SPILL && sp && sp.type === RegType.SCALAR_VALUE) return sp;
-  for (let j = im; j < BPF_REG_SIZE; j++) {
+  if (f.slotType[base] === SlotType.STACK_SPILL && sp && sp.type === RegType.SCALAR_VALUE) return sp;
+  for (let j = 0; j < BPF_REG_SIZE; j++) {
     const t = f.slotType[base + j];
     if (t === SlotType.STACK_MISC || (t === SlotType.STACK_INVALID && env.allowUninitStack)) continue;
     return null;
@@ -125,16 +125,14 @@ function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, e
     if (ot === SlotType.STACK_INVALID) continue;
     if (env.allowUninitStack && ot === SlotType.STACK_MISC) continue;
     if (i >= c.allocatedStack) return false;
-    // 64- and 32-bit scalar spills against misc bytes, either way round:
-    // compared as the scalars a read would give.
-    if (im === 0 || im === 4) {
-      const oreg = scalarRegForStack(env, o, spi, im);
-      const creg = scalarRegForStack(env, c, spi, im);
-      if (oreg && creg) {
-        if (!regsafe(oreg, creg, idmap, exact, trust)) return false;
-        i += im === 0 ? BPF_REG_SIZE - 1 : 3;
-        continue;
-      }
+    // A 64-bit scalar spill against misc bytes, either way round: compared
+    // as the scalars a read would give.
+    const oreg = scalarRegForStack(env, o, spi);
+    const creg = scalarRegForStack(env, c, spi);
+    if (oreg && creg) {
+      if (!regsafe(oreg, creg, idmap, exact, trust)) return false;
+      i += BPF_REG_SIZE - 1 - im;
+      continue;
     }
     const ct = c.slotType[i];
     if (ot === SlotType.STACK_MISC && ct === SlotType.STACK_ZERO) continue;

@@ -21,6 +21,8 @@ import type { RingBufMap } from '../../src/maps/ringbuf-map.js';
 import { Arena } from '../../src/memory/arena.js';
 
 const CPUS = 2;
+/** Property runs (TSBPF_INLINE_SCALE multiplies them: scripts/fuzz-jit-inline.ts). */
+const SCALE = Number(process.env.TSBPF_INLINE_SCALE ?? 1);
 const MEM = 64;
 const insn = (opcode: number, dst: number, src: number, off: number, imm: number): Instruction => ({ opcode, dst, src, off, imm });
 const mov = (dst: number, src: number) => insn(0xbf, dst, src, 0, 0);
@@ -191,7 +193,7 @@ test('host-call fast paths = interpreter: map update/delete/lookup (lpm_trie too
     // (bpf_probe_read_kernel, which they do not cover, is called twice per record).
     const probes = ops.filter((op) => op.program.startsWith('ring:')).length * 2;
     if (ops.every((op) => op.cpu < CPUS)) assert.ok(jit.calls <= probes, `${jit.calls} helper calls`);
-  }), { numRuns: 50 });
+  }), { numRuns: 50 * SCALE });
 });
 
 test('ring buffer fast path = interpreter over long runs: wrap-around through the mirror, full rings, pending records', () => {
@@ -220,5 +222,5 @@ test('ring buffer fast path = interpreter over long runs: wrap-around through th
       if (op.drain === 0) assert.deepEqual(ring(jit).drain(), ring(interp).drain(), `step ${step}: ring records`);
     });
     assert.equal(jit.wakeUps, interp.wakeUps, 'ring wake-ups');
-  }), { numRuns: 25 });
+  }), { numRuns: 25 * SCALE });
 });

@@ -21,7 +21,9 @@ import { mapRegistry } from '../../src/maps/registry.js';
 import { Arena } from '../../src/memory/arena.js';
 
 const CPUS = 3;
-const RUNS = 400;
+/** Property runs (TSBPF_INLINE_SCALE multiplies them: scripts/fuzz-jit-inline.ts). */
+const SCALE = Number(process.env.TSBPF_INLINE_SCALE ?? 1);
+const RUNS = 400 * SCALE;
 
 const insn = (opcode: number, dst: number, src: number, off: number, imm: number): Instruction => ({ opcode, dst, src, off, imm });
 
@@ -126,7 +128,7 @@ test('hash family lookups: inlined walk = helper call = interpreter on present, 
         assert.equal(outcome(e.inlined, arena, keyAt, cpu), want, `${type} key_size ${keySize} cpu ${cpu}`);
         assert.deepEqual(refBits(), wantBits);
         assert.equal(outcome(e.called, arena, keyAt, cpu), want);
-      }), { numRuns: keySize === MAX_INLINE_KEY ? 40 : 60 });
+      }), { numRuns: (keySize === MAX_INLINE_KEY ? 40 : 60) * SCALE });
       if (!map.perCpu) assert.equal(e.calls, 0, `${type} key_size ${keySize}: the lookup was not inlined`);
       // Present keys were found through the inlined walk.
       arena.bytes.set(present[0], keyAt);

@@ -1,5 +1,10 @@
+import type { HostFunction } from './inline.js';
+
 /** The signature of a compiled program's exported entry (see entry-functions.ts). */
 export type Main = (fp: bigint, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => bigint;
+
+/** The `host` import's signature: host function index, then its four arguments. */
+export type HostDispatcher = (index: number, a: number, b: number, c: number, d: number) => number;
 
 /**
  * A function that calls `main` from a call site of its own. V8 inlines a
@@ -16,5 +21,19 @@ export function ownCallSite(main: Main): Main {
     return make(main) as Main;
   } catch {
     return main;
+  }
+}
+
+/**
+ * The `host` import of one executable: calls host function `index` from a
+ * call site of its own (see ownCallSite: a site shared by every executable
+ * would see every VM's host functions); `fns` is read at each call.
+ */
+export function ownHostDispatcher(fns: readonly HostFunction[]): HostDispatcher {
+  try {
+    const make = new Function('fns', '"use strict"; return function host(index, a, b, c, d) { return fns[index](a, b, c, d); };');
+    return make(fns) as HostDispatcher;
+  } catch {
+    return (index, a, b, c, d) => fns[index](a, b, c, d);
   }
 }

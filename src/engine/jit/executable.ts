@@ -12,8 +12,7 @@ import { codeSlotOf } from './cfg.js';
 import type { CompiledProgram } from './compile.js';
 import { FaultKind } from './compile-context.js';
 import { JitUnsupportedError } from './errors.js';
-import { ownCallSite, type Main } from './entry-caller.js';
-import type { HostFunction } from './inline.js';
+import { ownCallSite, ownHostDispatcher, type Main } from './entry-caller.js';
 import type { JitOptions, JitStats } from './options.js';
 import { RegionCache } from './region-cache.js';
 import { trapToError } from './trap.js';
@@ -206,7 +205,7 @@ export class JitExecutable implements Executable {
     if (uses.miss) imports.miss = (a: bigint, size: number, write: number, pc: number): void => this.regions.miss(a, size, write, pc);
     if (uses.packetLoad) imports.packetLoad = this.packetLoad.bind(this);
     if (uses.host) {
-      const call = hostDispatcher(this.program.hostFunctions);
+      const call = ownHostDispatcher(this.program.hostFunctions);
       imports.host = this.checked
         ? (index: number, a: number, b: number, c: number, d: number): number => {
           const r = call(index, a, b, c, d);
@@ -284,15 +283,6 @@ export class JitExecutable implements Executable {
         throw new ExecutionError(pc, 'kfunc calls are not supported');
     }
   }
-}
-
-/** The `host` import: calls host function `index` (directly when the program has only one). */
-function hostDispatcher(fns: readonly HostFunction[]): (index: number, a: number, b: number, c: number, d: number) => number {
-  if (fns.length === 1) {
-    const only = fns[0];
-    return (_index, a, b, c, d) => only(a, b, c, d);
-  }
-  return (index, a, b, c, d) => fns[index](a, b, c, d);
 }
 
 /** r10 of the deepest frame: a call from it would be the ninth frame. */
