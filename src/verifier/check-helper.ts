@@ -490,6 +490,11 @@ function recordFuncMap(env: VerifierEnv, meta: CallMeta, funcId: number): void {
     env.verbose('expected prog array map for tail call');
     env.refuse('EINVAL');
   }
+  // record_func_key: a constant index in range lets the tail call be a direct jump.
+  if (funcId === F.tail_call) {
+    const r3 = env.cur.regs[3];
+    if (isRegConst(r3, false) && r3.varOff.value < BigInt(map.maxEntries)) markChainPrecision(env, 3);
+  }
 }
 
 /** do_refine_retval_range */

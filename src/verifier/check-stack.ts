@@ -253,7 +253,7 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
         else markUnknown(env, dst);
       }
     } else if (dstRegno >= 0) {
-      if (env.bpfCapable) assignScalarIdBeforeMov(env, reg);
+      // (Kernels after 6.18 also give an id-less spilled scalar an id here.)
       cur.regs[dstRegno].copyFrom(reg);
       recordStack(env, state, spi);
     } else if (!env.allowPtrLeaks && reg.type !== RegType.SCALAR_VALUE) {

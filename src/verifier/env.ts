@@ -111,7 +111,7 @@ export class VerifierEnv {
     this.privileged = !unprivileged;
     this.aux = insns.map(() => ({ ptrType: 0, seen: false }));
     this.explored = new Array(insns.length);
-    this.scc = new SccVisits(computeScc(insns));
+    this.scc = new SccVisits(computeScc(insns, true), computeScc(insns, false));
   }
 
   /** The loops being explored and the paths pruned inside them. */

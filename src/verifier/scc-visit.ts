@@ -34,14 +34,18 @@ export class SccVisits {
   /** Backedges kept, for peak_states. */
   count = 0;
 
-  constructor(private readonly sccOf: Uint32Array) {}
+  /**
+   * `sccOf` numbers the loops the analysis uses; `loggedSccOf` those the log
+   * names (kernel 6.18 does not count a helper calling a callback as a loop).
+   */
+  constructor(private readonly sccOf: Uint32Array, private readonly loggedSccOf: Uint32Array = sccOf) {}
 
   /** compute_scc_callchain: null when no frame of the state is in a loop. */
-  callchain(st: VerifierState): SccCallchain | null {
+  callchain(st: VerifierState, sccOf = this.sccOf): SccCallchain | null {
     const callsites: number[] = [];
     for (let i = 0; i <= st.curframe; i++) {
       const insnIdx = i === st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
-      const scc = this.sccOf[insnIdx];
+      const scc = sccOf[insnIdx];
       if (scc) {
         const text = `(${callsites.map((c) => `${c},`).join('')}${scc})`;
         return { key: text, text };
@@ -64,6 +68,7 @@ export class SccVisits {
     if (visit.entry) return;
     visit.entry = st;
     this.byEntry.set(st, { visit, chain });
+    this.logScc(env, 'enter', st, chain);
   }
 
   /** maybe_exit_scc: every path from `st` was explored. */
@@ -72,9 +77,24 @@ export class SccVisits {
     if (!found) return;
     this.byEntry.delete(st);
     const { visit, chain } = found;
+    this.logScc(env, 'exit', st, chain);
     visit.entry = null;
     this.count -= visit.backedges.length;
     this.propagateBackedges(env, visit);
+  }
+
+  /** "SCC enter (callsites,scc)": when the kernel's log would name the same loop. */
+  private logScc(env: VerifierEnv, what: string, st: VerifierState, chain: SccCallchain): void {
+    if (env.log.level < 2) return;
+    if (this.loggedSccOf === this.sccOf) {
+      env.verbose(`SCC ${what} ${chain.text}\n`);
+      return;
+    }
+    const logged = this.callchain(st, this.loggedSccOf);
+    if (!logged) return;
+    // The same frame must be the one in the loop.
+    if (logged.text.split(',').length !== chain.text.split(',').length) return;
+    env.verbose(`SCC ${what} ${logged.text}\n`);
   }
 
   /** add_scc_backedge: `cur` was pruned against `old`, a checkpoint of a loop being explored. */

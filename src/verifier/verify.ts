@@ -131,7 +131,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     checkSubprogs(insns, subprogs);
     resolveInsns(insns, maps);
     const cfg = checkCfg(insns, !options.unprivileged);
-    const argCount = (id: number): number | undefined => helpers(id)?.args.length;
+    const argCount = (id: number): number | undefined => (rules.helperAllowed(id) ? helpers(id)?.args.length : undefined);
     const live = computeLiveRegs(insns, argCount);
     if (logLevel >= 2) preLog.push(liveRegsTable(insns, live, computeScc(insns, false)));
     env = new VerifierEnv(insns, maps, rules, helpers, subprogs, cfg, live, logLevel, options.unprivileged ?? false,

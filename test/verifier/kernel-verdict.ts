@@ -81,6 +81,7 @@ function funcInfoFor(insns: readonly Instruction[]): { btf: KernelBtf; records: 
 
 export function kernelVerdict(
   insns: readonly Instruction[], progType: string, maps: readonly MapDesc[], flags = 0, withFuncInfo = false,
+  logLevel: 1 | 2 = 1,
 ): KernelVerdict {
   const owned: KernelMap[] = [];
   const info = withFuncInfo ? funcInfoFor(insns) : undefined;
@@ -98,7 +99,7 @@ export function kernelVerdict(
     }
     try {
       const prog = KernelProgram.load({
-        type: BPF_PROG_TYPE[progType as keyof typeof BPF_PROG_TYPE], insns: patched, logLevel: 1, flags,
+        type: BPF_PROG_TYPE[progType as keyof typeof BPF_PROG_TYPE], insns: patched, logLevel, flags,
         btfFd: info?.btf.fd, funcInfo: info?.records,
       });
       const log = prog.log;
