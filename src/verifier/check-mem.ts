@@ -144,6 +144,8 @@ function checkCtxAccess(env: VerifierEnv, off: number, size: number, t: AccessTy
     env.verboseLinfo(env.insnIdx, '; ');
     env.refuse();
   }
+  // The last context byte the program touches (max_ctx_offset): hooks check it at attach.
+  if (env.maxCtxOffset < off + size) env.maxCtxOffset = off + size;
   return regType;
 }
 

@@ -65,6 +65,10 @@ export class VerifierEnv {
   totalStates = 0;
   peakStates = 0;
   exploredCount = 0;
+  /** One past the last context byte an access touched (max_ctx_offset). */
+  maxCtxOffset = 0;
+  /** Checkpoints dropped from the lists whose paths are still being explored (free_list_size). */
+  freeListSize = 0;
   maxStatesPerInsn = 0;
   /** Log bookkeeping (prev_log_pos, prev_insn_print_pos). */
   prevLogPos = 0;
@@ -119,7 +123,7 @@ export class VerifierEnv {
 
   /** update_peak_states: checkpoints and kept backedges. */
   updatePeakStates(): void {
-    const n = this.exploredCount + this.scc.count;
+    const n = this.exploredCount + this.freeListSize + this.scc.count;
     if (n > this.peakStates) this.peakStates = n;
   }
 

@@ -17,6 +17,13 @@ export function pushStack(env: VerifierEnv, insnIdx: number, prevInsnIdx: number
   return st;
 }
 
+/** maybe_free_verifier_state: a dropped checkpoint no path continues from is gone. */
+function maybeFreeState(env: VerifierEnv, st: VerifierState): void {
+  if (!st.inFreeList || st.branches !== 0 || env.scc.incompleteMarks(st)) return;
+  st.inFreeList = false;
+  env.freeListSize--;
+}
+
 /** update_branch_counts: a path ended; checkpoints whose paths are all done become usable for pruning. */
 export function updateBranchCounts(env: VerifierEnv, st: VerifierState | null): void {
   let s = st;
@@ -24,6 +31,7 @@ export function updateBranchCounts(env: VerifierEnv, st: VerifierState | null): 
     const br = --s.branches;
     if (br > 0) break;
     env.scc.exit(env, s);
+    maybeFreeState(env, s);
     s = s.parent;
   }
 }

@@ -47,6 +47,14 @@ export class Backtrack {
 /** Backtracking found a pattern it cannot follow: mark every scalar precise instead. */
 class NotSupported extends Error {}
 
+const BPF_LOAD_ACQ = 0x100;
+const BPF_STORE_REL = 0x110;
+const isAtomic = (insn: Instruction): boolean =>
+  op.opClass(insn.opcode) === op.BPF_STX && op.opMode(insn.opcode) === op.BPF_ATOMIC;
+const isAtomicLoad = (insn: Instruction): boolean => isAtomic(insn) && insn.imm === BPF_LOAD_ACQ;
+/** An atomic read-modify-write that returns the old value (BPF_FETCH; cmpxchg and xchg too). */
+const isAtomicFetch = (insn: Instruction): boolean => isAtomic(insn) && (insn.imm & op.BPF_FETCH) !== 0 && insn.imm !== BPF_LOAD_ACQ;
+
 function fmtRegMask(mask: number): string {
   const out: string[] = [];
   for (let i = 0; i < 32; i++) if (mask & (1 << i)) out.push(`r${i}`);
@@ -97,17 +105,19 @@ function backtrackInsn(env: VerifierEnv, idx: number, subseqIdx: number, hist: H
     } else if (op.opSource(insn.opcode) === op.BPF_X && sreg !== 10) {
       bt.setReg(sreg);
     }
-  } else if (cls === op.BPF_LDX || (cls === op.BPF_STX && op.opMode(insn.opcode) === op.BPF_ATOMIC && insn.imm === 0x100)) {
-    if (!bt.isRegSet(dreg)) return;
-    bt.clearReg(dreg);
+  } else if (cls === op.BPF_LDX || isAtomicLoad(insn) || isAtomicFetch(insn)) {
+    // A load, or an atomic that fetches the old value (into sreg, or r0 for
+    // cmpxchg): the value came from memory, from a stack slot if any.
+    const loadReg = isAtomicFetch(insn) ? (insn.imm === op.BPF_CMPXCHG ? 0 : sreg) : dreg;
+    if (!bt.isRegSet(loadReg)) return;
+    bt.clearReg(loadReg);
     if (!hist || hist.stackSpi < 0) return;
     bt.setSlot(hist.stackFrame, hist.stackSpi);
   } else if (cls === op.BPF_STX || cls === op.BPF_ST) {
-    if (cls === op.BPF_STX && op.opMode(insn.opcode) === op.BPF_ATOMIC && insn.imm !== 0x110) {
-      // Read-modify-write atomics: what they fetch comes from memory.
-      const load = insn.imm === op.BPF_CMPXCHG ? 0 : insn.imm & op.BPF_FETCH ? sreg : -1;
-      if (load >= 0 && bt.isRegSet(load)) throw new NotSupported();
+    if (cls === op.BPF_STX && op.opMode(insn.opcode) === op.BPF_ATOMIC && insn.imm !== BPF_STORE_REL) {
+      // An atomic that does not fetch: the slot now holds old value op sreg.
       if (bt.isRegSet(dreg)) throw new NotSupported();
+      if (hist && hist.stackSpi >= 0 && bt.isSlotSet(hist.stackFrame, hist.stackSpi)) bt.setReg(sreg);
       return;
     }
     if (bt.isRegSet(dreg)) throw new NotSupported();
@@ -305,7 +315,9 @@ export function markChainPrecision(env: VerifierEnv, regno: number): void {
   const st = env.cur;
   const bt = new Backtrack();
   bt.reset(st.curframe);
-  if (st.regs[regno].type !== RegType.SCALAR_VALUE) return;
+  // Only scalars have a precision (bpf_loop's count may be anything: a
+  // pointer there must not pass for a count of zero).
+  if (st.regs[regno].type !== RegType.SCALAR_VALUE) env.fail('verifier bug: backtracking misuse', 'EFAULT');
   bt.setReg(regno);
   markChainPrecisionBatch(env, st, bt);
 }

@@ -265,6 +265,11 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
         list.splice(k, 1);
         k--;
         env.exploredCount--;
+        // Kept (and counted) until no path still continues from it.
+        if (old.branches > 0 || env.scc.incompleteMarks(old)) {
+          old.inFreeList = true;
+          env.freeListSize++;
+        }
       }
     }
   }

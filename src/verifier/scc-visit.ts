@@ -17,6 +17,8 @@ interface SccVisit {
   /** The first checkpoint made in the loop on this call chain, while its paths are explored. */
   entry: VerifierState | null;
   backedges: Backedge[];
+  /** How many of the backedges count in peak_states. */
+  counted: number;
 }
 
 /** A pruned path: its state at the prune point, and the checkpoint it was found equal to. */
@@ -31,7 +33,7 @@ const MAX_BACKEDGE_ITERS = 64;
 export class SccVisits {
   private readonly visits = new Map<string, SccVisit>();
   private readonly byEntry = new Map<VerifierState, { visit: SccVisit; chain: SccCallchain }>();
-  /** Backedges kept, for peak_states. */
+  /** Backedges kept, for peak_states (those of loops kernel 6.18 knows). */
   count = 0;
 
   /**
@@ -47,8 +49,9 @@ export class SccVisits {
       const insnIdx = i === st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
       const scc = sccOf[insnIdx];
       if (scc) {
-        const text = `(${callsites.map((c) => `${c},`).join('')}${scc})`;
-        return { key: text, text };
+        // The kernel prints the call sites up to the first 0 (its array's end marker).
+        const shown = callsites.indexOf(0) < 0 ? callsites : callsites.slice(0, callsites.indexOf(0));
+        return { key: `${callsites.join(',')}|${scc}`, text: `(${shown.map((c) => `${c},`).join('')}${scc})` };
       }
       if (i === st.curframe) return null;
       callsites.push(insnIdx);
@@ -62,7 +65,7 @@ export class SccVisits {
     if (!chain) return;
     let visit = this.visits.get(chain.key);
     if (!visit) {
-      visit = { entry: null, backedges: [] };
+      visit = { entry: null, backedges: [], counted: 0 };
       this.visits.set(chain.key, visit);
     }
     if (visit.entry) return;
@@ -79,8 +82,13 @@ export class SccVisits {
     const { visit, chain } = found;
     this.logScc(env, 'exit', st, chain);
     visit.entry = null;
-    this.count -= visit.backedges.length;
+    this.count -= visit.counted;
+    visit.counted = 0;
+    // Kernel 6.18 has no backedges for callback loops: keep their work out of the log.
+    const silent = this.loggedSccOf !== this.sccOf && !this.callchain(st, this.loggedSccOf);
+    const pos = env.log.endPos;
     this.propagateBackedges(env, visit);
+    if (silent) env.log.reset(pos);
   }
 
   /** "SCC enter (callsites,scc)": when the kernel's log would name the same loop. */
@@ -93,7 +101,7 @@ export class SccVisits {
     const logged = this.callchain(st, this.loggedSccOf);
     if (!logged) return;
     // The same frame must be the one in the loop.
-    if (logged.text.split(',').length !== chain.text.split(',').length) return;
+    if (logged.key.split(',').length !== chain.key.split(',').length) return;
     env.verbose(`SCC ${what} ${logged.text}\n`);
   }
 
@@ -105,7 +113,10 @@ export class SccVisits {
     const state = cur.clone();
     state.insnIdx = insnIdx;
     visit.backedges.push({ state, equal: old });
-    this.count++;
+    if (this.loggedSccOf === this.sccOf || this.callchain(old, this.loggedSccOf)) {
+      visit.counted++;
+      this.count++;
+    }
   }
 
   /** incomplete_read_marks: `st` is in a loop with paths still being explored that were pruned. */

@@ -35,6 +35,8 @@ export class VerifierState {
   /** First instruction of this state's history, and the last one executed (first/last_insn_idx). */
   firstInsnIdx = 0;
   lastInsnIdx = -1;
+  /** Dropped from its list of checkpoints while paths still continue from it. */
+  inFreeList = false;
   /** Checkpoints between the program's start and this state (dfs_depth). */
   dfsDepth = 0;
 

@@ -57,6 +57,11 @@ export interface VerifierStats {
   readonly stackDepth: readonly number[];
   /** Wall-clock time of the verification in microseconds. */
   readonly timeUs: number;
+  /**
+   * One past the last context byte any access touches (the kernel's
+   * max_ctx_offset): attaching to a hook whose context is smaller fails.
+   */
+  readonly maxCtxOffset: number;
 }
 
 export interface VerifierResult {
@@ -112,6 +117,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     totalStates: env?.totalStates ?? 0,
     peakStates: env?.peakStates ?? 0,
     stackDepth: env?.subprogs.map((s) => s.stackDepth) ?? [],
+    maxCtxOffset: env?.maxCtxOffset ?? 0,
     timeUs: Number((process.hrtime.bigint() - start) / 1000n),
   });
   const statsLine = (): string => {

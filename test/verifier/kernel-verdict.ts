@@ -32,7 +32,14 @@ export function errorBlock(log: string): string[] {
   const body = lines.slice(0, end);
   let last = -1;
   for (let i = 0; i < body.length; i++) if (/^\d+: (\([0-9a-f]{2}\) |BUG_)/.test(body[i])) last = i;
-  return body.slice(last + 1).filter((l) => l.length > 0);
+  // The frames a call prints after its instruction are not part of a refusal
+  // that comes at the callee's first instruction.
+  let from = last + 1;
+  for (;;) {
+    if (body[from] === 'caller:' || body[from] === 'callee:') from += 2;
+    else break;
+  }
+  return body.slice(from).filter((l) => l.length > 0);
 }
 
 const mapTypeNumber = (t: string | number): number =>
@@ -59,7 +66,6 @@ function createMap(m: MapDesc, owned: KernelMap[]): KernelMap {
   return map;
 }
 
-/** Loads `insns` (map references by index) with the maps created in the kernel. */
 /**
  * Minimal BTF with one static function per sub-program and its func_info
  * records, which the kernel requires before a program may pass callbacks.
@@ -67,7 +73,8 @@ function createMap(m: MapDesc, owned: KernelMap[]): KernelMap {
 function funcInfoFor(insns: readonly Instruction[]): { btf: KernelBtf; records: { recordSize: number; count: number; bytes: Uint8Array } } {
   const b = new BtfBuilder();
   const long = b.int('long', 8, true);
-  const proto = b.funcProto(long, [['a', long], ['b', long], ['c', long], ['d', long], ['e', long]]);
+  // No parameters: the kernel then has no argument kinds to compare with the registers at calls.
+  const proto = b.funcProto(long, []);
   const starts = findSubprogs(insns).map((sp) => sp.start);
   const ids = starts.map((_, i) => b.func(`f${i}`, proto, 0));
   const bytes = new Uint8Array(8 * starts.length);
@@ -79,6 +86,7 @@ function funcInfoFor(insns: readonly Instruction[]): { btf: KernelBtf; records: 
   return { btf: KernelBtf.load(b.build()), records: { recordSize: 8, count: starts.length, bytes } };
 }
 
+/** Loads `insns` (map references by index) with the maps created in the kernel. */
 export function kernelVerdict(
   insns: readonly Instruction[], progType: string, maps: readonly MapDesc[], flags = 0, withFuncInfo = false,
   logLevel: 1 | 2 = 1,

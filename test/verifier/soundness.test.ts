@@ -13,7 +13,7 @@ import { outcomeOf } from '../support/engine-outcome.js';
 import { MEM_SIZE, randomProgram, type GeneratedProgram } from '../support/random-program.js';
 import { KNOWN_OPCODES, mutate, mutationArb } from './mutation.js';
 
-const RUNS = Number(process.env.TSBPF_SOUNDNESS_RUNS ?? 600);
+const RUNS = Number(process.env.TSBPF_SOUNDNESS_RUNS ?? 2000);
 const rules = memoryContextRules(MEM_SIZE);
 /** Verified programs end: a run this long means the verifier missed a loop. */
 const BUDGET = 2_000_000;
