@@ -2,11 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { TsbpfError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
-
-/** Exit codes of the CLI contract: 0 success, 1 refused or failed, 2 bad input or usage. */
-export const EXIT_OK = 0;
-export const EXIT_FAIL = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 export function buildProgram(): Command {
   const program = new Command('tsbpf')

@@ -3,8 +3,7 @@ import { Command, Option } from 'commander';
 import { assemble, type AsmSyntax } from '../../isa/asm/index.js';
 import { encode } from '../../isa/encoding.js';
 import { AsmError } from '../../isa/errors.js';
-
-const EXIT_USAGE = 2;
+import { EXIT_USAGE } from '../exit-codes.js';
 
 interface AsmCommandOptions {
   output?: string;

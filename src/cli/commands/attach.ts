@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { TsbpfError } from '../../errors.js';
 import type { SessionEvent } from '../../hooks/session/attach-session.js';
 import type { BpfObject } from '../../object/bpf-object.js';
@@ -13,7 +13,8 @@ import { CliInputError } from '../errors.js';
 import { attachInKernel } from '../kernel-attach/attach-command.js';
 import { isTestRunBadInput } from '../test-run/failure.js';
 
-const EXIT_FAIL = 1;
+import { EXIT_FAIL } from '../exit-codes.js';
+import { backendOption, collect, engineOption, positiveNumber } from '../options.js';
 
 interface AttachOptions {
   backend: 'vm' | 'kernel';
@@ -27,14 +28,6 @@ interface AttachOptions {
   tcpProxy: string[];
   verify: boolean;
 }
-
-function positiveNumber(text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /**
  * `tsbpf attach OBJ [--backend vm|kernel] [--duration SECONDS] [--json] [-- COMMAND…]`:
@@ -53,8 +46,8 @@ export function register(program: Command): void {
     .description('attach every program of an object to its hooks; with -- COMMAND, inside that Node.js process')
     .argument('<obj>', 'ELF object (clang -target bpf)')
     .argument('[command...]', 'command to run with the hooks active (after --), e.g. node app.js')
-    .addOption(new Option('--backend <backend>', 'tsbpf\'s VM or the Linux kernel').choices(['vm', 'kernel']).default('vm'))
-    .addOption(new Option('--engine <engine>', 'VM execution engine (default: jit for verified programs, interp with --no-verify)').choices(['interp', 'jit']))
+    .addOption(backendOption())
+    .addOption(engineOption('VM execution engine (default: jit for verified programs, interp with --no-verify)'))
     .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
     .option('--json', 'print events as JSON lines and the maps as bpftool -j map dump does')
     .option('--no-verify', 'run the programs unverified (checked at run time, with an instruction budget)')

@@ -7,8 +7,7 @@ import { CliInputError } from '../errors.js';
 import { parseHexBytes } from '../hex-bytes.js';
 import { programFromBytes } from '../program-input.js';
 
-const EXIT_FAIL = 1;
-const EXIT_USAGE = 2;
+import { EXIT_FAIL, EXIT_USAGE } from '../exit-codes.js';
 
 interface PluginOptions {
   engine: string;

@@ -1,23 +1,18 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { TsbpfError } from '../../errors.js';
 import { DEFAULT_CLI_BUDGET, formatR0, isBadInput, runConventionProgram, type Backend } from '../convention-run.js';
 import { parseHexBytes } from '../hex-bytes.js';
 import { elfProgramWithMaps, runElfProgramWithMaps } from '../elf-object-run.js';
 import { readProgramFile } from '../program-input.js';
 
-const EXIT_FAIL = 1;
+import { EXIT_FAIL } from '../exit-codes.js';
+import { backendOption, engineOption, positiveInteger } from '../options.js';
 
 interface RunOptions {
   mem?: string;
   engine: string;
   backend: Backend;
   budget: number;
-}
-
-function positiveInteger(text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
 }
 
 /**
@@ -32,9 +27,9 @@ export function register(program: Command): void {
     .description('run a program (raw bytecode, assembly or ELF) with r1 = memory, r2 = its length; print r0')
     .argument('<prog>', 'raw bytecode (.bin), assembly (.s, .asm) or an ELF object (main in .text, or its first program)')
     .option('--mem <hex>', 'the memory r1 points to, as hex bytes')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices(['interp', 'jit']).default('interp'))
-    .addOption(new Option('--backend <backend>', 'tsbpf\'s VM or the Linux kernel (BPF_PROG_TEST_RUN)').choices(['vm', 'kernel']).default('vm'))
-    .option('--budget <n>', 'most instructions the VM may execute', positiveInteger, DEFAULT_CLI_BUDGET)
+    .addOption(engineOption('execution engine', 'interp'))
+    .addOption(backendOption('tsbpf\'s VM or the Linux kernel (BPF_PROG_TEST_RUN)'))
+    .option('--budget <n>', 'most instructions the VM may execute', positiveInteger(), DEFAULT_CLI_BUDGET)
     .action(async (path: string, options: RunOptions) => {
       // An ELF program that uses maps runs inside its object (maps created and filled).
       const withMaps = elfProgramWithMaps(path);

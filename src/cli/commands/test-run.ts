@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { TsbpfError } from '../../errors.js';
 import type { TestRunResult } from '../../object/backend.js';
 import type { BpfObject } from '../../object/bpf-object.js';
@@ -8,7 +8,8 @@ import { readInputFile, writeOutputFile } from '../test-run/read-input.js';
 import { jsonReport, textLine } from '../test-run/report.js';
 import { selectProgram } from '../test-run/select-program.js';
 
-const EXIT_FAIL = 1;
+import { EXIT_FAIL } from '../exit-codes.js';
+import { backendOption, collect, engineOption, positiveInteger } from '../options.js';
 
 interface TestRunCommandOptions {
   section?: string;
@@ -21,14 +22,6 @@ interface TestRunCommandOptions {
   backend: 'vm' | 'kernel';
   json?: boolean;
 }
-
-function positiveInteger(text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0 || n > 0xffffffff) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /**
  * `tsbpf test-run OBJ [--section S | --program NAME] [--data-in F]… [--ctx-in F]
@@ -49,9 +42,9 @@ export function register(program: Command): void {
     .option('--data-in <file>', 'packet input; repeat for several runs in order (- for stdin)', collect, [])
     .option('--ctx-in <file>', 'context input (struct xdp_md, struct __sk_buff, raw arguments...)')
     .option('--data-out <file>', 'write the last run\'s data out to this file (- for stdout)')
-    .option('--repeat <n>', 'runs per input; the duration is their average', positiveInteger, 1)
-    .addOption(new Option('--engine <engine>', 'VM execution engine (default: jit for verified programs)').choices(['interp', 'jit']))
-    .addOption(new Option('--backend <backend>', 'tsbpf\'s VM or the Linux kernel').choices(['vm', 'kernel']).default('vm'))
+    .option('--repeat <n>', 'runs per input; the duration is their average', positiveInteger(0xffffffff), 1)
+    .addOption(engineOption('VM execution engine (default: jit for verified programs)'))
+    .addOption(backendOption())
     .option('--json', 'print results and map contents as JSON')
     .action(async (path: string, options: TestRunCommandOptions) => {
       const inputs = options.dataIn.map((f) => readInputFile(f, '--data-in'));

@@ -7,6 +7,7 @@ import type { ObjectSpec } from '../../elf/object-spec.js';
 import { assemble } from '../../isa/asm/index.js';
 import { decodeRaw } from '../../isa/encoding.js';
 import type { Instruction } from '../../isa/instruction.js';
+import { EXIT_FAIL } from '../exit-codes.js';
 import {
   VERIFIABLE_PROG_TYPES, VerifyInputError, explainRefusal, progTypeRules, programVerifyOptions, verify,
   type VerifierResult,
@@ -129,6 +130,6 @@ export function register(program: Command): void {
           }
         }
       }
-      if (outcomes.some((o) => o.result.verdict === 'reject')) process.exitCode = 1;
+      if (outcomes.some((o) => o.result.verdict === 'reject')) process.exitCode = EXIT_FAIL;
     });
 }

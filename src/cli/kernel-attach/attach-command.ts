@@ -10,7 +10,7 @@ import { CliInputError } from '../errors.js';
 import { isTestRunBadInput } from '../test-run/failure.js';
 import { runKernelAttach } from './run-kernel-attach.js';
 
-const EXIT_FAIL = 1;
+import { EXIT_FAIL } from '../exit-codes.js';
 
 /** The `tsbpf attach` options the kernel path reads. */
 export interface KernelAttachCommandOptions {

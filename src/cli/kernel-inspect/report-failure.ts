@@ -2,7 +2,7 @@ import { KernelError } from '../../kernel/errors.js';
 import { PinError } from '../../kernel/pin.js';
 import { CliFailure } from './cli-failure.js';
 
-const EXIT_FAIL = 1;
+import { EXIT_FAIL } from '../exit-codes.js';
 
 /**
  * Runs a kernel-inspecting command: a refusal by the kernel or a missing
