@@ -43,6 +43,3 @@ export { tracePipeEvents, formatTraceRecord } from './events/trace-stream.js';
 export { AttachSession, type SessionEvent, type SessionOptions } from './session/attach-session.js';
 // Context types: C headers and BTF
 export { HOOK_HEADERS, headerText, hookContextBtf } from './headers.js';
-export { hookVerifierRules } from './verifier-rules.js';
-export { hookCoreTarget } from './core-target.js';
-export { loadHookObject } from './session/load-hook-object.js';

@@ -13,11 +13,12 @@ const EMPTY = new Map();
 /**
  * A BPF object loaded on a backend (tsbpf's VM or the kernel), the same API
  * for both: programs to test-run, maps with BTF-decoded keys and values,
- * and global variables by name, like a libbpf skeleton.
+ * and global variables by name, like a libbpf skeleton. `B` is the backend
+ * when loadObject() knew it statically (it types what program.attach() returns).
  */
-export class BpfObject {
+export class BpfObject<B extends BackendName = BackendName> {
   /** Programs by function name. */
-  readonly programs: Readonly<Record<string, ObjectProgram>>;
+  readonly programs: Readonly<Record<string, ObjectProgram<B>>>;
   /** Maps by name (global data maps as libbpf names them: `<obj>.bss`, `.data.stats`...). */
   readonly maps: Readonly<Record<string, ObjectMap>>;
   /** Every global variable by name (the first section holding a name wins). */
@@ -28,8 +29,8 @@ export class BpfObject {
 
   constructor(private readonly live: BackendObject) {
     const btf = live.spec.btf;
-    const programs: Record<string, ObjectProgram> = Object.create(null);
-    for (const [name, p] of live.programs) programs[name] = new ObjectProgram(p);
+    const programs: Record<string, ObjectProgram<B>> = Object.create(null);
+    for (const [name, p] of live.programs) programs[name] = new ObjectProgram<B>(p);
     const maps: Record<string, ObjectMap> = Object.create(null);
     const byName = new Map<string, ObjectMap>();
     for (const [name, m] of live.maps) {
@@ -44,7 +45,7 @@ export class BpfObject {
     this.globals = globalsView(btf, all, `object ${live.spec.name}`);
   }
 
-  get backend(): BackendName { return this.live.backend; }
+  get backend(): B { return this.live.backend as B; }
   /** The spec as instantiated (CO-RE relocations applied). */
   get spec(): ObjectSpec { return this.live.spec; }
   get name(): string { return this.live.spec.name; }
@@ -66,7 +67,7 @@ export class BpfObject {
     return view;
   }
 
-  program(name: string): ObjectProgram {
+  program(name: string): ObjectProgram<B> {
     const p = Object.prototype.hasOwnProperty.call(this.programs, name) ? this.programs[name] : undefined;
     if (p === undefined) throw new UnknownNameError(`object ${this.name} has no program ${name} (it has: ${Object.keys(this.programs).join(', ') || 'none'})`);
     return p;

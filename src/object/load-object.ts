@@ -51,6 +51,9 @@ function defaultCpus(): number {
  * whose CO-RE relocations are not applied yet) and instantiates it on a
  * backend: maps created and filled, programs relocated, verified and loaded.
  */
+export async function loadObject(input: string | Uint8Array | ObjectSpec, options: LoadObjectOptions & { backend: 'kernel' }): Promise<BpfObject<'kernel'>>;
+export async function loadObject(input: string | Uint8Array | ObjectSpec, options?: LoadObjectOptions & { backend?: 'vm' }): Promise<BpfObject<'vm'>>;
+export async function loadObject(input: string | Uint8Array | ObjectSpec, options?: LoadObjectOptions): Promise<BpfObject>;
 export async function loadObject(input: string | Uint8Array | ObjectSpec, options: LoadObjectOptions = {}): Promise<BpfObject> {
   const backend = options.backend ?? 'vm';
   if (backend !== 'vm' && backend !== 'kernel') throw new LoadObjectOptionError(`unknown backend "${String(backend)}" (expected vm or kernel)`);

@@ -9,5 +9,6 @@ export { kernelInsnText } from './kernel-disasm.js';
 export { verifyProgramSpec, programVerifyOptions, objectMaps, progTypeOfSpec } from './verify-object.js';
 export type { ObjectVerifyOptions } from './verify-object.js';
 export { explainRefusal } from './explain.js';
+export { hookVerifierRules } from './hook-rules.js';
 export { VerifyInputError } from './errors.js';
 export { sanitizeDeadCode } from './dead-code.js';

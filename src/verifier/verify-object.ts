@@ -1,6 +1,7 @@
 // Verifying the programs of a loaded ELF object (ObjectSpec): each program
 // with the object's maps, its BTF func and line info, and its program type.
 import type { ObjectSpec, ProgramSpec } from '../elf/object-spec.js';
+import { hookVerifierRules } from './hook-rules.js';
 import type { MapDesc } from './maps.js';
 import { verify, type VerifierResult, type VerifyOptions } from './verify.js';
 
@@ -9,6 +10,12 @@ export interface ObjectVerifyOptions {
   readonly type?: string;
   readonly logLevel?: 0 | 1 | 2;
   readonly unprivileged?: boolean;
+  /**
+   * The program will run on tsbpf's user-space hooks: a section naming one
+   * (`uprobe/…`, `perf_event`, `tracepoint/node/…`, `tracepoint/syscalls/…`)
+   * gets that hook's context rules instead of the program type's generic ones.
+   */
+  readonly hookContexts?: boolean;
 }
 
 /** The kernel name (`xdp`) of a program type as the loader spells it (`BPF_PROG_TYPE_XDP`). */
@@ -43,8 +50,11 @@ export function objectMaps(obj: ObjectSpec): MapDesc[] {
 
 /** The options verify() needs for one program of an object. */
 export function programVerifyOptions(program: ProgramSpec, obj: ObjectSpec, options: ObjectVerifyOptions = {}): VerifyOptions {
+  const progType = options.type ?? progTypeOfSpec(program);
+  const rules = options.hookContexts ? hookVerifierRules(program.section, progType) : undefined;
   return {
-    progType: options.type ?? progTypeOfSpec(program),
+    progType,
+    ...(rules ? { rules } : {}),
     maps: objectMaps(obj),
     unprivileged: options.unprivileged,
     logLevel: options.logLevel,

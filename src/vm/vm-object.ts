@@ -7,6 +7,7 @@ import { mapInliners } from '../engine/jit/inliners/map-inliners.js';
 import { engineFactory } from '../engine/select.js';
 import { HELPER_TABLE } from '../helpers/table.js';
 import { specForLoad } from '../elf/core.js';
+import { hookContextBtf } from '../hooks/headers.js';
 import type { ObjectSpec } from '../elf/object-spec.js';
 import { ArrayOfMapsMap } from '../maps/array-of-maps-map.js';
 import type { BpfMap } from '../maps/bpf-map.js';
@@ -146,8 +147,13 @@ export class VmObject {
 
 const u32 = (n: number): Uint8Array => new Uint8Array(new Uint32Array([n]).buffer);
 
-/** CO-RE target when none is given: the running kernel's BTF. */
-function defaultCoreTarget(): Btf {
+/**
+ * CO-RE target when none is given, per relocation: tsbpf's hook context
+ * types (struct tsbpf_*, which no kernel has) for relocations rooted in one
+ * of them, the running kernel's BTF for the others.
+ */
+function defaultCoreTarget(rootTypeName: string): Btf {
+  if (rootTypeName.startsWith('tsbpf_')) return hookContextBtf();
   try {
     return loadVmlinuxBtf();
   } catch (err) {

@@ -30,7 +30,7 @@ test('--json: events as JSON lines, then every map as bpftool -j map dump prints
 });
 
 test('uprobes on an ES module export, through the ESM loader in the app\'s process', async () => {
-  const r = await runCli(['attach', ex('db_latency.bpf.o'), '--no-verify', '--', process.execPath, ex('apps/db-app.mjs')]);
+  const r = await runCli(['attach', ex('db_latency.bpf.o'), '--', process.execPath, ex('apps/db-app.mjs')]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /5 of 6 queries succeeded/);
   assert.match(r.stdout, /\{"verb":"SELECT"\} => \{"calls":3,"errors":0,"total_ns":\d+,"max_ns":\d+\}/);

@@ -108,8 +108,9 @@ test('example conn_firewall: TCP connections from blocked sources reset at the S
 
 test('example db_latency: uprobe and uretprobe on an ES module\'s async export, latency and errors by SQL verb', async () => {
   registerUprobeLoader(['./examples/hooks/apps/lib/db.mjs:query'], join(import.meta.dirname, '..', '..'));
-  // The verifier does not know tsbpf's uprobe context yet (its fields past pt_regs): run checked, unverified.
-  const o = await loadObject(obj('db_latency'), { verify: false });
+  // Verified with tsbpf's uprobe context (its fields past pt_regs), so the JIT runs it.
+  const o = await loadObject(obj('db_latency'));
+  assert.equal(o.program('on_query').vmProgram?.verified, true);
   const session = new AttachSession(o, { baseDir: join(import.meta.dirname, '..', '..') });
   const db = await import(join(examples, 'apps', 'lib', 'db.mjs')) as { query(sql: string, p?: unknown[]): Promise<unknown> };
   await Promise.allSettled(['SELECT 1', 'SELECT 2', 'INSERT INTO t', 'BOGUS x'].map((s) => db.query(s)));
@@ -124,8 +125,8 @@ test('example db_latency: uprobe and uretprobe on an ES module\'s async export, 
 });
 
 test('example loop_lag: a 200 Hz timer program sees the event loop blocked', async () => {
-  // The verifier does not know tsbpf's perf_event context past bpf_perf_event_data yet: run checked, unverified.
-  const o = await loadObject(obj('loop_lag'), { verify: false });
+  // Verified with tsbpf's perf_event context (its fields past bpf_perf_event_data).
+  const o = await loadObject(obj('loop_lag'));
   const session = new AttachSession(o, { sampleFreq: 200 });
   await new Promise((r) => setTimeout(r, 30));
   const t = Date.now();

@@ -5,7 +5,7 @@ import { assemble } from '../../src/isa/asm/index.js';
 import { layoutOf } from '../../src/hooks/ctx/layout.js';
 import { HTTP_SERVER_REQUEST } from '../../src/hooks/tracepoints/http-server.js';
 import { UPROBE_LAYOUT } from '../../src/hooks/uprobes/uprobe-ctx.js';
-import { hookVerifierRules } from '../../src/hooks/verifier-rules.js';
+import { hookVerifierRules } from '../../src/verifier/hook-rules.js';
 import { verify } from '../../src/verifier/verify.js';
 import { join } from 'node:path';
 

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { TsbpfError } from '../../errors.js';
 import type { SessionEvent } from '../../hooks/session/attach-session.js';
 import type { BpfObject } from '../../object/bpf-object.js';
-import { loadHookObject } from '../../hooks/session/load-hook-object.js';
+import { loadObject } from '../../object/load-object.js';
 import { runInProcess } from '../attach/in-process.js';
 import { eventText, mapsText } from '../attach/print.js';
 import { parseProxySpec, type ProxySpec } from '../attach/proxy-spec.js';
@@ -79,7 +79,7 @@ export function register(program: Command): void {
       let obj: BpfObject | undefined;
       try {
         // Loaded here first, so a refused program fails the CLI before any command starts.
-        obj = await loadHookObject(path, { engine, verify: options.verify });
+        obj = await loadObject(path, { engine, verify: options.verify });
         if (command.length === 0) {
           const r = await runInProcess(obj, {
             durationMs, pcap: options.pcap, pcapOut: options.pcapOut, udpProxies, tcpProxies, onEvent: printEvent, onAttach,

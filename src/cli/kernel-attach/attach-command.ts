@@ -44,7 +44,7 @@ export async function attachInKernel(path: string, command: readonly string[], o
   const printEvent = (e: SessionEvent): void => {
     process.stdout.write(json ? `${JSON.stringify({ event: e })}\n` : eventText(e));
   };
-  let obj: BpfObject | undefined;
+  let obj: BpfObject<'kernel'> | undefined;
   try {
     obj = await loadObject(path, { backend: 'kernel' });
     const result = await runKernelAttach(obj, {

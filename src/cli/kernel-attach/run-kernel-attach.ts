@@ -42,7 +42,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byt
  * a struct fits), and when the run ends (duration, COMMAND's exit, or
  * SIGINT/SIGTERM) everything detached and every map dumped as bpftool does.
  */
-export async function runKernelAttach(obj: BpfObject, options: KernelAttachOptions): Promise<KernelAttachResult> {
+export async function runKernelAttach(obj: BpfObject<'kernel'>, options: KernelAttachOptions): Promise<KernelAttachResult> {
   const links: Array<{ program: string; link: KernelLink }> = [];
   const consumers: Array<{ map: string; consumer: RingConsumer | PerfConsumer }> = [];
   const btf = obj.spec.btf;

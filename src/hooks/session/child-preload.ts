@@ -4,7 +4,7 @@
 // attaches every program, streams events to the CLI over the IPC channel
 // and writes the maps' final contents when the process exits.
 import { writeFileSync } from 'node:fs';
-import { loadHookObject } from './load-hook-object.js';
+import { loadObject } from '../../object/load-object.js';
 import { registerUprobeLoader } from '../uprobes/esm-registry.js';
 import { AttachSession, type SessionEvent } from './attach-session.js';
 import { CHILD_CONFIG_ENV, type ChildConfig, type ChildMessage, type ChildResult, type ParentMessage } from './protocol.js';
@@ -34,7 +34,7 @@ async function start(config: ChildConfig): Promise<void> {
   };
   let session: AttachSession;
   try {
-    const obj = await loadHookObject(config.object, { engine: config.engine, verify: config.verify });
+    const obj = await loadObject(config.object, { engine: config.engine, verify: config.verify });
     const uprobes = obj.spec.programs.map((p) => p.section).filter((s) => /^uret?probe\//.test(s)).map((s) => s.slice(s.indexOf('/') + 1));
     if (uprobes.length > 0) registerUprobeLoader(uprobes, config.baseDir);
     session = new AttachSession(obj, {

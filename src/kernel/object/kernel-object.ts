@@ -67,7 +67,7 @@ export class KernelObject {
   }
 
   static load(spec: ObjectSpec, options: KernelObjectOptions = {}): KernelObject {
-    const working = specForLoad(spec, options.coreTarget, loadVmlinuxBtf);
+    const working = specForLoad(spec, options.coreTarget, () => loadVmlinuxBtf());
     const btf = loadObjectBtf(spec);
     const obj = new KernelObject(working, btf);
     try {

@@ -1,7 +1,7 @@
 import type { ProgTypeName } from '../progtypes/prog-types.js';
 import { hookContextRules } from '../progtypes/hook-contexts.js';
-import { progTypeRules, type ProgTypeRules } from '../verifier/prog-type-rules.js';
-import { RegType } from '../verifier/reg-type.js';
+import { progTypeRules, type ProgTypeRules } from './prog-type-rules.js';
+import { RegType } from './reg-type.js';
 
 /**
  * The verifier's rules for a program on one of tsbpf's user-space hooks:
