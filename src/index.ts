@@ -1,5 +1,8 @@
 // tsbpf: eBPF in TypeScript. The package's public API, layer by layer.
 
+// Every typed error derives from TsbpfError.
+export { TsbpfError } from './errors.js';
+
 // Instruction set: opcodes, instructions, encode/decode, validation, the assembler.
 export * from './isa/index.js';
 // The disassembler (llvm-objdump's syntax).
@@ -26,6 +29,11 @@ export { engineFactory, ENGINE_NAMES, EngineUnavailableError, type EngineName, t
 export type { Executable, ProgramImage, EngineOptions, TraceHook } from './engine/executable.js';
 export { CODE_BASE, HelperControl, newHelperContext, type HelperContext, type HelperFn, type HelperTable } from './engine/abi.js';
 export { createInterpreter, type InterpreterOptions } from './engine/interpreter/index.js';
+export { ExecutionError, BudgetExceededError, UnknownHelperError } from './engine/errors.js';
+export { UnresolvedReferenceError } from './engine/interpreter/errors.js';
+export { JitTrapError, JitUnsupportedError, JitCompileError } from './engine/jit/errors.js';
+export { HelperError } from './helpers/errors.js';
+export { TestRunInputError } from './progtypes/errors.js';
 export { createJit, type JitOptions } from './engine/jit/index.js';
 
 // Maps and helpers of the VM.

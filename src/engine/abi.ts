@@ -11,7 +11,7 @@ export const CODE_BASE = 0xffff_ffff_a000_0000n;
 export const codeAddress = (slot: number): bigint => CODE_BASE + BigInt(slot) * 8n;
 
 /** What a helper asks the engine to do after it returns. */
-export const enum HelperControl {
+export enum HelperControl {
   None = 0,
   /** End the program now with `exitValue` in r0. */
   Exit = 1,

@@ -63,6 +63,10 @@ describe('tsbpf test-run (VM)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(LINE.exec(r.stdout.trim())?.[1], '2');
     assert.deepEqual(new Uint8Array(readFileSync(out)), new Uint8Array(60));
+    const piped = await runCliInProcess(['test-run', fixturePath('core_read'), '--section', 'xdp', '--data-in', frames.short, '--data-out', '-']);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, '\0'.repeat(60), 'stdout holds the packet bytes alone');
+    assert.equal(LINE.exec(piped.stderr.trim())?.[1], '2', 'the report goes to stderr');
     const ctx = file('args.bin', new Uint8Array(8));
     const raw = await runCliInProcess(['test-run', fixturePath('core_read'), '--program', 'read_skb', '--ctx-in', ctx, '--json']);
     assert.equal(raw.code, 0, raw.stderr);

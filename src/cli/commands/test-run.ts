@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option('--program <name>', 'run the program (function) of this name')
     .option('--data-in <file>', 'packet input; repeat for several runs in order (- for stdin)', collect, [])
     .option('--ctx-in <file>', 'context input (struct xdp_md, struct __sk_buff, raw arguments...)')
-    .option('--data-out <file>', 'write the last run\'s data out to this file (- for stdout)')
+    .option('--data-out <file>', 'write the last run\'s data out to this file (- for stdout, the report then goes to stderr)')
     .option('--repeat <n>', 'runs per input; the duration is their average', positiveInteger(0xffffffff), 1)
     .addOption(engineOption('VM execution engine (default: jit for verified programs)'))
     .addOption(backendOption())
@@ -53,6 +53,8 @@ export function register(program: Command): void {
       try {
         obj = await loadObject(path, { backend: options.backend, ...(options.engine !== undefined ? { engine: options.engine } : {}) });
         const prog = selectProgram(obj, options);
+        // With --data-out -, stdout carries the packet bytes alone; the report goes to stderr.
+        const report = options.dataOut === '-' ? process.stderr : process.stdout;
         const results: TestRunResult[] = [];
         for (const dataIn of inputs.length > 0 ? inputs : [undefined]) {
           const result = prog.testRun({
@@ -61,10 +63,10 @@ export function register(program: Command): void {
             repeat: options.repeat,
           });
           results.push(result);
-          if (!options.json) process.stdout.write(`${textLine(result)}\n`);
+          if (!options.json) report.write(`${textLine(result)}\n`);
         }
         if (options.dataOut !== undefined) writeOutputFile(options.dataOut, results[results.length - 1].dataOut);
-        if (options.json) process.stdout.write(`${jsonReport(results, obj)}\n`);
+        if (options.json) report.write(`${jsonReport(results, obj)}\n`);
       } catch (err) {
         if (!(err instanceof TsbpfError) || isTestRunBadInput(err)) throw err;
         process.stderr.write(`tsbpf: ${err.message}\n`);

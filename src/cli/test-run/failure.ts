@@ -7,10 +7,9 @@ import { GlobalVariableError } from '../../object/globals.js';
 import { LoadObjectOptionError } from '../../object/load-object.js';
 import { MapValueError } from '../../object/map-value.js';
 import { TestRunInputError } from '../../progtypes/errors.js';
+import { Errno } from '../../uapi/errno.js';
 import { CliInputError } from '../errors.js';
 
-const EINVAL = 22;
-const E2BIG = 7;
 
 /**
  * Whether an error means bad input (exit 2: an unreadable or corrupt object,
@@ -19,7 +18,7 @@ const E2BIG = 7;
  * from BPF_PROG_TEST_RUN is its answer to bad input, as TestRunInputError is the VM's.
  */
 export function isTestRunBadInput(err: unknown): boolean {
-  if (err instanceof KernelError) return err.command === 'BPF_PROG_TEST_RUN' && (err.errno === EINVAL || err.errno === E2BIG);
+  if (err instanceof KernelError) return err.command === 'BPF_PROG_TEST_RUN' && (err.errno === Errno.EINVAL || err.errno === Errno.E2BIG);
   return err instanceof CliInputError || err instanceof ElfError || err instanceof BtfError || err instanceof UnknownNameError
     || err instanceof TestRunInputError || err instanceof LoadObjectOptionError || err instanceof EngineUnavailableError
     || err instanceof MapValueError || err instanceof GlobalVariableError;
