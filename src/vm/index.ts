@@ -6,3 +6,4 @@ export { VmObjectError, VmProgramRejectedError } from './errors.js';
 export type { VmRunContext } from './run-context.js';
 export { VmRingConsumer } from './ring-consumer.js';
 export { VmPerfConsumer, type VmPerfRecord } from './perf-consumer.js';
+export { vmCoreTarget } from './core-target.js';

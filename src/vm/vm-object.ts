@@ -1,5 +1,3 @@
-import type { Btf } from '../btf/btf.js';
-import { loadVmlinuxBtf } from '../btf/vmlinux.js';
 import type { Executable, ProgramImage } from '../engine/executable.js';
 import type { InterpreterOptions } from '../engine/interpreter/options.js';
 import type { JitOptions } from '../engine/jit/options.js';
@@ -7,7 +5,7 @@ import { mapInliners } from '../engine/jit/inliners/map-inliners.js';
 import { engineFactory } from '../engine/select.js';
 import { HELPER_TABLE } from '../helpers/table.js';
 import { specForLoad } from '../elf/core.js';
-import { hookContextBtf } from '../hooks/headers.js';
+import { vmCoreTarget } from './core-target.js';
 import type { ObjectSpec } from '../elf/object-spec.js';
 import { ArrayOfMapsMap } from '../maps/array-of-maps-map.js';
 import type { BpfMap } from '../maps/bpf-map.js';
@@ -51,7 +49,7 @@ export class VmObject {
   static load(spec: ObjectSpec, options: VmObjectOptions = {}): VmObject {
     const cpus = options.cpus ?? 1;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) throw new VmObjectError(`cpus ${cpus}: expected 1 to 1024`);
-    const working = specForLoad(spec, options.coreTarget, defaultCoreTarget);
+    const working = specForLoad(spec, options.coreTarget, vmCoreTarget);
     const obj = new VmObject(working, cpus);
     try {
       obj.createMaps();
@@ -146,17 +144,3 @@ export class VmObject {
 }
 
 const u32 = (n: number): Uint8Array => new Uint8Array(new Uint32Array([n]).buffer);
-
-/**
- * CO-RE target when none is given, per relocation: tsbpf's hook context
- * types (struct tsbpf_*, which no kernel has) for relocations rooted in one
- * of them, the running kernel's BTF for the others.
- */
-function defaultCoreTarget(rootTypeName: string): Btf {
-  if (rootTypeName.startsWith('tsbpf_')) return hookContextBtf();
-  try {
-    return loadVmlinuxBtf();
-  } catch (err) {
-    throw new VmObjectError(`CO-RE relocations need a target BTF and none was given: ${(err as Error).message}`);
-  }
-}

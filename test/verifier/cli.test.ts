@@ -81,3 +81,13 @@ test('verify: the tsbpf command end to end', async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal((JSON.parse(r.stdout) as unknown[]).length, 3);
 });
+
+test('verify --hooks: programs for tsbpf\'s hooks read the fields tsbpf\'s contexts add; without it, the kernel\'s context rules refuse them', async () => {
+  const dbLatency = new URL('../../examples/hooks/db_latency.bpf.o', import.meta.url).pathname;
+  const kernelRules = await runCliInProcess(['verify', dbLatency, '--program', 'on_query_return', '--json']);
+  assert.equal(kernelRules.code, 1);
+  assert.equal(JSON.parse(kernelRules.stdout).error, 'invalid bpf_context access off=168 size=8');
+  const hookRules = await runCliInProcess(['verify', dbLatency, '--hooks', '--json']);
+  assert.equal(hookRules.code, 0, hookRules.stdout);
+  assert.deepEqual((JSON.parse(hookRules.stdout) as Array<{ verdict: string }>).map((o) => o.verdict), ['accept', 'accept']);
+});

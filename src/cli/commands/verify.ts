@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
-import { loadVmlinuxBtf } from '../../btf/vmlinux.js';
 import { applyObjectCoreRelocations, loadObjectSpec } from '../../elf/index.js';
 import type { ObjectSpec } from '../../elf/object-spec.js';
 import { assemble } from '../../isa/asm/index.js';
 import { decodeRaw } from '../../isa/encoding.js';
 import type { Instruction } from '../../isa/instruction.js';
+import { vmCoreTarget } from '../../vm/core-target.js';
 import { EXIT_FAIL } from '../exit-codes.js';
 import {
   VERIFIABLE_PROG_TYPES, VerifyInputError, explainRefusal, progTypeRules, programVerifyOptions, verify,
@@ -21,6 +21,7 @@ interface VerifyCommandOptions {
   json?: boolean;
   unprivileged?: boolean;
   explain?: boolean;
+  hooks?: boolean;
 }
 
 interface Outcome {
@@ -48,11 +49,10 @@ function verifyElf(path: string, options: VerifyCommandOptions, logLevel: 0 | 1 
     const what = options.program !== undefined ? `program ${options.program}` : options.section !== undefined ? `section ${options.section}` : 'programs';
     throw new VerifyInputError(`${path}: no ${what} (has: ${spec.programs.map((p) => `${p.name} in ${p.section}`).join(', ') || 'none'})`);
   }
-  if (spec.programs.some((p) => p.coreRelos.length > 0) && existsSync(VMLINUX)) {
-    applyObjectCoreRelocations(spec, loadVmlinuxBtf());
-  }
+  // As the VM relocates: tsbpf's hook context types from its own BTF, the rest from the kernel's.
+  if (spec.programs.some((p) => p.coreRelos.length > 0) && existsSync(VMLINUX)) applyObjectCoreRelocations(spec, vmCoreTarget);
   return programs.map((p) => {
-    const opts = programVerifyOptions(p, spec, { type: options.type, logLevel, unprivileged: options.unprivileged });
+    const opts = programVerifyOptions(p, spec, { type: options.type, logLevel, unprivileged: options.unprivileged, hookContexts: options.hooks });
     if (!progTypeRules(opts.progType)) {
       throw new VerifyInputError(`${path}: program ${p.name} in section ${p.section} has type '${opts.progType}', which tsbpf cannot verify; pass --type`);
     }
@@ -69,7 +69,7 @@ function readInsns(path: string, bytes: Uint8Array): Instruction[] {
 
 /**
  * `tsbpf verify OBJ [--section S | --program NAME] [--type T] [--log-level 0|1|2]
- * [--json] [--unprivileged] [--explain]`: the kernel's verdict on every
+ * [--json] [--unprivileged] [--explain] [--hooks]`: the kernel's verdict on every
  * program of an ELF object (or raw bytecode / assembly with --type), with the
  * kernel-style log. Exit 0 when all are accepted, 1 when any is refused,
  * 2 on bad input.
@@ -86,6 +86,7 @@ export function register(program: Command): void {
     .option('--json', 'print {"verdict","error","insn","processed"} (a list with "program" for several)')
     .option('--unprivileged', 'apply the rules for loaders without CAP_BPF / CAP_PERFMON')
     .option('--explain', 'say in plain words why a program is refused and what check to add')
+    .option('--hooks', 'verify for tsbpf\'s user-space hooks, as loadObject and `tsbpf attach` do: a section naming one of them (uprobe/, perf_event, tracepoint/node/, tracepoint/syscalls/) gets that hook\'s context')
     .action((path: string, options: VerifyCommandOptions) => {
       checkType(options.type);
       const logLevel = Number(options.logLevel) as 0 | 1 | 2;
