@@ -11,7 +11,8 @@ type AnyFunction = (...args: unknown[]) => unknown;
 
 const EIO = 5;
 
-const errnoOf = (err: unknown): number => {
+/** The -errno of a binding's error (-EIO when it has none). */
+export const errnoOf = (err: unknown): number => {
   const n = (err as { errno?: unknown } | null)?.errno;
   return typeof n === 'number' && n < 0 ? n : -EIO;
 };

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { callBinding } from './binding-call.js';
+import { callBinding, errnoOf } from './binding-call.js';
 import { fsBinding, type FsBinding } from './fs-binding.js';
 import { patchProperty } from '../uprobes/patch-property.js';
 import type { SyscallPair } from './syscall-pair.js';
@@ -129,13 +129,28 @@ export function installWrite(pair: SyscallPair): () => void {
   ]);
 }
 
-/** sys_enter_close / sys_exit_close: closes of file descriptors by fs (not FileHandle.close()). */
+/** sys_enter_close / sys_exit_close: closes of files by fs (fs.close, fs.closeSync) and by fs/promises (FileHandle.close()). */
 export function installClose(pair: SyscallPair): () => void {
   const b = fsBinding();
   const { enter, exit } = pair;
-  return patch(b, 'close', (original) => function (this: unknown, ...args: unknown[]) {
+  const undos = [patch(b, 'close', (original) => function (this: unknown, ...args: unknown[]) {
     if (enter.active) enter.fireEnter(() => [num(args[0])]);
     if (!exit.active) return Reflect.apply(original, this, args);
     return callBinding(original, this, args, 1, b.kUsePromises, (errno) => exit.fireExit(errno ?? 0));
-  });
+  })];
+  const fileHandle = (b.FileHandle as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+  if (fileHandle && typeof fileHandle.close === 'function') {
+    undos.push(patchProperty(fileHandle, 'close', 'fs binding FileHandle close', (original) => function (this: { fd?: unknown }, ...args: unknown[]) {
+      // The descriptor before it is gone (-1 afterwards); a second close() of a handle closes nothing.
+      const fd = num(this.fd);
+      if (fd < 0) return Reflect.apply(original, this, args);
+      if (enter.active) enter.fireEnter(() => [fd]);
+      const result = Reflect.apply(original, this, args);
+      if (exit.active && result instanceof Promise) {
+        result.then(() => exit.fireExit(0), (err: unknown) => exit.fireExit(errnoOf(err)));
+      }
+      return result;
+    }));
+  }
+  return undoAll(undos);
 }

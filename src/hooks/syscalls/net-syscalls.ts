@@ -2,6 +2,8 @@ import type { Socket } from 'node:net';
 import { sockaddrOf } from '../ctx/sockaddr.js';
 import { subscribe } from '../tracepoints/node-tracepoint-def.js';
 import { patchProperty } from '../uprobes/patch-property.js';
+import { sockaddrUn } from './sockaddr-un.js';
+import { methodsOf, streamBinding } from './stream-binding.js';
 import type { SyscallPair } from './syscall-pair.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -11,51 +13,66 @@ const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 
 interface TcpHandle { readonly fd?: number }
-interface TcpWrap { TCP: { prototype: Record<string, unknown> } }
 
-let tcpWrap: TcpWrap | null = null;
+/** The sockaddr a connect call's arguments (req, address[, port]) name, and its length. */
+type ConnectArgs = (args: unknown[]) => { bytes: Uint8Array; length: number };
 
-/** Node's internal TCP binding, whose connect() every TCP client (net, http, fetch) goes through. */
-function tcpBinding(): TcpWrap {
-  if (!tcpWrap) {
-    const get = (process as unknown as { binding(name: string): unknown }).binding;
-    tcpWrap = get.call(process, 'tcp_wrap') as TcpWrap;
-  }
-  return tcpWrap;
-}
+const tcpAddress: ConnectArgs = (args) => {
+  const sa = sockaddrOf(String(args[1]), Number(args[2]));
+  return { bytes: sa, length: sa.length };
+};
+const pipeAddress: ConnectArgs = (args) => sockaddrUn(String(args[1]));
 
 /**
- * sys_enter_connect / sys_exit_connect: TCP connects. args: fd (-1 while
- * libuv has not created the socket yet), a struct sockaddr_in or
- * sockaddr_in6 in user memory, its length. The exit fires when the
- * connection completes, with 0 or -errno (the kernel's non-blocking
+ * sys_enter_connect / sys_exit_connect: TCP connects (net, http, fetch) and
+ * Unix-socket connects. args: the socket's fd, a struct sockaddr_in,
+ * sockaddr_in6 or sockaddr_un in user memory, its length. libuv creates
+ * the socket inside uv_tcp_connect / uv_pipe_connect, synchronously, so
+ * the enter fires right after Node's connect call returns, with the new
+ * descriptor (the connection is still in progress then). The exit fires
+ * when the connection completes, with 0 or -errno, or at once with the
+ * error when the call fails synchronously (the kernel's non-blocking
  * connect() returns -EINPROGRESS first; Node never sees that).
  */
 export function installConnect(pair: SyscallPair): () => void {
-  const proto = tcpBinding().TCP.prototype;
+  const b = streamBinding();
+  if (!b) return () => {};
   const { enter, exit } = pair;
-  const connect = (original: AnyFunction): AnyFunction => function (this: TcpHandle, ...args: unknown[]) {
-    const [req, address, port] = args as [{ oncomplete?: AnyFunction }, string, number];
-    if (enter.active) {
-      const fd = this.fd ?? -1;
-      enter.fireEnter(() => {
-        const sa = sockaddrOf(address, port);
-        return [fd, { bytes: sa }, sa.length];
-      });
-    }
-    if (exit.active && req && typeof req.oncomplete === 'function') {
-      const oncomplete = req.oncomplete;
+  const connect = (address: ConnectArgs) => (original: AnyFunction): AnyFunction => function (this: TcpHandle, ...args: unknown[]) {
+    if (!enter.active && !exit.active) return Reflect.apply(original, this, args);
+    const req = args[0] as { oncomplete?: unknown } | null;
+    const oncomplete = exit.active && req && typeof req.oncomplete === 'function' ? req.oncomplete : null;
+    if (req && oncomplete) {
       req.oncomplete = function (this: unknown, status: unknown, ...rest: unknown[]): unknown {
         req.oncomplete = oncomplete;
-        try { exit.fireExit(typeof status === 'number' ? status : 0); } catch { /* never into the host */ }
+        exit.fireExit(typeof status === 'number' ? status : 0);
         return Reflect.apply(oncomplete, this, [status, ...rest]);
       };
     }
-    return Reflect.apply(original, this, args);
+    let err: unknown;
+    try {
+      err = Reflect.apply(original, this, args);
+    } catch (e) {
+      if (req && oncomplete) req.oncomplete = oncomplete;
+      throw e;
+    }
+    if (enter.active) {
+      const fd = this.fd ?? -1;
+      enter.fireEnter(() => {
+        const sa = address(args);
+        return [fd, { bytes: sa.bytes }, sa.length];
+      });
+    }
+    if (typeof err === 'number' && err < 0) {
+      if (req && oncomplete) req.oncomplete = oncomplete;
+      if (exit.active) exit.fireExit(err);
+    }
+    return err;
   };
-  const undos = ['connect', 'connect6']
-    .filter((name) => typeof proto[name] === 'function')
-    .map((name) => patchProperty(proto, name, `tcp_wrap ${name}`, connect));
+  const undos = [
+    ...methodsOf(b.tcp, ['connect', 'connect6']).map((name) => patchProperty(b.tcp, name, `tcp_wrap ${name}`, connect(tcpAddress))),
+    ...(b.pipe ? methodsOf(b.pipe, ['connect']).map((name) => patchProperty(b.pipe!, name, `pipe_wrap ${name}`, connect(pipeAddress))) : []),
+  ];
   return () => { for (const u of undos.reverse()) u(); };
 }
 

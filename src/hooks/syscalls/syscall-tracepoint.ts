@@ -8,7 +8,7 @@ import { SYS_ENTER_ARGS, SYS_ENTER_LAYOUT, SYS_EXIT_LAYOUT, SYS_EXIT_RET, SYS_ID
 export type SyscallArg = bigint | number | { readonly string: string } | { readonly bytes: Uint8Array };
 
 /** Bytes of user memory per event (a path, the data of a write, a sockaddr). */
-const SCRATCH = 4096;
+export const USER_MEMORY_BYTES = 4096;
 
 /** What a syscall's tracepoints tell the source that feeds them. */
 export interface SyscallSource {
@@ -19,7 +19,7 @@ export interface SyscallSource {
 /**
  * `tracepoint/syscalls/sys_enter_<name>` or `sys_exit_<name>`: the kernel's
  * records (trace_event_raw_sys_enter / _exit) for a system call Node.js
- * makes, fired from the place where Node makes it (see SyscallGroup).
+ * makes, fired from the place where Node makes it (see syscall-table.ts).
  */
 export class SyscallTracepoint extends HookPoint {
   readonly name: string;
@@ -35,8 +35,8 @@ export class SyscallTracepoint extends HookPoint {
     const layout = exit ? SYS_EXIT_LAYOUT : SYS_ENTER_LAYOUT;
     this.image = new CtxImage(layout);
     this.ctxSize = layout.size;
-    this.scratchSize = exit ? 0 : SCRATCH;
-    this.memory = new UserMemory(exit ? 8 : SCRATCH, SCRATCH);
+    this.scratchSize = exit ? 0 : USER_MEMORY_BYTES;
+    this.memory = new UserMemory(exit ? 8 : USER_MEMORY_BYTES, USER_MEMORY_BYTES);
   }
 
   protected activate(): void {
