@@ -1,7 +1,8 @@
 // The verifier's speed (issue 4): src/verifier's verify() on every program of
-// every fixture and on a large generated program with loops, beside the
-// kernel's BPF_PROG_LOAD wall time for the same instructions (same run, same
-// machine). Medians of repeated runs.
+// every fixture and on two large generated programs (bounded loops, branch
+// diamonds), beside the kernel's BPF_PROG_LOAD wall time for the same
+// instructions (same run, same machine). After a warm-up, medians of samples
+// taken alternately from tsbpf and the kernel, so that both see the same load.
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,19 +20,6 @@ import { verify } from '../src/verifier/verify.js';
 import { formatNumber, formatTable } from './table.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Median wall time of `fn` in ms: at least `min` runs and ~`budgetMs` of them. */
-function medianMs(fn: () => void, budgetMs: number, min = 5): number {
-  const samples: number[] = [];
-  const start = performance.now();
-  while (samples.length < min || (performance.now() - start < budgetMs && samples.length < 200)) {
-    const t = performance.now();
-    fn();
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
-}
 
 const insn = (opcode: number, dst: number, src: number, off: number, imm: number): Instruction => ({ opcode, dst, src, off, imm });
 
@@ -62,9 +50,68 @@ export function loopProgram(blocks: number): Instruction[] {
   return out;
 }
 
-export function runVerifierBench(budgetMs = 150): string {
+/**
+ * A socket filter of `blocks` branch diamonds on a value the program cannot
+ * know (skb->len): each arm updates a running value and spills it to the
+ * stack. Both verifiers explore both arms and prune at each join.
+ */
+export function diamondProgram(blocks: number): Instruction[] {
+  const out: Instruction[] = [
+    insn(0xbf, 6, 1, 0, 0), // r6 = r1
+    insn(0x61, 7, 6, 0, 0), // r7 = *(u32 *)(r6 + 0): skb->len
+    insn(0xb7, 8, 0, 0, 0), // r8 = 0
+  ];
+  for (let b = 0; b < blocks; b++) {
+    out.push(insn(0xbf, 2, 7, 0, 0)); // r2 = r7
+    out.push(insn(0x57, 2, 0, 0, 0xff >> (b % 4))); // r2 &= mask
+    out.push(insn(0x25, 2, 0, 3, 16 + (b % 32))); // if r2 > K goto +3
+    out.push(insn(0x0f, 8, 2, 0, 0)); // r8 += r2
+    out.push(insn(0x57, 8, 0, 0, 0xffff)); // r8 &= 0xffff
+    out.push(insn(0x05, 0, 0, 2, 0)); // goto +2
+    out.push(insn(0xaf, 8, 2, 0, 0)); // r8 ^= r2
+    out.push(insn(0x77, 8, 0, 0, 1)); // r8 >>= 1
+    out.push(insn(0x7b, 10, 8, -8 * ((b % 4) + 1), 0)); // *(u64 *)(r10 - 8k) = r8
+  }
+  out.push(insn(0xbf, 0, 8, 0, 0), insn(0x57, 0, 0, 0, 1), insn(0x95, 0, 0, 0, 0));
+  return out;
+}
+
+/** One row of the table: a program, tsbpf's verification and the kernel's load of it. */
+interface Job {
+  readonly name: string;
+  readonly insns: number;
+  readonly processed: string;
+  readonly ours: () => void;
+  readonly theirs: (() => void) | null;
+  readonly note: string;
+}
+
+/**
+ * Medians (ms) of `ours` and `theirs` sampled alternately, so that both see
+ * the same machine load: at least `min` pairs and about `budgetMs` of them.
+ */
+function interleavedMedians(ours: () => void, theirs: (() => void) | null, budgetMs: number, min: number): [number, number | null] {
+  const a: number[] = [];
+  const b: number[] = [];
+  const start = performance.now();
+  while (a.length < min || (performance.now() - start < budgetMs && a.length < 1000)) {
+    let t = performance.now();
+    ours();
+    a.push(performance.now() - t);
+    if (theirs) {
+      t = performance.now();
+      theirs();
+      b.push(performance.now() - t);
+    }
+  }
+  const median = (xs: number[]): number => xs.sort((x, y) => x - y)[xs.length >> 1];
+  return [median(a), theirs ? median(b) : null];
+}
+
+export function runVerifierBench(budgetMs = 300): string {
   const kernel = kernelAvailable();
-  const rows: string[][] = [];
+  const jobs: Job[] = [];
+  const cleanups: Array<() => void> = [];
   let vmlinux: ReturnType<typeof loadVmlinuxBtf> | undefined;
   const fixtures = readdirSync(join(root, 'test/fixtures')).filter((f) => f.endsWith('.o')).sort();
   for (const file of fixtures) {
@@ -74,6 +121,8 @@ export function runVerifierBench(budgetMs = 150): string {
     if (kernel.ok) {
       try {
         kobj = KernelObject.load(spec);
+        const loaded = kobj;
+        cleanups.push(() => loaded.close());
       } catch (err) {
         kernelNote = `kernel refused: ${(err as Error).message.split('\n')[0].slice(0, 60)}`;
       }
@@ -82,8 +131,7 @@ export function runVerifierBench(budgetMs = 150): string {
     const working = kobj?.spec ?? spec;
     for (const program of working.programs) {
       const result = verifyProgramSpec(program, working);
-      const ours = medianMs(() => verifyProgramSpec(program, working), budgetMs / 2);
-      let theirs: number | null = null;
+      let theirs: (() => void) | null = null;
       if (kobj) {
         const fds = working.maps.map((m) => kobj!.maps.get(m.name)!.map.fd);
         const insns = relocateWithFds(program, fds);
@@ -96,27 +144,60 @@ export function runVerifierBench(budgetMs = 150): string {
           attachBtfId: attachBtfId(program, () => (vmlinux ??= loadVmlinuxBtf())),
           logLevel: 0,
         };
-        theirs = medianMs(() => loadProgramSpec(program, insns, context).close(), budgetMs / 2);
+        theirs = () => loadProgramSpec(program, insns, context).close();
       }
+      jobs.push({
+        name: `${file.replace(/\.o$/, '')}:${program.name}`,
+        insns: program.insns.length,
+        processed: result.verdict === 'accept' ? formatNumber(result.processed) : 'rejects',
+        ours: () => verifyProgramSpec(program, working),
+        theirs,
+        note: kernelNote,
+      });
+    }
+  }
+  const generated: Array<[string, Instruction[]]> = [
+    ['generated: 136 bounded loops', loopProgram(136)],
+    ['generated: 448 branch diamonds', diamondProgram(448)],
+  ];
+  for (const [name, insns] of generated) {
+    const result = verify(insns, { progType: 'socket_filter' });
+    jobs.push({
+      name,
+      insns: insns.length,
+      processed: result.verdict === 'accept' ? formatNumber(result.processed) : `rejects: ${result.error}`,
+      ours: () => verify(insns, { progType: 'socket_filter' }),
+      theirs: kernel.ok ? () => KernelProgram.load({ type: 'BPF_PROG_TYPE_SOCKET_FILTER', insns }).close() : null,
+      note: '',
+    });
+  }
+
+  const rows: string[][] = [];
+  try {
+    // Warm-up: every verification, round after round, until V8 has compiled
+    // the verifier's code paths for all of them (as in a long-running process).
+    const warmStart = performance.now();
+    for (let round = 0; round < 30 || performance.now() - warmStart < 2000; round++) {
+      for (const job of jobs) job.ours();
+      if (round >= 200) break;
+    }
+    for (const job of jobs) for (let i = 0; i < 3; i++) job.theirs?.();
+
+    for (const job of jobs) {
+      const big = job.insns > 1000;
+      const [ours, theirs] = interleavedMedians(job.ours, job.theirs, big ? budgetMs * 3 : budgetMs, big ? 21 : 51);
       rows.push([
-        `${file.replace(/\.o$/, '')}:${program.name}`, formatNumber(program.insns.length), result.verdict === 'accept' ? formatNumber(result.processed) : 'rejects',
-        formatNumber(ours, 3), theirs === null ? '-' : formatNumber(theirs, 3), theirs === null ? kernelNote || '-' : `${formatNumber(ours / theirs, 2)}x`,
+        job.name, formatNumber(job.insns), job.processed,
+        formatNumber(ours, 3), theirs === null ? '-' : formatNumber(theirs, 3), theirs === null ? job.note || '-' : `${formatNumber(ours / theirs, 2)}x`,
       ]);
     }
-    kobj?.close();
+  } finally {
+    for (const close of cleanups) close();
   }
-  const big = loopProgram(136);
-  const result = verify(big, { progType: 'socket_filter' });
-  const ours = medianMs(() => verify(big, { progType: 'socket_filter' }), budgetMs * 2, 3);
-  let theirs: number | null = null;
-  if (kernel.ok) theirs = medianMs(() => KernelProgram.load({ type: 'BPF_PROG_TYPE_SOCKET_FILTER', insns: big }).close(), budgetMs * 2, 3);
-  rows.push([
-    'generated: 136 bounded loops', formatNumber(big.length), result.verdict === 'accept' ? formatNumber(result.processed) : `rejects: ${result.error}`,
-    formatNumber(ours, 3), theirs === null ? '-' : formatNumber(theirs, 3), theirs === null ? '-' : `${formatNumber(ours / theirs, 2)}x`,
-  ]);
   const notes = [
-    'Verification time: tsbpf\'s verify() (median wall time, after warm-up runs) beside the kernel\'s BPF_PROG_LOAD of the same',
-    'relocated instructions with their BTF func/line info (median wall time of the syscall; it includes the kernel\'s JIT).',
+    'Verification time: tsbpf\'s verify() beside the kernel\'s BPF_PROG_LOAD of the same relocated instructions with their',
+    'BTF func/line info (it includes the kernel\'s JIT). Medians of samples taken alternately (tsbpf, kernel, tsbpf, ...),',
+    'after a warm-up in which every program was verified at least 30 times.',
     'processed = instructions tsbpf\'s verifier processed (the kernel\'s "processed N insns" counts the same way).',
   ];
   if (!kernel.ok) notes.push(`kernel column empty: ${kernel.reason}`);

@@ -48,7 +48,11 @@ export function guestRange(env: HelperContext, pointer: bigint, size: number, wr
  */
 export function probeRange(arena: Arena, pointer: bigint, size: number): number {
   const off = pointerOffset(arena, pointer);
-  if (off < 0) return -1;
+  return off < 0 ? -1 : probeOffsetRange(arena, off, size);
+}
+
+/** probeRange() of an arena offset (the JIT's inlined probe reads pass offsets, not BigInt pointers). */
+export function probeOffsetRange(arena: Arena, off: number, size: number): number {
   let at = off;
   const end = off + size;
   while (at < end) {
@@ -78,17 +82,23 @@ export function probeString(arena: Arena, pointer: bigint, max: number): Uint8Ar
   if (max <= 0) return new Uint8Array(0);
   const off = pointerOffset(arena, pointer);
   if (off < 0) return null;
+  const n = probeStringLength(arena, off, max);
+  return n < 0 ? null : arena.bytes.slice(off, off + n);
+}
+
+/** probeString()'s length (without the NUL) of the string at arena offset `off`, or -1 when it faults; max >= 1. */
+export function probeStringLength(arena: Arena, off: number, max: number): number {
   const bytes = arena.bytes;
   let at = off;
   let regionEnd = 0;
   for (let n = 0; n < max - 1; n++, at++) {
     if (at >= regionEnd) {
       regionEnd = readableEnd(arena, at);
-      if (regionEnd < 0) return null;
+      if (regionEnd < 0) return -1;
     }
-    if (bytes[at] === 0) return bytes.slice(off, at);
+    if (bytes[at] === 0) break;
   }
-  return bytes.slice(off, at);
+  return at - off;
 }
 
 /** The NUL-terminated string at `pointer` inside one readable region (ARG_PTR_TO_CONST_STR); stops the run if it has none. */

@@ -15,13 +15,26 @@ export interface TaskIdentity {
   readonly comm: string;
 }
 
-/** The identity of this Node.js process (pid, uid, gid from `process`; comm from process.title). */
+/** The identity of this Node.js process (pid, uid, gid from `process`; comm from process.title, see commOf). */
 export function currentProcessIdentity(): TaskIdentity {
   const p = (globalThis as {
-    process?: { pid?: number; title?: string; getuid?: () => number; getgid?: () => number };
+    process?: { pid?: number; title?: string; argv0?: string; getuid?: () => number; getgid?: () => number };
   }).process;
   const pid = p?.pid ?? 1;
-  return { pid, tgid: pid, uid: p?.getuid?.() ?? 0, gid: p?.getgid?.() ?? 0, comm: p?.title ?? 'tsbpf' };
+  return { pid, tgid: pid, uid: p?.getuid?.() ?? 0, gid: p?.getgid?.() ?? 0, comm: p?.title === undefined ? 'tsbpf' : commOf(p.title, p.argv0) };
+}
+
+/**
+ * The kernel's comm for a process title: at exec the kernel names the task
+ * after the executable's basename (`node`, not `/usr/bin/node`), and
+ * process.title starts as argv[0]; a title the program sets later is what
+ * Node gives the kernel (prctl PR_SET_NAME), as it is. commBytes() keeps
+ * the first 15 bytes.
+ */
+export function commOf(title: string, argv0?: string): string {
+  if (argv0 !== undefined && title !== argv0) return title;
+  const slash = title.lastIndexOf('/');
+  return slash >= 0 && slash < title.length - 1 ? title.slice(slash + 1) : title;
 }
 
 /**

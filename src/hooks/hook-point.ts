@@ -4,7 +4,6 @@ import type { ProgTypeName } from '../progtypes/prog-types.js';
 import { CtxAccessError, WrongProgramTypeError } from './errors.js';
 import { Link } from './link.js';
 import type { HookProgram } from './program.js';
-import type { HookRunInfo } from './run-context.js';
 import { hookStatsEnabled } from './stats.js';
 
 export interface AttachOptions {
@@ -23,6 +22,8 @@ export interface ArenaSlot {
   readonly ctxPointer: bigint;
   readonly scratchOffset: number;
   readonly scratchSize: number;
+  /** @internal A 32-bit view of the arena's memory for word copies (re-made when growth detaches it). */
+  words: Uint32Array | null;
   /** @internal */ refs: number;
   /** @internal */ epoch: number;
   /** @internal */ readonly regions: Region[];
@@ -60,8 +61,8 @@ export abstract class HookPoint {
   /** Events whose context could not be built (an argument a hook cannot read): skipped, never thrown into the host. */
   failedEvents = 0;
   private attachments: Attachment[] = [];
-  /** What runs through each link tell the helpers (made once per link). */
-  private readonly runInfo = new WeakMap<Link, HookRunInfo>();
+  /** The attachments' links, kept beside them (replaced, never mutated): hooks that run per packet read it. */
+  private linkList: readonly Link[] = [];
   private readonly slots = new Map<Arena, ArenaSlot>();
   private epoch = 0;
 
@@ -76,7 +77,12 @@ export abstract class HookPoint {
 
   /** The links attached now, in run order. */
   links(): Link[] {
-    return this.attachments.map((a) => a.link);
+    return [...this.linkList];
+  }
+
+  /** The links attached now, in run order, without a copy (the array is replaced on attach and detach, never changed). */
+  protected attachedLinks(): readonly Link[] {
+    return this.linkList;
   }
 
   attach(program: HookProgram, options: AttachOptions = {}): Link {
@@ -88,14 +94,14 @@ export abstract class HookPoint {
     }
     this.checkProgram(program);
     const slot = this.usesCtxSlot ? this.acquireSlot(program.arena) : null;
-    const link = new Link(this.name, program, BigInt.asUintN(64, BigInt(options.cookie ?? 0)), (l) => this.release(l));
+    const link = new Link(this.name, program, BigInt.asUintN(64, BigInt(options.cookie ?? 0)), (l) => this.release(l), this.funcIp);
     const first = this.attachments.length === 0;
-    this.attachments = [...this.attachments, { link, slot }];
+    this.setAttachments([...this.attachments, { link, slot }]);
     if (first) {
       try {
         this.activate();
       } catch (err) {
-        this.attachments = [];
+        this.setAttachments([]);
         if (slot) this.releaseSlot(slot);
         throw err;
       }
@@ -114,9 +120,18 @@ export abstract class HookPoint {
   private release(link: Link): void {
     const a = this.attachments.find((x) => x.link === link);
     if (!a) return;
-    this.attachments = this.attachments.filter((x) => x !== a);
+    this.setAttachments(this.attachments.filter((x) => x !== a));
     if (a.slot) this.releaseSlot(a.slot);
+    this.linkReleased(link);
     if (this.attachments.length === 0) this.deactivate();
+  }
+
+  /** Called when a link has left the hook (before deactivate(), when it was the last): to free what the hook kept for it. */
+  protected linkReleased(_link: Link): void {}
+
+  private setAttachments(list: Attachment[]): void {
+    this.attachments = list;
+    this.linkList = list.map((x) => x.link);
   }
 
   /**
@@ -152,8 +167,7 @@ export abstract class HookPoint {
    * into a link error; returns r0, or null when the run failed.
    */
   protected runProgram(link: Link, ctx: bigint): bigint | null {
-    let info = this.runInfo.get(link);
-    if (!info) this.runInfo.set(link, (info = { hook: this.name, cookie: link.cookie, funcIp: this.funcIp }));
+    const info = link.runInfo;
     const program = link.program;
     try {
       if (hookStatsEnabled()) {
@@ -180,8 +194,17 @@ export abstract class HookPoint {
     try {
       build();
     } catch (err) {
-      if (this.failedEvents++ === 0) process.emitWarning(`${this.name}: an event was skipped: ${(err as Error)?.message ?? String(err)}`, 'TsbpfHookWarning');
+      this.skipEvent(err);
     }
+  }
+
+  /**
+   * Counts an event whose context could not be built (what guard() does
+   * with what it catches), for hot paths that catch inline rather than
+   * allocate a closure per event.
+   */
+  protected skipEvent(err: unknown): void {
+    if (this.failedEvents++ === 0) process.emitWarning(`${this.name}: an event was skipped: ${(err as Error)?.message ?? String(err)}`, 'TsbpfHookWarning');
   }
 
   /** Copies a finished context image into a slot. */
@@ -204,7 +227,7 @@ export abstract class HookPoint {
     }
     const slot: ArenaSlot = {
       arena, ctxOffset, ctxPointer: arena.pointer(ctxOffset), scratchOffset, scratchSize: this.scratchSize,
-      refs: 1, epoch: 0, regions,
+      words: null, refs: 1, epoch: 0, regions,
     };
     this.slots.set(arena, slot);
     return slot;

@@ -1,4 +1,5 @@
 import type { HookProgram } from './program.js';
+import type { HookRunInfo } from './run-context.js';
 
 /** Run statistics of one link (the kernel's run_cnt / run_time_ns, plus faults). */
 export interface LinkStats {
@@ -30,6 +31,8 @@ export class Link {
   private retval = 0n;
   private readonly errorListeners = new Set<LinkErrorListener>();
   private warned = false;
+  /** @internal What runs through this link tell the helpers (made once, not per run). */
+  readonly runInfo: HookRunInfo;
 
   /** @internal Created by hooks; use attach() or program.attach(). */
   constructor(
@@ -39,7 +42,11 @@ export class Link {
     /** The cookie bpf_get_attach_cookie() returns in runs through this link. */
     readonly cookie: bigint,
     private readonly release: (link: Link) => void,
-  ) {}
+    /** The probed function's id (bpf_get_func_ip()), 0 where none. */
+    funcIp = 0n,
+  ) {
+    this.runInfo = { hook, cookie, funcIp };
+  }
 
   get attached(): boolean {
     return this._attached;

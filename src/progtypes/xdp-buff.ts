@@ -47,6 +47,8 @@ export class XdpBuff implements ProgramContext {
   readonly frags: Uint8Array[] = [];
   private readonly ctxIn: Uint8Array;
   private regions: Region[] = [];
+  /** Whether the headroom has been part of the packet or its metadata since the buffer was made or reloaded. */
+  private headroomExposed = false;
   private readonly ctxRegion: Region;
   private released = false;
 
@@ -109,6 +111,34 @@ export class XdpBuff implements ProgramContext {
     return new XdpBuff(arena, dataIn, ctx, metaLen, linear);
   }
 
+  /**
+   * Reuses this buffer for another packet, as a NIC driver reuses its pages
+   * (hooks that run XDP on packet after packet: no allocation per packet).
+   * The result is what create(arena, dataIn) with this buffer's ctx_in
+   * would give a program: the packet after a zeroed headroom, no metadata,
+   * no fragments, no redirect; ingress_ifindex and rx_queue_index kept.
+   * Returns false, changing nothing, when the packet needs fragments or is
+   * shorter than an Ethernet header (create() then decides).
+   */
+  reload(dataIn: Uint8Array): boolean {
+    const maxLinear = XDP_TEST_FRAME_SIZE - XDP_PACKET_HEADROOM - SKB_SHARED_INFO_SIZE;
+    if (this.released || dataIn.length < ETH_HLEN || dataIn.length > maxLinear) return false;
+    if (this.frags.length > 0) this.frags.length = 0;
+    this.redirect = null;
+    this.data = this.hardStart + XDP_PACKET_HEADROOM;
+    this.dataMeta = this.data;
+    this.dataEnd = this.data + dataIn.length;
+    const bytes = this.arena.bytes;
+    // adjust_head and adjust_meta expose the headroom without clearing it (adjust_tail zeroes what it grows).
+    if (this.headroomExposed) {
+      bytes.fill(0, this.hardStart, this.data);
+      this.headroomExposed = false;
+    }
+    bytes.set(dataIn, this.data);
+    this.sync();
+    return true;
+  }
+
   /** The frame end adjust_tail may grow the linear part to (xdp_data_hard_end). */
   get hardEnd(): number {
     return this.hardStart + this.frameSize - SKB_SHARED_INFO_SIZE;
@@ -130,10 +160,23 @@ export class XdpBuff implements ProgramContext {
     v.setUint32(this.ctxOffset + XDP_MD.data, this.data, true);
     v.setUint32(this.ctxOffset + XDP_MD.data_end, this.dataEnd, true);
     v.setUint32(this.ctxOffset + XDP_MD.data_meta, this.dataMeta, true);
+    if (this.dataMeta < this.hardStart + XDP_PACKET_HEADROOM) this.headroomExposed = true;
+    if (this.regionsMatch()) return;
     for (const r of this.regions) this.arena.removeRegion(r);
     this.regions = [];
     if (this.data > this.dataMeta) this.regions.push(this.arena.addRegion(this.dataMeta, this.data - this.dataMeta, 'packet_meta', 'xdp metadata', true));
     if (this.dataEnd > this.data) this.regions.push(this.arena.addRegion(this.data, this.dataEnd - this.data, 'packet', 'xdp packet', true));
+  }
+
+  /** Whether the regions are those of [data_meta, data) and [data, data_end) already (reloads of same-sized frames). */
+  private regionsMatch(): boolean {
+    const r = this.regions;
+    const meta = this.data > this.dataMeta;
+    const packet = this.dataEnd > this.data;
+    if (r.length !== (meta ? 1 : 0) + (packet ? 1 : 0)) return false;
+    if (meta && (r[0].start !== this.dataMeta || r[0].end !== this.data)) return false;
+    const last = r[r.length - 1];
+    return !packet || (last.start === this.data && last.end === this.dataEnd);
   }
 
   /** bpf_xdp_adjust_head(): moves the packet start by `offset` bytes (negative grows it); 0 or -EINVAL. */

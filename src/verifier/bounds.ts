@@ -1,30 +1,27 @@
 // Scalar bounds: the kernel's __mark_reg_known/unbounded, __update_reg_bounds,
 // __reg_deduce_bounds, __reg_bound_offset and reg_bounds_sync, written for
-// RegState (64-bit bounds as bigints, 32-bit bounds as numbers).
+// RegState (64-bit values as 32-bit halves, see i64.ts; 32-bit bounds as
+// numbers).
 import { RegType } from './reg-type.js';
-import { RegState, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX } from './reg-state.js';
-import {
-  TNUM_UNKNOWN, tnumClearSubreg, tnumConst, tnumConstSubreg, tnumIntersect, tnumIsConst, tnumOr, tnumRange,
-  tnumSubreg, tnumSubregIsConst,
-} from './tnum.js';
+import { RegState, S32_MAX, S32_MIN, U32_MAX } from './reg-state.js';
+import { fls64, hiOf, loOf, sle, slt, ule, ult } from './i64.js';
+import { TNUM_UNKNOWN, tnumConst, tnumRange } from './tnum.js';
 
 export const toS64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 export const toU64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 /** (u32)v of a 64-bit value. */
 export const lowU32 = (v: bigint): number => Number(v & 0xffffffffn);
-/** (s32)v of a 64-bit value. */
-export const lowS32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
-export const u32ToS32 = (v: number): number => v | 0;
 export const s32ToU32 = (v: number): number => v >>> 0;
 
-const maxBig = (a: bigint, b: bigint): bigint => (a > b ? a : b);
-const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-
 export function mark64Unbounded(r: RegState): void {
-  r.smin = S64_MIN;
-  r.smax = S64_MAX;
-  r.umin = 0n;
-  r.umax = U64_MAX;
+  r.sminHi = -0x80000000;
+  r.sminLo = 0;
+  r.smaxHi = 0x7fffffff;
+  r.smaxLo = -1;
+  r.uminHi = 0;
+  r.uminLo = 0;
+  r.umaxHi = -1;
+  r.umaxLo = -1;
 }
 
 export function mark32Unbounded(r: RegState): void {
@@ -39,25 +36,34 @@ export function markUnbounded(r: RegState): void {
   mark32Unbounded(r);
 }
 
+/** ___mark_reg_known: the value is exactly hi:lo. */
+export function setKnownHalves(r: RegState, hi: number, lo: number): void {
+  r.vHi = hi;
+  r.vLo = lo;
+  r.mHi = 0;
+  r.mLo = 0;
+  r.sminHi = r.smaxHi = r.uminHi = r.umaxHi = hi;
+  r.sminLo = r.smaxLo = r.uminLo = r.umaxLo = lo;
+  r.s32min = r.s32max = lo | 0;
+  r.u32min = r.u32max = lo >>> 0;
+}
+
 /** ___mark_reg_known: the value is exactly imm (a u64 or s64 bigint). */
 export function setKnown(r: RegState, imm: bigint): void {
-  const u = toU64(imm);
-  r.varOff = tnumConst(u);
-  r.smin = r.smax = toS64(u);
-  r.umin = r.umax = u;
-  r.s32min = r.s32max = lowS32(u);
-  r.u32min = r.u32max = lowU32(u);
+  setKnownHalves(r, hiOf(imm), loOf(imm));
 }
 
-/** __mark_reg32_known: the low 32 bits are exactly imm. */
-export function setKnown32(r: RegState, imm: bigint): void {
-  r.varOff = tnumConstSubreg(r.varOff, imm & 0xffffffffn);
-  r.s32min = r.s32max = lowS32(imm);
-  r.u32min = r.u32max = lowU32(imm);
+/** __mark_reg32_known: the low 32 bits are exactly lo. */
+export function setKnown32Lo(r: RegState, lo: number): void {
+  // tnum_const_subreg: the upper half kept, the lower half known.
+  r.mHi &= ~r.vHi;
+  r.vLo = lo | 0;
+  r.mLo = 0;
+  r.s32min = r.s32max = lo | 0;
+  r.u32min = r.u32max = lo >>> 0;
 }
 
-/** __mark_reg_known: clears identity and pointer fields, then sets the constant. */
-export function markKnown(r: RegState, imm: bigint): void {
+function clearIdentity(r: RegState): void {
   r.off = 0;
   r.map = -1;
   r.range = 0;
@@ -66,23 +72,29 @@ export function markKnown(r: RegState, imm: bigint): void {
   r.id = 0;
   r.refObjId = 0;
   r.addConst = 0;
-  setKnown(r, imm);
+}
+
+/** __mark_reg_known: clears identity and pointer fields, then sets the constant hi:lo. */
+export function markKnownHalves(r: RegState, hi: number, lo: number): void {
+  clearIdentity(r);
+  setKnownHalves(r, hi, lo);
+}
+
+/** __mark_reg_known: clears identity and pointer fields, then sets the constant. */
+export function markKnown(r: RegState, imm: bigint): void {
+  markKnownHalves(r, hiOf(imm), loOf(imm));
 }
 
 /** __mark_reg_unknown: an unknown scalar. */
 export function markScalarUnknown(r: RegState): void {
   r.type = RegType.SCALAR_VALUE;
-  r.off = 0;
-  r.map = -1;
-  r.range = 0;
-  r.memSize = 0;
-  r.subprogno = 0;
-  r.id = 0;
-  r.refObjId = 0;
+  clearIdentity(r);
   r.frameno = 0;
   r.precise = false;
-  r.addConst = 0;
-  r.varOff = TNUM_UNKNOWN;
+  r.vHi = 0;
+  r.vLo = 0;
+  r.mHi = -1;
+  r.mLo = -1;
   markUnbounded(r);
 }
 
@@ -91,33 +103,50 @@ export function markNotInit(r: RegState): void {
   r.type = RegType.NOT_INIT;
 }
 
-/** A known scalar (constant). */
-export function markScalarKnown(r: RegState, imm: bigint): void {
-  markScalarUnknown(r);
-  setKnown(r, imm);
-}
-
 /** __update_reg32_bounds: learn the 32-bit bounds from the tnum. */
 export function updateReg32Bounds(r: RegState): void {
-  const v = tnumSubreg(r.varOff);
-  const value = Number(v.value);
-  const mask = Number(v.mask);
+  const value = r.vLo >>> 0;
+  const mask = r.mLo >>> 0;
   // (s32)(value | (mask & S32_MIN)) and (s32)(value | (mask & S32_MAX))
   const smin = ((value | (mask & 0x80000000)) | 0);
   const smax = ((value | (mask & 0x7fffffff)) | 0);
-  r.s32min = Math.max(r.s32min, smin);
-  r.s32max = Math.min(r.s32max, smax);
-  r.u32min = Math.max(r.u32min, value);
-  r.u32max = Math.min(r.u32max, (value | mask) >>> 0);
+  if (smin > r.s32min) r.s32min = smin;
+  if (smax < r.s32max) r.s32max = smax;
+  if (value > r.u32min) r.u32min = value;
+  const umax = (value | mask) >>> 0;
+  if (umax < r.u32max) r.u32max = umax;
 }
 
 /** __update_reg64_bounds: learn the 64-bit bounds from the tnum. */
 export function updateReg64Bounds(r: RegState): void {
-  const { value, mask } = r.varOff;
-  r.smin = maxBig(r.smin, toS64(value | (mask & (1n << 63n))));
-  r.smax = minBig(r.smax, toS64(value | (mask & S64_MAX)));
-  r.umin = maxBig(r.umin, value);
-  r.umax = minBig(r.umax, value | mask);
+  const vHi = r.vHi;
+  const vLo = r.vLo;
+  const mHi = r.mHi;
+  const mLo = r.mLo;
+  // smin = max(smin, (s64)(value | (mask & S64_MIN)))
+  let hi = vHi | (mHi & 0x80000000);
+  let lo = vLo;
+  if (slt(r.sminHi, r.sminLo, hi, lo)) {
+    r.sminHi = hi;
+    r.sminLo = lo;
+  }
+  // smax = min(smax, (s64)(value | (mask & S64_MAX)))
+  hi = vHi | (mHi & 0x7fffffff);
+  lo = vLo | mLo;
+  if (slt(hi, lo, r.smaxHi, r.smaxLo)) {
+    r.smaxHi = hi;
+    r.smaxLo = lo;
+  }
+  if (ult(r.uminHi, r.uminLo, vHi, vLo)) {
+    r.uminHi = vHi;
+    r.uminLo = vLo;
+  }
+  hi = vHi | mHi;
+  lo = vLo | mLo;
+  if (ult(hi, lo, r.umaxHi, r.umaxLo)) {
+    r.umaxHi = hi;
+    r.umaxLo = lo;
+  }
 }
 
 export function updateRegBounds(r: RegState): void {
@@ -131,10 +160,10 @@ function reg32DeduceBounds(r: RegState): void {
   let u32max = r.u32max;
   let s32min = r.s32min;
   let s32max = r.s32max;
-  const uminHi = r.umin >> 32n;
-  const umaxHi = r.umax >> 32n;
-  const uminLoU = Number(r.umin & 0xffffffffn);
-  const umaxLoU = Number(r.umax & 0xffffffffn);
+  const uminHi = r.uminHi;
+  const umaxHi = r.umaxHi;
+  const uminLoU = r.uminLo >>> 0;
+  const umaxLoU = r.umaxLo >>> 0;
   const uminLoS = uminLoU | 0;
   const umaxLoS = umaxLoU | 0;
   // If the upper 32 bits of the u64/s64 range do not change, the lower 32
@@ -147,10 +176,10 @@ function reg32DeduceBounds(r: RegState): void {
       if (umaxLoS < s32max) s32max = umaxLoS;
     }
   }
-  const sminHi = r.smin >> 32n;
-  const smaxHi = r.smax >> 32n;
-  const sminLoU = Number(r.smin & 0xffffffffn);
-  const smaxLoU = Number(r.smax & 0xffffffffn);
+  const sminHi = r.sminHi;
+  const smaxHi = r.smaxHi;
+  const sminLoU = r.sminLo >>> 0;
+  const smaxLoU = r.smaxLo >>> 0;
   const sminLoS = sminLoU | 0;
   const smaxLoS = smaxLoU | 0;
   if (sminHi === smaxHi) {
@@ -163,11 +192,11 @@ function reg32DeduceBounds(r: RegState): void {
   }
   // Upper halves that are two consecutive numbers, with the low half
   // crossing from negative to positive: still a valid s32 range.
-  if (((Number(uminHi & 0xffffffffn) + 1) >>> 0) === Number(umaxHi & 0xffffffffn) && uminLoS < 0 && umaxLoS >= 0) {
+  if (((uminHi + 1) >>> 0) === umaxHi >>> 0 && uminLoS < 0 && umaxLoS >= 0) {
     if (uminLoS > s32min) s32min = uminLoS;
     if (umaxLoS < s32max) s32max = umaxLoS;
   }
-  if (((Number(sminHi & 0xffffffffn) + 1) >>> 0) === Number(smaxHi & 0xffffffffn) && sminLoS < 0 && smaxLoS >= 0) {
+  if (((sminHi + 1) >>> 0) === smaxHi >>> 0 && sminLoS < 0 && smaxLoS >= 0) {
     if (sminLoS > s32min) s32min = sminLoS;
     if (smaxLoS < s32max) s32max = smaxLoS;
   }
@@ -196,52 +225,92 @@ function reg32DeduceBounds(r: RegState): void {
 
 /** __reg64_deduce_bounds: signed and unsigned 64-bit bounds from each other. */
 function reg64DeduceBounds(r: RegState): void {
-  if (toS64(r.umin) <= toS64(r.umax)) {
-    r.smin = maxBig(r.smin, toS64(r.umin));
-    r.smax = minBig(r.smax, toS64(r.umax));
+  // (s64)umin <= (s64)umax: the u64 range is an s64 range.
+  if (sle(r.uminHi, r.uminLo, r.umaxHi, r.umaxLo)) {
+    if (slt(r.sminHi, r.sminLo, r.uminHi, r.uminLo)) {
+      r.sminHi = r.uminHi;
+      r.sminLo = r.uminLo;
+    }
+    if (slt(r.umaxHi, r.umaxLo, r.smaxHi, r.smaxLo)) {
+      r.smaxHi = r.umaxHi;
+      r.smaxLo = r.umaxLo;
+    }
   }
-  if (toU64(r.smin) <= toU64(r.smax)) {
-    r.umin = maxBig(toU64(r.smin), r.umin);
-    r.umax = minBig(toU64(r.smax), r.umax);
-  } else {
+  if (ule(r.sminHi, r.sminLo, r.smaxHi, r.smaxLo)) {
+    if (ult(r.uminHi, r.uminLo, r.sminHi, r.sminLo)) {
+      r.uminHi = r.sminHi;
+      r.uminLo = r.sminLo;
+    }
+    if (ult(r.smaxHi, r.smaxLo, r.umaxHi, r.umaxLo)) {
+      r.umaxHi = r.smaxHi;
+      r.umaxLo = r.smaxLo;
+    }
+  } else if (ult(r.umaxHi, r.umaxLo, r.sminHi, r.sminLo)) {
     // The s64 range wraps through the u64 top: if the u64 range overlaps
     // only its positive or only its negative part, both can be narrowed.
-    if (r.umax < toU64(r.smin)) {
-      r.smin = toS64(r.umin);
-      r.umax = minBig(r.umax, toU64(r.smax));
-    } else if (toU64(r.smax) < r.umin) {
-      r.smax = toS64(r.umax);
-      r.umin = maxBig(r.umin, toU64(r.smin));
+    r.sminHi = r.uminHi;
+    r.sminLo = r.uminLo;
+    if (ult(r.smaxHi, r.smaxLo, r.umaxHi, r.umaxLo)) {
+      r.umaxHi = r.smaxHi;
+      r.umaxLo = r.smaxLo;
+    }
+  } else if (ult(r.smaxHi, r.smaxLo, r.uminHi, r.uminLo)) {
+    r.smaxHi = r.umaxHi;
+    r.smaxLo = r.umaxLo;
+    if (ult(r.uminHi, r.uminLo, r.sminHi, r.sminLo)) {
+      r.uminHi = r.sminHi;
+      r.uminLo = r.sminLo;
     }
   }
 }
 
 /** __reg_deduce_mixed_bounds: 64-bit bounds from the 32-bit ones. */
 function regDeduceMixedBounds(r: RegState): void {
-  const lo32min = BigInt(r.u32min);
-  const lo32max = BigInt(r.u32max);
   // Keep the upper half of each 64-bit bound, put the 32-bit bound below it.
-  const newUmin = (r.umin & HI_MASK) | lo32min;
-  const newUmax = (r.umax & HI_MASK) | lo32max;
-  if (newUmin > r.umin) r.umin = newUmin;
-  if (newUmax < r.umax) r.umax = newUmax;
-  const newSmin = BigInt.asIntN(64, ((r.smin & HI_MASK) | lo32min));
-  const newSmax = BigInt.asIntN(64, ((r.smax & HI_MASK) | lo32max));
-  if (newSmin > r.smin) r.smin = newSmin;
-  if (newSmax < r.smax) r.smax = newSmax;
-  // After a sign-extending load the s32 range may be all there is to know.
-  if (r.s32min >= 0 && r.smin >= S32_MIN_N && r.smax <= S32_MAX_N) {
-    r.smin = BigInt(r.s32min);
-    r.smax = BigInt(r.s32max);
-    r.umin = r.smin;
-    r.umax = r.smax;
-    r.varOff = tnumIntersect(r.varOff, tnumRange(r.smin, r.smax));
+  const lo32min = r.u32min | 0;
+  const lo32max = r.u32max | 0;
+  if (ult(r.uminHi, r.uminLo, r.uminHi, lo32min)) r.uminLo = lo32min;
+  if (ult(r.umaxHi, lo32max, r.umaxHi, r.umaxLo)) r.umaxLo = lo32max;
+  if (slt(r.sminHi, r.sminLo, r.sminHi, lo32min)) r.sminLo = lo32min;
+  if (slt(r.smaxHi, lo32max, r.smaxHi, r.smaxLo)) r.smaxLo = lo32max;
+  // After a sign-extending load the s32 range may be all there is to know:
+  // smin >= S32_MIN and smax <= S32_MAX.
+  if (r.s32min >= 0 && sle(-1, S32_MIN, r.sminHi, r.sminLo) && sle(r.smaxHi, r.smaxLo, 0, S32_MAX)) {
+    const minHi = r.s32min < 0 ? -1 : 0;
+    const maxHi = r.s32max < 0 ? -1 : 0;
+    r.sminHi = r.uminHi = minHi;
+    r.sminLo = r.uminLo = r.s32min | 0;
+    r.smaxHi = r.umaxHi = maxHi;
+    r.smaxLo = r.umaxLo = r.s32max | 0;
+    tnumIntersectRange(r, minHi, r.s32min | 0, maxHi, r.s32max | 0);
   }
 }
 
-const HI_MASK = 0xffffffff00000000n;
-const S32_MIN_N = BigInt(S32_MIN);
-const S32_MAX_N = BigInt(S32_MAX);
+/** var_off = tnum_intersect(var_off, tnum_range(min, max)) (min and max unsigned). */
+function tnumIntersectRange(r: RegState, minHi: number, minLo: number, maxHi: number, maxLo: number): void {
+  const bits = fls64(minHi ^ maxHi, minLo ^ maxLo);
+  let rvHi: number;
+  let rvLo: number;
+  let rmHi: number;
+  let rmLo: number;
+  if (bits > 63) {
+    rvHi = rvLo = 0;
+    rmHi = rmLo = -1;
+  } else {
+    rmHi = bits > 32 ? ((1 << (bits - 32)) - 1) | 0 : 0;
+    rmLo = bits >= 32 ? -1 : ((1 << bits) - 1) | 0;
+    rvHi = minHi & ~rmHi;
+    rvLo = minLo & ~rmLo;
+  }
+  const vHi = r.vHi | rvHi;
+  const vLo = r.vLo | rvLo;
+  const mHi = r.mHi & rmHi;
+  const mLo = r.mLo & rmLo;
+  r.vHi = vHi & ~mHi;
+  r.vLo = vLo & ~mLo;
+  r.mHi = mHi;
+  r.mLo = mLo;
+}
 
 export function regDeduceBounds(r: RegState): void {
   reg32DeduceBounds(r);
@@ -251,20 +320,33 @@ export function regDeduceBounds(r: RegState): void {
 
 /** __reg_bound_offset: learn tnum bits from the unsigned bounds. */
 export function regBoundOffset(r: RegState): void {
-  const var64 = tnumIntersect(r.varOff, tnumRange(r.umin, r.umax));
-  const var32 = tnumIntersect(tnumSubreg(var64), tnumRange(BigInt(r.u32min), BigInt(r.u32max)));
-  r.varOff = tnumOr(tnumClearSubreg(var64), var32);
+  // var64 = tnum_intersect(var_off, tnum_range(umin, umax))
+  tnumIntersectRange(r, r.uminHi, r.uminLo, r.umaxHi, r.umaxLo);
+  // var32 = tnum_intersect(tnum_subreg(var64), tnum_range(u32min, u32max))
+  const hi = r.vHi;
+  const mhi = r.mHi;
+  r.vHi = 0;
+  r.mHi = 0;
+  tnumIntersectRange(r, 0, r.u32min | 0, 0, r.u32max | 0);
+  // var_off = tnum_or(tnum_clear_subreg(var64), var32)
+  const vLo = r.vLo;
+  const mLo = r.mLo;
+  r.vHi = hi;
+  r.mHi = mhi & ~hi;
+  r.mLo = mLo & ~vLo;
 }
 
 /** reg_bounds_sync: bring the tnum and the eight bounds into agreement. */
 export function regBoundsSync(r: RegState): void {
-  if (r.varOff.mask === 0n) {
+  if ((r.mHi | r.mLo) === 0) {
     // A known value: the bounds are that value (when they are consistent with it).
-    const v = r.varOff.value;
-    if (r.umin <= v && v <= r.umax && r.smin <= BigInt.asIntN(64, v) && BigInt.asIntN(64, v) <= r.smax) {
-      const lo = Number(v & 0xffffffffn);
-      if (r.u32min <= lo && lo <= r.u32max && r.s32min <= (lo | 0) && (lo | 0) <= r.s32max) {
-        setKnown(r, v);
+    const hi = r.vHi;
+    const lo = r.vLo;
+    if (ule(r.uminHi, r.uminLo, hi, lo) && ule(hi, lo, r.umaxHi, r.umaxLo) &&
+      sle(r.sminHi, r.sminLo, hi, lo) && sle(hi, lo, r.smaxHi, r.smaxLo)) {
+      const lou = lo >>> 0;
+      if (r.u32min <= lou && lou <= r.u32max && r.s32min <= (lo | 0) && (lo | 0) <= r.s32max) {
+        setKnownHalves(r, hi, lo);
         return;
       }
     }
@@ -272,10 +354,15 @@ export function regBoundsSync(r: RegState): void {
   updateRegBounds(r);
   // The kernel runs the deduction three times; stop early at a fixed point.
   for (let pass = 0; pass < 3; pass++) {
-    const { umin, umax, smin, smax, u32min, u32max, s32min, s32max, varOff } = r;
+    const uminHi = r.uminHi; const uminLo = r.uminLo; const umaxHi = r.umaxHi; const umaxLo = r.umaxLo;
+    const sminHi = r.sminHi; const sminLo = r.sminLo; const smaxHi = r.smaxHi; const smaxLo = r.smaxLo;
+    const u32min = r.u32min; const u32max = r.u32max; const s32min = r.s32min; const s32max = r.s32max;
+    const vHi = r.vHi; const vLo = r.vLo; const mHi = r.mHi; const mLo = r.mLo;
     regDeduceBounds(r);
-    if (r.umin === umin && r.umax === umax && r.smin === smin && r.smax === smax && r.u32min === u32min &&
-      r.u32max === u32max && r.s32min === s32min && r.s32max === s32max && r.varOff === varOff) break;
+    if (r.uminHi === uminHi && r.uminLo === uminLo && r.umaxHi === umaxHi && r.umaxLo === umaxLo &&
+      r.sminHi === sminHi && r.sminLo === sminLo && r.smaxHi === smaxHi && r.smaxLo === smaxLo &&
+      r.u32min === u32min && r.u32max === u32max && r.s32min === s32min && r.s32max === s32max &&
+      r.vHi === vHi && r.vLo === vLo && r.mHi === mHi && r.mLo === mLo) break;
   }
   regBoundOffset(r);
   updateRegBounds(r);
@@ -283,60 +370,74 @@ export function regBoundsSync(r: RegState): void {
 
 /** False when the bounds are contradictory (no value satisfies them). */
 export function boundsConsistent(r: RegState): boolean {
-  if (r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max) return false;
-  const { value, mask } = r.varOff;
-  if (value & mask) return false;
+  if (ult(r.umaxHi, r.umaxLo, r.uminHi, r.uminLo) || slt(r.smaxHi, r.smaxLo, r.sminHi, r.sminLo) ||
+    r.u32min > r.u32max || r.s32min > r.s32max) return false;
+  const vHi = r.vHi;
+  const vLo = r.vLo;
+  const mHi = r.mHi;
+  const mLo = r.mLo;
+  if ((vHi & mHi) | (vLo & mLo)) return false;
   // The tnum's extremes must overlap the unsigned range.
-  if (value > r.umax || (value | mask) < r.umin) return false;
-  if (tnumIsConst(r.varOff)) {
-    if (r.umin !== value || r.umax !== value || r.smin !== toS64(value) || r.smax !== toS64(value)) return false;
+  if (ult(r.umaxHi, r.umaxLo, vHi, vLo) || ult(vHi | mHi, vLo | mLo, r.uminHi, r.uminLo)) return false;
+  if ((mHi | mLo) === 0) {
+    if (r.uminHi !== vHi || r.uminLo !== vLo || r.umaxHi !== vHi || r.umaxLo !== vLo || r.sminHi !== vHi ||
+      r.sminLo !== vLo || r.smaxHi !== vHi || r.smaxLo !== vLo) return false;
   }
-  if (tnumSubregIsConst(r.varOff)) {
-    const v32 = value & 0xffffffffn;
-    if (r.u32min !== Number(v32) || r.u32max !== Number(v32) || r.s32min !== lowS32(v32) || r.s32max !== lowS32(v32)) return false;
+  if (mLo === 0) {
+    const v32 = vLo >>> 0;
+    if (r.u32min !== v32 || r.u32max !== v32 || r.s32min !== (vLo | 0) || r.s32max !== (vLo | 0)) return false;
   }
   return true;
 }
 
 /** __reg_assign_32_into_64: the value is the zero-extended subregister. */
 export function assign32Into64(r: RegState): void {
-  r.umin = BigInt(r.u32min);
-  r.umax = BigInt(r.u32max);
+  r.uminHi = 0;
+  r.uminLo = r.u32min | 0;
+  r.umaxHi = 0;
+  r.umaxLo = r.u32max | 0;
   if (r.s32min >= 0 && r.s32max >= 0) {
-    r.smin = BigInt(r.s32min);
-    r.smax = BigInt(r.s32max);
+    r.sminHi = 0;
+    r.sminLo = r.s32min;
+    r.smaxHi = 0;
+    r.smaxLo = r.s32max;
   } else {
-    r.smin = 0n;
-    r.smax = BigInt(U32_MAX);
+    r.sminHi = 0;
+    r.sminLo = 0;
+    r.smaxHi = 0;
+    r.smaxLo = -1;
   }
 }
 
 /** zext_32_to_64: the result of an ALU32 operation. */
 export function zext32To64(r: RegState): void {
-  r.varOff = tnumSubreg(r.varOff);
+  r.vHi = 0;
+  r.mHi = 0;
   assign32Into64(r);
 }
 
 /** coerce_reg_to_size: keep the low `size` bytes (size < 8). */
 export function coerceRegToSize(r: RegState, size: number): void {
-  r.varOff = tnumCastSize(r.varOff, size);
-  const mask = (1n << BigInt(size * 8)) - 1n;
-  if ((r.umin & ~mask) === (r.umax & ~mask)) {
-    r.umin &= mask;
-    r.umax &= mask;
+  const maskLo = size >= 4 ? -1 : (1 << (size * 8)) - 1;
+  r.vHi = 0;
+  r.vLo &= maskLo;
+  r.mHi = 0;
+  r.mLo &= maskLo;
+  if (r.uminHi === r.umaxHi && (r.uminLo & ~maskLo) === (r.umaxLo & ~maskLo)) {
+    r.uminLo &= maskLo;
+    r.umaxLo &= maskLo;
   } else {
-    r.umin = 0n;
-    r.umax = mask;
+    r.uminLo = 0;
+    r.umaxLo = maskLo;
   }
-  r.smin = r.umin;
-  r.smax = r.umax;
+  r.uminHi = 0;
+  r.umaxHi = 0;
+  r.sminHi = 0;
+  r.sminLo = r.uminLo;
+  r.smaxHi = 0;
+  r.smaxLo = r.umaxLo;
   if (size < 4) mark32Unbounded(r);
   regBoundsSync(r);
-}
-
-function tnumCastSize(t: { value: bigint; mask: bigint }, size: number): { value: bigint; mask: bigint } {
-  const m = (1n << BigInt(size * 8)) - 1n;
-  return { value: t.value & m, mask: t.mask & m };
 }
 
 const signExtend = (v: bigint, bits: number): bigint => BigInt.asIntN(bits, v);
@@ -344,7 +445,7 @@ const signExtend = (v: bigint, bits: number): bigint => BigInt.asIntN(bits, v);
 /** coerce_reg_to_size_sx: sign-extend the low `size` bytes (1, 2 or 4) to 64 bits. */
 export function coerceRegToSizeSx(r: RegState, size: number): void {
   const bits = size * 8;
-  if (tnumIsConst(r.varOff)) {
+  if (r.isConst()) {
     const v = signExtend(r.varOff.value, bits);
     setKnown(r, v);
     return;
@@ -376,7 +477,8 @@ export function coerceRegToSizeSx(r: RegState, size: number): void {
   r.s32max = Number(lim - 1n);
   r.umin = 0n;
   r.u32min = 0;
-  r.umax = U64_MAX;
+  r.umaxHi = -1;
+  r.umaxLo = -1;
   r.u32max = U32_MAX;
   r.varOff = TNUM_UNKNOWN;
 }
@@ -384,7 +486,7 @@ export function coerceRegToSizeSx(r: RegState, size: number): void {
 /** coerce_subreg_to_size_sx: sign-extend the low `size` bytes (1 or 2) to 32 bits. */
 export function coerceSubregToSizeSx(r: RegState, size: number): void {
   const bits = size * 8;
-  if (tnumIsConst(r.varOff)) {
+  if (r.isConst()) {
     const v = signExtend(r.varOff.value, bits);
     r.varOff = tnumConst(toU64(v));
     r.s32min = r.s32max = Number(v);
@@ -403,7 +505,8 @@ export function coerceSubregToSizeSx(r: RegState, size: number): void {
       r.s32max = hi;
       r.u32min = s32ToU32(lo);
       r.u32max = s32ToU32(hi);
-      r.varOff = tnumSubreg(tnumRange(toU64(BigInt(lo)), toU64(BigInt(hi))));
+      const range = tnumRange(toU64(BigInt(lo)), toU64(BigInt(hi)));
+      r.varOff = { value: range.value & 0xffffffffn, mask: range.mask & 0xffffffffn };
       return;
     }
   }
@@ -418,14 +521,15 @@ export function coerceSubregToSizeSx(r: RegState, size: number): void {
 /** is_reg_const: the register (or its subregister) holds one known value. */
 export function isRegConst(r: RegState, subreg32: boolean): boolean {
   if (r.type !== RegType.SCALAR_VALUE) return false;
-  return subreg32 ? tnumSubregIsConst(r.varOff) : tnumIsConst(r.varOff);
+  return subreg32 ? r.mLo === 0 : (r.mHi | r.mLo) === 0;
 }
 
 export function regConstValue(r: RegState, subreg32: boolean): bigint {
-  return subreg32 ? r.varOff.value & 0xffffffffn : r.varOff.value;
+  return subreg32 ? BigInt(r.vLo >>> 0) : r.varOff.value;
 }
 
 /** The number of low bits that may be set (get_reg_width). */
 export function regWidth(r: RegState): number {
-  return r.umax === 0n ? 0 : r.umax.toString(2).length;
+  return fls64(r.umaxHi, r.umaxLo);
 }
+

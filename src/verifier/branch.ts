@@ -2,11 +2,9 @@
 // (is_scalar_branch_taken) and what each arm teaches about its operands
 // (regs_refine_cond_op), for 64-bit and 32-bit comparisons.
 import * as op from '../isa/opcodes.js';
-import { isRegConst, markUnbounded, regConstValue, s32ToU32 } from './bounds.js';
-import { RegState } from './reg-state.js';
-import {
-  tnumAnd, tnumConst, tnumIntersect, tnumIsConst, tnumOr, tnumSubreg, tnumWithSubreg, U64_MAX,
-} from './tnum.js';
+import { isRegConst, markUnbounded, s32ToU32 } from './bounds.js';
+import { sle, slt, ule, ult } from './i64.js';
+import type { RegState } from './reg-state.js';
 
 /** Marker for the negation of BPF_JSET (rev_opcode(BPF_JSET)). */
 export const BPF_JSET_NOT = op.BPF_JSET | op.BPF_X;
@@ -45,98 +43,125 @@ export function revOpcode(opc: number): number {
   }
 }
 
-interface View {
-  umin: bigint; umax: bigint; smin: bigint; smax: bigint;
-  t: { value: bigint; mask: bigint };
+/** An operand as a comparison of one width sees it: bounds and tnum as 64-bit halves. */
+class View {
+  uminHi = 0; uminLo = 0; umaxHi = 0; umaxLo = 0;
+  sminHi = 0; sminLo = 0; smaxHi = 0; smaxLo = 0;
+  vHi = 0; vLo = 0; mHi = 0; mLo = 0;
 }
 
-function view(r: RegState, jmp32: boolean): View {
+const VIEW_A = new View();
+const VIEW_B = new View();
+
+function view(r: RegState, jmp32: boolean, out: View): View {
   if (jmp32) {
-    return {
-      umin: BigInt(r.u32min), umax: BigInt(r.u32max), smin: BigInt(r.s32min), smax: BigInt(r.s32max),
-      t: tnumSubreg(r.varOff),
-    };
+    out.uminHi = 0; out.uminLo = r.u32min | 0; out.umaxHi = 0; out.umaxLo = r.u32max | 0;
+    out.sminHi = r.s32min < 0 ? -1 : 0; out.sminLo = r.s32min | 0;
+    out.smaxHi = r.s32max < 0 ? -1 : 0; out.smaxLo = r.s32max | 0;
+    out.vHi = 0; out.vLo = r.vLo; out.mHi = 0; out.mLo = r.mLo;
+  } else {
+    out.uminHi = r.uminHi; out.uminLo = r.uminLo; out.umaxHi = r.umaxHi; out.umaxLo = r.umaxLo;
+    out.sminHi = r.sminHi; out.sminLo = r.sminLo; out.smaxHi = r.smaxHi; out.smaxLo = r.smaxLo;
+    out.vHi = r.vHi; out.vLo = r.vLo; out.mHi = r.mHi; out.mLo = r.mLo;
   }
-  return { umin: r.umin, umax: r.umax, smin: r.smin, smax: r.smax, t: r.varOff };
+  return out;
 }
+
+const viewConst = (v: View): boolean => (v.mHi | v.mLo) === 0;
+/** a.umin > b.umax or a.umax < b.umin: the unsigned ranges do not meet. */
+const uDisjoint = (a: View, b: View): boolean =>
+  ult(b.umaxHi, b.umaxLo, a.uminHi, a.uminLo) || ult(a.umaxHi, a.umaxLo, b.uminHi, b.uminLo);
+const sDisjoint = (a: View, b: View): boolean =>
+  slt(b.smaxHi, b.smaxLo, a.sminHi, a.sminLo) || slt(a.smaxHi, a.smaxLo, b.sminHi, b.sminLo);
+/** Some bit is known in both and differs. */
+const knownBitsDiffer = (a: View, b: View): boolean =>
+  (((a.vHi ^ b.vHi) & ~(a.mHi | b.mHi)) | ((a.vLo ^ b.vLo) & ~(a.mLo | b.mLo))) !== 0;
 
 /** 1: always taken, 0: never taken, -1: unknown. Both registers are scalars. */
 export function isScalarBranchTaken(r1: RegState, r2: RegState, opc: number, jmp32: boolean): number {
-  const a = view(r1, jmp32);
-  const b = view(r2, jmp32);
+  const a = view(r1, jmp32, VIEW_A);
+  const b = view(r2, jmp32, VIEW_B);
   switch (opc) {
     case op.BPF_JEQ:
-      if (tnumIsConst(a.t) && tnumIsConst(b.t)) return a.t.value === b.t.value ? 1 : 0;
-      if (a.umin > b.umax || a.umax < b.umin) return 0;
-      if (a.smin > b.smax || a.smax < b.smin) return 0;
+      if (viewConst(a) && viewConst(b)) return a.vHi === b.vHi && a.vLo === b.vLo ? 1 : 0;
+      if (uDisjoint(a, b)) return 0;
+      if (sDisjoint(a, b)) return 0;
       if (!jmp32) {
         if (r1.u32min > r2.u32max || r1.u32max < r2.u32min) return 0;
         if (r1.s32min > r2.s32max || r1.s32max < r2.s32min) return 0;
       }
-      // Bits known to differ.
-      if (((a.t.value ^ b.t.value) & ~(a.t.mask | b.t.mask) & U64_MAX) !== 0n) return 0;
+      if (knownBitsDiffer(a, b)) return 0;
       return -1;
     case op.BPF_JNE:
-      if (tnumIsConst(a.t) && tnumIsConst(b.t)) return a.t.value !== b.t.value ? 1 : 0;
-      if (a.umin > b.umax || a.umax < b.umin) return 1;
-      if (a.smin > b.smax || a.smax < b.smin) return 1;
+      if (viewConst(a) && viewConst(b)) return a.vHi !== b.vHi || a.vLo !== b.vLo ? 1 : 0;
+      if (uDisjoint(a, b)) return 1;
+      if (sDisjoint(a, b)) return 1;
       if (!jmp32) {
         if (r1.u32min > r2.u32max || r1.u32max < r2.u32min) return 1;
         if (r1.s32min > r2.s32max || r1.s32max < r2.s32min) return 1;
       }
-      if (((a.t.value ^ b.t.value) & ~(a.t.mask | b.t.mask) & U64_MAX) !== 0n) return 1;
+      if (knownBitsDiffer(a, b)) return 1;
       return -1;
     case op.BPF_JSET: {
-      let t1 = a.t;
-      let t2 = b.t;
-      let c1 = r1;
+      let t1 = a;
+      let t2 = b;
       let c2 = r2;
       if (!isRegConst(c2, jmp32)) {
-        [c1, c2] = [c2, c1];
-        [t1, t2] = [t2, t1];
+        c2 = r1;
+        t1 = b;
+        t2 = a;
       }
       if (!isRegConst(c2, jmp32)) return -1;
-      if ((~t1.mask & t1.value) & t2.value) return 1;
-      if (!((t1.mask | t1.value) & t2.value)) return 0;
+      if ((((~t1.mHi & t1.vHi) & t2.vHi) | ((~t1.mLo & t1.vLo) & t2.vLo)) !== 0) return 1;
+      if ((((t1.mHi | t1.vHi) & t2.vHi) | ((t1.mLo | t1.vLo) & t2.vLo)) === 0) return 0;
       return -1;
     }
     case op.BPF_JGT:
-      if (a.umin > b.umax) return 1;
-      if (a.umax <= b.umin) return 0;
+      if (ult(b.umaxHi, b.umaxLo, a.uminHi, a.uminLo)) return 1;
+      if (ule(a.umaxHi, a.umaxLo, b.uminHi, b.uminLo)) return 0;
       return -1;
     case op.BPF_JSGT:
-      if (a.smin > b.smax) return 1;
-      if (a.smax <= b.smin) return 0;
+      if (slt(b.smaxHi, b.smaxLo, a.sminHi, a.sminLo)) return 1;
+      if (sle(a.smaxHi, a.smaxLo, b.sminHi, b.sminLo)) return 0;
       return -1;
     case op.BPF_JLT:
-      if (a.umax < b.umin) return 1;
-      if (a.umin >= b.umax) return 0;
+      if (ult(a.umaxHi, a.umaxLo, b.uminHi, b.uminLo)) return 1;
+      if (ule(b.umaxHi, b.umaxLo, a.uminHi, a.uminLo)) return 0;
       return -1;
     case op.BPF_JSLT:
-      if (a.smax < b.smin) return 1;
-      if (a.smin >= b.smax) return 0;
+      if (slt(a.smaxHi, a.smaxLo, b.sminHi, b.sminLo)) return 1;
+      if (sle(b.smaxHi, b.smaxLo, a.sminHi, a.sminLo)) return 0;
       return -1;
     case op.BPF_JGE:
-      if (a.umin >= b.umax) return 1;
-      if (a.umax < b.umin) return 0;
+      if (ule(b.umaxHi, b.umaxLo, a.uminHi, a.uminLo)) return 1;
+      if (ult(a.umaxHi, a.umaxLo, b.uminHi, b.uminLo)) return 0;
       return -1;
     case op.BPF_JSGE:
-      if (a.smin >= b.smax) return 1;
-      if (a.smax < b.smin) return 0;
+      if (sle(b.smaxHi, b.smaxLo, a.sminHi, a.sminLo)) return 1;
+      if (slt(a.smaxHi, a.smaxLo, b.sminHi, b.sminLo)) return 0;
       return -1;
     case op.BPF_JLE:
-      if (a.umax <= b.umin) return 1;
-      if (a.umin > b.umax) return 0;
+      if (ule(a.umaxHi, a.umaxLo, b.uminHi, b.uminLo)) return 1;
+      if (ult(b.umaxHi, b.umaxLo, a.uminHi, a.uminLo)) return 0;
       return -1;
     case op.BPF_JSLE:
-      if (a.smax <= b.smin) return 1;
-      if (a.smin > b.smax) return 0;
+      if (sle(a.smaxHi, a.smaxLo, b.sminHi, b.sminLo)) return 1;
+      if (slt(b.smaxHi, b.smaxLo, a.sminHi, a.sminLo)) return 0;
       return -1;
   }
   return -1;
 }
 
-const isPowerOf2 = (v: bigint): boolean => v !== 0n && (v & (v - 1n)) === 0n;
+/** The 64-bit constant has exactly one bit set. */
+const isPowerOf2 = (hi: number, lo: number): boolean =>
+  hi === 0 ? lo !== 0 && (lo & (lo - 1)) === 0 : lo === 0 && (hi & (hi - 1)) === 0;
+
+/** tnum_with_subreg(r.var_off, t) for a 32-bit tnum t (value and mask low halves). */
+function withSubreg(r: RegState, tv: number, tm: number): void {
+  r.mHi &= ~r.vHi;
+  r.vLo = tv;
+  r.mLo = tm & ~tv;
+}
 
 /**
  * Narrows r1 and r2 (scalars) to the values for which `r1 <opc> r2` holds.
@@ -149,7 +174,8 @@ export function regsRefineCondOp(r1In: RegState, r2In: RegState, opcIn: number, 
   switch (opc) {
     case op.BPF_JGE: case op.BPF_JGT: case op.BPF_JSGE: case op.BPF_JSGT:
       opc = flipOpcode(opc);
-      [r1, r2] = [r2, r1];
+      r1 = r2In;
+      r2 = r1In;
       break;
   }
   switch (opc) {
@@ -163,65 +189,89 @@ export function regsRefineCondOp(r1In: RegState, r2In: RegState, opcIn: number, 
         r2.u32max = r1.u32max;
         r2.s32min = r1.s32min;
         r2.s32max = r1.s32max;
-        const t = tnumIntersect(tnumSubreg(r1.varOff), tnumSubreg(r2.varOff));
-        r1.varOff = tnumWithSubreg(r1.varOff, t);
-        r2.varOff = tnumWithSubreg(r2.varOff, t);
+        // t = tnum_intersect(tnum_subreg(r1), tnum_subreg(r2))
+        const tm = r1.mLo & r2.mLo;
+        const tv = (r1.vLo | r2.vLo) & ~tm;
+        withSubreg(r1, tv, tm);
+        withSubreg(r2, tv, tm);
       } else {
-        r1.umin = r1.umin > r2.umin ? r1.umin : r2.umin;
-        r1.umax = r1.umax < r2.umax ? r1.umax : r2.umax;
-        r1.smin = r1.smin > r2.smin ? r1.smin : r2.smin;
-        r1.smax = r1.smax < r2.smax ? r1.smax : r2.smax;
-        r2.umin = r1.umin;
-        r2.umax = r1.umax;
-        r2.smin = r1.smin;
-        r2.smax = r1.smax;
-        r1.varOff = tnumIntersect(r1.varOff, r2.varOff);
-        r2.varOff = r1.varOff;
+        if (ult(r1.uminHi, r1.uminLo, r2.uminHi, r2.uminLo)) { r1.uminHi = r2.uminHi; r1.uminLo = r2.uminLo; }
+        if (ult(r2.umaxHi, r2.umaxLo, r1.umaxHi, r1.umaxLo)) { r1.umaxHi = r2.umaxHi; r1.umaxLo = r2.umaxLo; }
+        if (slt(r1.sminHi, r1.sminLo, r2.sminHi, r2.sminLo)) { r1.sminHi = r2.sminHi; r1.sminLo = r2.sminLo; }
+        if (slt(r2.smaxHi, r2.smaxLo, r1.smaxHi, r1.smaxLo)) { r1.smaxHi = r2.smaxHi; r1.smaxLo = r2.smaxLo; }
+        r2.uminHi = r1.uminHi; r2.uminLo = r1.uminLo;
+        r2.umaxHi = r1.umaxHi; r2.umaxLo = r1.umaxLo;
+        r2.sminHi = r1.sminHi; r2.sminLo = r1.sminLo;
+        r2.smaxHi = r1.smaxHi; r2.smaxLo = r1.smaxLo;
+        // tnum_intersect
+        const mHi = r1.mHi & r2.mHi;
+        const mLo = r1.mLo & r2.mLo;
+        r1.vHi = (r1.vHi | r2.vHi) & ~mHi;
+        r1.vLo = (r1.vLo | r2.vLo) & ~mLo;
+        r1.mHi = mHi;
+        r1.mLo = mLo;
+        r2.vHi = r1.vHi; r2.vLo = r1.vLo; r2.mHi = mHi; r2.mLo = mLo;
       }
       break;
     case op.BPF_JNE: {
-      if (!isRegConst(r2, jmp32)) [r1, r2] = [r2, r1];
+      if (!isRegConst(r2, jmp32)) { const t = r1; r1 = r2; r2 = t; }
       if (!isRegConst(r2, jmp32)) break;
-      const val = regConstValue(r2, jmp32);
       if (jmp32) {
-        const u = Number(val & 0xffffffffn);
+        const u = r2.vLo >>> 0;
         const s = u | 0;
         if (r1.u32min === u) r1.u32min++;
         if (r1.u32max === u) r1.u32max--;
         if (r1.s32min === s) r1.s32min++;
         if (r1.s32max === s) r1.s32max--;
       } else {
-        const s = BigInt.asIntN(64, val);
-        if (r1.umin === val) r1.umin++;
-        if (r1.umax === val) r1.umax--;
-        if (r1.smin === s) r1.smin++;
-        if (r1.smax === s) r1.smax--;
+        const hi = r2.vHi;
+        const lo = r2.vLo;
+        if (r1.uminHi === hi && r1.uminLo === lo) { r1.uminLo = (lo + 1) | 0; r1.uminHi = (hi + (lo === -1 ? 1 : 0)) | 0; }
+        if (r1.umaxHi === hi && r1.umaxLo === lo) { r1.umaxLo = (lo - 1) | 0; r1.umaxHi = (hi - (lo === 0 ? 1 : 0)) | 0; }
+        if (r1.sminHi === hi && r1.sminLo === lo) { r1.sminLo = (lo + 1) | 0; r1.sminHi = (hi + (lo === -1 ? 1 : 0)) | 0; }
+        if (r1.smaxHi === hi && r1.smaxLo === lo) { r1.smaxLo = (lo - 1) | 0; r1.smaxHi = (hi - (lo === 0 ? 1 : 0)) | 0; }
       }
       break;
     }
     case op.BPF_JSET: {
-      if (!isRegConst(r2, jmp32)) [r1, r2] = [r2, r1];
+      if (!isRegConst(r2, jmp32)) { const t = r1; r1 = r2; r2 = t; }
       if (!isRegConst(r2, jmp32)) break;
-      const val = regConstValue(r2, jmp32);
-      if (!isPowerOf2(val)) break;
+      const valHi = jmp32 ? 0 : r2.vHi;
+      const valLo = r2.vLo;
+      if (!isPowerOf2(valHi, valLo)) break;
       if (jmp32) {
-        const t = tnumOr(tnumSubreg(r1.varOff), tnumConst(val));
-        r1.varOff = tnumWithSubreg(r1.varOff, t);
+        // t = tnum_or(tnum_subreg(r1), tnum_const(val))
+        const tv = r1.vLo | valLo;
+        const tm = r1.mLo & ~tv;
+        withSubreg(r1, tv, tm);
       } else {
-        r1.varOff = tnumOr(r1.varOff, tnumConst(val));
+        const vHi = r1.vHi | valHi;
+        const vLo = r1.vLo | valLo;
+        r1.mHi &= ~vHi;
+        r1.mLo &= ~vLo;
+        r1.vHi = vHi;
+        r1.vLo = vLo;
       }
       break;
     }
     case BPF_JSET_NOT: {
-      if (!isRegConst(r2, jmp32)) [r1, r2] = [r2, r1];
+      if (!isRegConst(r2, jmp32)) { const t = r1; r1 = r2; r2 = t; }
       if (!isRegConst(r2, jmp32)) break;
-      const val = regConstValue(r2, jmp32);
+      const valHi = jmp32 ? 0 : r2.vHi;
+      const valLo = r2.vLo;
       markUnbounded(r1);
       if (jmp32) {
-        const t = tnumAnd(tnumSubreg(r1.varOff), tnumConst(~val & U64_MAX));
-        r1.varOff = tnumWithSubreg(r1.varOff, t);
+        // t = tnum_and(tnum_subreg(r1), tnum_const(~val))
+        const tv = r1.vLo & ~valLo;
+        const tm = (r1.vLo | r1.mLo) & ~valLo & ~tv;
+        withSubreg(r1, tv, tm);
       } else {
-        r1.varOff = tnumAnd(r1.varOff, tnumConst(~val & U64_MAX));
+        const vHi = r1.vHi & ~valHi;
+        const vLo = r1.vLo & ~valLo;
+        r1.mHi = (r1.vHi | r1.mHi) & ~valHi & ~vHi;
+        r1.mLo = (r1.vLo | r1.mLo) & ~valLo & ~vLo;
+        r1.vHi = vHi;
+        r1.vLo = vLo;
       }
       break;
     }
@@ -230,8 +280,8 @@ export function regsRefineCondOp(r1In: RegState, r2In: RegState, opcIn: number, 
         r1.u32max = Math.min(r1.u32max, r2.u32max);
         r2.u32min = Math.max(r1.u32min, r2.u32min);
       } else {
-        r1.umax = r1.umax < r2.umax ? r1.umax : r2.umax;
-        r2.umin = r1.umin > r2.umin ? r1.umin : r2.umin;
+        if (ult(r2.umaxHi, r2.umaxLo, r1.umaxHi, r1.umaxLo)) { r1.umaxHi = r2.umaxHi; r1.umaxLo = r2.umaxLo; }
+        if (ult(r2.uminHi, r2.uminLo, r1.uminHi, r1.uminLo)) { r2.uminHi = r1.uminHi; r2.uminLo = r1.uminLo; }
       }
       break;
     case op.BPF_JLT:
@@ -239,10 +289,13 @@ export function regsRefineCondOp(r1In: RegState, r2In: RegState, opcIn: number, 
         r1.u32max = Math.min(r1.u32max, s32ToU32(r2.u32max - 1));
         r2.u32min = Math.max(s32ToU32(r1.u32min + 1), r2.u32min);
       } else {
-        const m = BigInt.asUintN(64, r2.umax - 1n);
-        r1.umax = r1.umax < m ? r1.umax : m;
-        const n = BigInt.asUintN(64, r1.umin + 1n);
-        r2.umin = n > r2.umin ? n : r2.umin;
+        // m = r2.umax - 1 (mod 2^64); n = r1.umin + 1 (mod 2^64)
+        const mLo = (r2.umaxLo - 1) | 0;
+        const mHi = (r2.umaxHi - (r2.umaxLo === 0 ? 1 : 0)) | 0;
+        if (ult(mHi, mLo, r1.umaxHi, r1.umaxLo)) { r1.umaxHi = mHi; r1.umaxLo = mLo; }
+        const nLo = (r1.uminLo + 1) | 0;
+        const nHi = (r1.uminHi + (r1.uminLo === -1 ? 1 : 0)) | 0;
+        if (ult(r2.uminHi, r2.uminLo, nHi, nLo)) { r2.uminHi = nHi; r2.uminLo = nLo; }
       }
       break;
     case op.BPF_JSLE:
@@ -250,8 +303,8 @@ export function regsRefineCondOp(r1In: RegState, r2In: RegState, opcIn: number, 
         r1.s32max = Math.min(r1.s32max, r2.s32max);
         r2.s32min = Math.max(r1.s32min, r2.s32min);
       } else {
-        r1.smax = r1.smax < r2.smax ? r1.smax : r2.smax;
-        r2.smin = r1.smin > r2.smin ? r1.smin : r2.smin;
+        if (slt(r2.smaxHi, r2.smaxLo, r1.smaxHi, r1.smaxLo)) { r1.smaxHi = r2.smaxHi; r1.smaxLo = r2.smaxLo; }
+        if (slt(r2.sminHi, r2.sminLo, r1.sminHi, r1.sminLo)) { r2.sminHi = r1.sminHi; r2.sminLo = r1.sminLo; }
       }
       break;
     case op.BPF_JSLT:
@@ -259,10 +312,12 @@ export function regsRefineCondOp(r1In: RegState, r2In: RegState, opcIn: number, 
         r1.s32max = Math.min(r1.s32max, (r2.s32max - 1) | 0);
         r2.s32min = Math.max((r1.s32min + 1) | 0, r2.s32min);
       } else {
-        const m = BigInt.asIntN(64, r2.smax - 1n);
-        r1.smax = r1.smax < m ? r1.smax : m;
-        const n = BigInt.asIntN(64, r1.smin + 1n);
-        r2.smin = n > r2.smin ? n : r2.smin;
+        const mLo = (r2.smaxLo - 1) | 0;
+        const mHi = (r2.smaxHi - (r2.smaxLo === 0 ? 1 : 0)) | 0;
+        if (slt(mHi, mLo, r1.smaxHi, r1.smaxLo)) { r1.smaxHi = mHi; r1.smaxLo = mLo; }
+        const nLo = (r1.sminLo + 1) | 0;
+        const nHi = (r1.sminHi + (r1.sminLo === -1 ? 1 : 0)) | 0;
+        if (slt(r2.sminHi, r2.sminLo, nHi, nLo)) { r2.sminHi = nHi; r2.sminLo = nLo; }
       }
       break;
   }

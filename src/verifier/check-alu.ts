@@ -3,15 +3,14 @@
 import type { Instruction } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import {
-  coerceRegToSize, coerceRegToSizeSx, coerceSubregToSizeSx, mark32Unbounded, markKnown, markUnbounded, regBoundsSync,
-  regWidth, zext32To64,
+  coerceRegToSize, coerceRegToSizeSx, coerceSubregToSizeSx, mark32Unbounded, markKnownHalves, markScalarUnknown,
+  markUnbounded, regBoundsSync, regWidth, setKnownHalves, zext32To64,
 } from './bounds.js';
-import { tnumBswap } from './tnum.js';
 import type { VerifierEnv } from './env.js';
 import { adjustPtrMinMaxVals } from './check-ptr-alu.js';
 import { RegArg, assignScalarIdBeforeMov, checkRegArg, isPointerValue, markUnknown } from './reg-ops.js';
 import { RegState } from './reg-state.js';
-import { isRegConst, regConstValue } from './bounds.js';
+import { isRegConst } from './bounds.js';
 import { RegType } from './reg-type.js';
 import { adjustScalarMinMax } from './scalar-alu.js';
 import { markChainPrecision } from './precision.js';
@@ -61,8 +60,9 @@ export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
         }
         env.fail('addr_space_cast insn can only be used in a program that has an associated arena', 'EINVAL');
       }
-      const allowed = alu64 ? [0, 8, 16, 32] : [0, 8, 16];
-      if (!allowed.includes(insn.off) || insn.imm) env.fail('BPF_MOV uses reserved fields', 'EINVAL');
+      const off = insn.off;
+      const allowed = off === 0 || off === 8 || off === 16 || (alu64 && off === 32);
+      if (!allowed || insn.imm) env.fail('BPF_MOV uses reserved fields', 'EINVAL');
       checkRegArg(env, insn.src, RegArg.SRC_OP);
     } else if (insn.src !== 0 || insn.off !== 0) {
       env.fail('BPF_MOV uses reserved fields', 'EINVAL');
@@ -78,7 +78,7 @@ export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
         } else if (isPointerValue(env, insn.src)) {
           env.fail(`R${insn.src} sign-extension part of pointer`);
         } else if (src.type === RegType.SCALAR_VALUE) {
-          const noSext = src.umax < 1n << BigInt(insn.off - 1);
+          const noSext = src.umaxHi === 0 && src.umaxLo >>> 0 < 2 ** (insn.off - 1);
           if (noSext) assignScalarIdBeforeMov(env, src);
           dst.copyFrom(src);
           if (!noSext) dst.id = 0;
@@ -95,7 +95,7 @@ export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
             dst.copyFrom(src);
             if (!fits32) dst.id = 0;
           } else {
-            const noSext = src.umax < 1n << BigInt(insn.off - 1);
+            const noSext = src.umaxHi === 0 && src.umaxLo >>> 0 < 2 ** (insn.off - 1);
             if (noSext) assignScalarIdBeforeMov(env, src);
             dst.copyFrom(src);
             if (!noSext) dst.id = 0;
@@ -110,7 +110,7 @@ export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
     } else {
       markUnknown(env, dst);
       dst.type = RegType.SCALAR_VALUE;
-      markKnown(dst, alu64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+      markKnownHalves(dst, alu64 ? insn.imm >> 31 : 0, insn.imm | 0);
     }
     return;
   }
@@ -136,6 +136,10 @@ export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
   adjustRegMinMaxVals(env, insn);
 }
 
+const bswap32 = (x: number): number =>
+  ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | ((x >>> 24) & 0xff);
+const bswap16 = (x: number): number => ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
+
 /**
  * Byte swaps on a scalar (the kernel's scalar_byte_swap): bswapN and, on
  * this little-endian machine, beN swap the low N bits; leN only truncates.
@@ -145,12 +149,28 @@ function scalarByteSwap(dst: RegState, insn: Instruction): void {
   const toLe = op.opSource(insn.opcode) === op.BPF_TO_LE;
   const needSwap = alu64 || !toLe;
   if (needSwap) {
-    dst.varOff = tnumBswap(dst.varOff, (insn.imm / 8) as 2 | 4 | 8);
+    // tnum_bswap16/32/64 of value and mask.
+    if (insn.imm === 64) {
+      const vHi = bswap32(dst.vLo);
+      const mHi = bswap32(dst.mLo);
+      dst.vLo = bswap32(dst.vHi);
+      dst.mLo = bswap32(dst.mHi);
+      dst.vHi = vHi;
+      dst.mHi = mHi;
+    } else {
+      dst.vLo = insn.imm === 32 ? bswap32(dst.vLo) : bswap16(dst.vLo);
+      dst.mLo = insn.imm === 32 ? bswap32(dst.mLo) : bswap16(dst.mLo);
+      dst.vHi = 0;
+      dst.mHi = 0;
+    }
     markUnbounded(dst);
   }
   if (insn.imm === 16 || insn.imm === 32) coerceRegToSize(dst, insn.imm / 8);
   else regBoundsSync(dst);
 }
+
+/** The immediate operand of a BPF_K instruction. */
+const IMM_SRC = new RegState();
 
 /** adjust_reg_min_max_vals: dst = dst <op> src for scalars and pointers. */
 function adjustRegMinMaxVals(env: VerifierEnv, insn: Instruction): void {
@@ -182,18 +202,18 @@ function adjustRegMinMaxVals(env: VerifierEnv, insn: Instruction): void {
     }
     if (dst.precise) markChainPrecision(env, insn.src);
   } else {
-    src = new RegState();
-    src.type = RegType.SCALAR_VALUE;
-    markKnown(src, BigInt(insn.imm));
+    src = IMM_SRC;
+    markScalarUnknown(src);
+    setKnownHalves(src, insn.imm >> 31, insn.imm | 0);
     if (ptrReg) {
       adjustPtrMinMaxVals(env, insn, ptrReg, src);
       return;
     }
   }
-  const dstUmax = dst.umax;
+  const dstUmaxHi = dst.umaxHi;
   adjustScalarMinMax(dst, src, opc, alu64);
   const sameReg = op.opSource(insn.opcode) === op.BPF_X && insn.src === insn.dst;
-  linkConstDelta(env, dst, src, opc, alu64, dstUmax, sameReg);
+  linkConstDelta(env, dst, src, opc, alu64, dstUmaxHi, sameReg);
 }
 
 /**
@@ -202,29 +222,30 @@ function adjustRegMinMaxVals(env: VerifierEnv, insn: Instruction): void {
  * the link.
  */
 function linkConstDelta(
-  env: VerifierEnv, dst: RegState, src: RegState, opc: number, alu64: boolean, dstUmax: bigint, sameReg: boolean,
+  env: VerifierEnv, dst: RegState, src: RegState, opc: number, alu64: boolean, dstUmaxHi: number, sameReg: boolean,
 ): void {
-  const clear = (): void => {
-    dst.id = 0;
-    dst.off = 0;
-    dst.addConst = 0;
-  };
   if (!env.bpfCapable || (opc !== op.BPF_ADD && opc !== op.BPF_SUB) || !dst.id || !isRegConst(src, !alu64) || sameReg) {
-    clear();
+    clearLink(dst);
     return;
   }
-  const val = regConstValue(src, !alu64);
-  if (alu64 && (BigInt.asIntN(64, val) < -0x80000000n || BigInt.asIntN(64, val) > 0x7fffffffn)) return clear();
+  // The 64-bit constant must fit in an s32.
+  if (alu64 && src.vHi !== src.vLo >> 31) return clearLink(dst);
   // A 32-bit operation keeps the link only when the upper half was zero.
-  if (!alu64 && dstUmax > 0xffffffffn) return clear();
-  if (dst.addConst) return clear();
-  let off = Number(BigInt.asIntN(32, val));
+  if (!alu64 && dstUmaxHi !== 0) return clearLink(dst);
+  if (dst.addConst) return clearLink(dst);
+  let off = src.vLo | 0;
   if (opc === op.BPF_SUB) {
-    if (off === -0x80000000) return clear();
+    if (off === -0x80000000) return clearLink(dst);
     off = -off;
   }
   dst.addConst = alu64 ? 64 : 32;
   dst.off = off;
+}
+
+function clearLink(dst: RegState): void {
+  dst.id = 0;
+  dst.off = 0;
+  dst.addConst = 0;
 }
 
 export { mark32Unbounded };

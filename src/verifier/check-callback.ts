@@ -16,25 +16,25 @@ export function pushCallbackCall(env: VerifierEnv, insnIdx: number, subprog: num
   env.cur = saved;
   const caller = callbackState.frames[callbackState.curframe];
   if (kind === 'loop') {
-    callee.regs[1].type = RegType.SCALAR_VALUE;
-    callee.regs[2].copyFrom(caller.regs[3]);
-    markRegNotInit(callee.regs[3]);
-    markRegNotInit(callee.regs[4]);
-    markRegNotInit(callee.regs[5]);
+    callee.reg(1).type = RegType.SCALAR_VALUE;
+    callee.reg(2).copyFrom(caller.regs[3]);
+    markRegNotInit(callee.reg(3));
+    markRegNotInit(callee.reg(4));
+    markRegNotInit(callee.reg(5));
   } else {
-    callee.regs[1].copyFrom(caller.regs[1]);
-    const key = callee.regs[2];
+    callee.reg(1).copyFrom(caller.regs[1]);
+    const key = callee.reg(2);
     key.type = RegType.PTR_TO_MAP_KEY;
     markKnown(key, 0n);
     key.type = RegType.PTR_TO_MAP_KEY;
     key.map = map;
-    const value = callee.regs[3];
+    const value = callee.reg(3);
     value.type = RegType.PTR_TO_MAP_VALUE;
     markKnown(value, 0n);
     value.type = RegType.PTR_TO_MAP_VALUE;
     value.map = map;
-    callee.regs[4].copyFrom(caller.regs[3]);
-    markRegNotInit(callee.regs[5]);
+    callee.reg(4).copyFrom(caller.regs[3]);
+    markRegNotInit(callee.reg(5));
   }
   callee.inCallbackFn = true;
   callbackState.frames.length = callbackState.curframe + 1;

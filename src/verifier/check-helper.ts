@@ -10,11 +10,12 @@ import { checkResourceLeak } from './check-exit.js';
 import { pushCallbackCall } from './check-callback.js';
 import type { VerifierEnv } from './env.js';
 import { kernelHelperName } from './kernel-disasm.js';
-import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, MapType, type VerifierMap } from './maps.js';
+import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG } from '../uapi/flags.js';
+import { MapType, type VerifierMap } from './maps.js';
 import { RegArg, checkRegArg, isPointerValue, markRegNotInit, markUnknown, registerIsNull } from './reg-ops.js';
 import { RegState } from './reg-state.js';
 import { MEM_RDONLY, MEM_RINGBUF, PTR_MAYBE_NULL, PTR_TRUSTED, RegType, baseType, regTypeStr, typeIsPktPointer } from './reg-type.js';
-import { tnumIsConst } from './tnum.js';
+import { toNumS, toNumU } from './i64.js';
 import { FuncIds as F } from './func-ids.js';
 import { markChainPrecision, markSlotPrecision } from './precision.js';
 import { BPF_REG_SIZE, SlotType } from './func-state.js';
@@ -25,18 +26,20 @@ import { BPF_REG_SIZE, SlotType } from './func-state.js';
  * along the path (precise).
  */
 function updateLoopInlineState(env: VerifierEnv, insnIdx: number, subprog: number): void {
-  const aux = env.aux[insnIdx];
-  const flagIsZero = (): boolean => {
-    const isZero = registerIsNull(env.cur.regs[4]);
-    if (isZero) markChainPrecision(env, 4);
-    return isZero;
-  };
-  if (!aux.loopInline) {
-    aux.loopInline = { fit: flagIsZero(), subprog };
+  const state = env.aux.loopInline.get(insnIdx);
+  if (!state) {
+    env.aux.loopInline.set(insnIdx, { fit: loopFlagIsZero(env), subprog });
     return;
   }
-  if (!aux.loopInline.fit) return;
-  aux.loopInline.fit = flagIsZero() && aux.loopInline.subprog === subprog;
+  if (!state.fit) return;
+  state.fit = loopFlagIsZero(env) && state.subprog === subprog;
+}
+
+/** bpf_loop's flags (R4) are a known zero, which must then stay so (precise). */
+function loopFlagIsZero(env: VerifierEnv): boolean {
+  const isZero = registerIsNull(env.cur.regs[4]);
+  if (isZero) markChainPrecision(env, 4);
+  return isZero;
 }
 
 /** BPF_MAX_VAR_SIZ */
@@ -169,7 +172,7 @@ function checkHelperMemAccess(
       return;
     case RegType.PTR_TO_STACK:
       checkStackRangeInitialized(env, regno, reg.off, size, zeroOk, write ? 'write' : 'read', meta?.rawMode ?? false);
-      if (meta?.rawMode && tnumIsConst(reg.varOff)) {
+      if (meta?.rawMode && reg.isConst()) {
         meta.accessSize = size;
         meta.regno = regno;
       }
@@ -184,7 +187,7 @@ function checkHelperMemAccess(
 function checkMemSizeReg(env: VerifierEnv, regno: number, write: boolean, zeroOk: boolean, metaIn: CallMeta): void {
   const reg = env.cur.regs[regno];
   metaIn.msizeMaxValue = reg.umax;
-  const meta = tnumIsConst(reg.varOff) ? metaIn : null;
+  const meta = reg.isConst() ? metaIn : null;
   if (!meta) metaIn.rawMode = false;
   if (reg.smin < 0n) env.fail(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
   if (reg.umin === 0n && !zeroOk) env.fail(`R${regno} invalid zero-sized read: u64=[${BigInt.asIntN(64, reg.umin)},${reg.umax}]`);
@@ -195,9 +198,9 @@ function checkMemSizeReg(env: VerifierEnv, regno: number, write: boolean, zeroOk
 
 /** get_constant_map_key: a constant array index stored on the stack. */
 function constantMapKey(env: VerifierEnv, key: RegState, keySize: number): bigint | null {
-  if (!env.bpfCapable || key.type !== RegType.PTR_TO_STACK || !tnumIsConst(key.varOff)) return null;
+  if (!env.bpfCapable || key.type !== RegType.PTR_TO_STACK || !key.isConst()) return null;
   const state = env.cur.frames[key.frameno];
-  const stackOff = key.off + Number(BigInt.asIntN(64, key.varOff.value));
+  const stackOff = key.off + toNumS(key.vHi, key.vLo);
   const slot = -stackOff - 1;
   const spi = Math.floor(slot / BPF_REG_SIZE);
   const off = slot % BPF_REG_SIZE;
@@ -210,7 +213,7 @@ function constantMapKey(env: VerifierEnv, key: RegState, keySize: number): bigin
   let spillSize = 0;
   for (let i = off; i >= 0 && state.slotType[base + i] === SlotType.STACK_SPILL; i--) spillSize++;
   if (spillSize !== keySize) return null;
-  if (!tnumIsConst(spilled.varOff)) return null;
+  if (!spilled.isConst()) return null;
   markSlotPrecision(env, key.frameno, spi);
   return spilled.varOff.value;
 }
@@ -283,8 +286,8 @@ function checkFuncArg(env: VerifierEnv, argIdx: number, meta: CallMeta, proto: H
       checkMemSizeReg(env, regno, argWrites(proto.args[argIdx - 1]), true, meta);
       break;
     case 'ARG_CONST_ALLOC_SIZE_OR_ZERO':
-      if (!tnumIsConst(reg.varOff)) env.fail(`R${regno} is not a known constant'`);
-      meta.memSize = Number(reg.varOff.value);
+      if (!reg.isConst()) env.fail(`R${regno} is not a known constant'`);
+      meta.memSize = toNumU(reg.vHi, reg.vLo);
       markChainPrecision(env, regno);
       break;
     case 'ARG_PTR_TO_INT':
@@ -298,7 +301,7 @@ function checkFuncArg(env: VerifierEnv, argIdx: number, meta: CallMeta, proto: H
     case 'ARG_PTR_TO_CONST_STR': {
       const map = env.maps[reg.map];
       if (!(map.flags & BPF_F_RDONLY_PROG)) env.fail(`R${regno} does not point to a readonly map'`);
-      if (!tnumIsConst(reg.varOff)) env.fail(`R${regno} is not a constant address'`);
+      if (!reg.isConst()) env.fail(`R${regno} is not a constant address'`);
       break;
     }
     default:
@@ -306,16 +309,20 @@ function checkFuncArg(env: VerifierEnv, argIdx: number, meta: CallMeta, proto: H
   }
 }
 
+const PERF_EVENT_FUNCS = new Set<number>([F.perf_event_read, F.perf_event_output, F.skb_output, F.perf_event_read_value, F.xdp_output]);
+const RINGBUF_FUNCS = new Set<number>([F.ringbuf_output, F.ringbuf_reserve, F.ringbuf_query, F.ringbuf_reserve_dynptr,
+  F.ringbuf_submit_dynptr, F.ringbuf_discard_dynptr]);
+const QUEUE_FUNCS = new Set<number>([F.map_peek_elem, F.map_pop_elem, F.map_push_elem]);
+
 function mapFuncCompatible(map: VerifierMap, funcId: number): boolean {
   const t = map.type;
   switch (t) {
     case MapType.prog_array: if (funcId !== F.tail_call) return false; break;
     case MapType.perf_event_array:
-      if (!([F.perf_event_read, F.perf_event_output, F.skb_output, F.perf_event_read_value, F.xdp_output] as number[]).includes(funcId)) return false;
+      if (!PERF_EVENT_FUNCS.has(funcId)) return false;
       break;
     case MapType.ringbuf:
-      if (!([F.ringbuf_output, F.ringbuf_reserve, F.ringbuf_query, F.ringbuf_reserve_dynptr, F.ringbuf_submit_dynptr,
-        F.ringbuf_discard_dynptr] as number[]).includes(funcId)) return false;
+      if (!RINGBUF_FUNCS.has(funcId)) return false;
       break;
     case MapType.stack_trace: if (funcId !== F.get_stackid) return false; break;
     case MapType.cgroup_array: if (funcId !== F.skb_under_cgroup && funcId !== F.current_task_under_cgroup) return false; break;
@@ -325,7 +332,7 @@ function mapFuncCompatible(map: VerifierMap, funcId: number): boolean {
     case MapType.cpumap: if (funcId !== F.redirect_map) return false; break;
     case MapType.array_of_maps: case MapType.hash_of_maps: if (funcId !== F.map_lookup_elem) return false; break;
     case MapType.queue: case MapType.stack:
-      if (!([F.map_peek_elem, F.map_pop_elem, F.map_push_elem] as number[]).includes(funcId)) return false;
+      if (!QUEUE_FUNCS.has(funcId)) return false;
       break;
     case MapType.bloom_filter: if (funcId !== F.map_peek_elem && funcId !== F.map_push_elem) return false; break;
     case MapType.user_ringbuf: if (funcId !== F.user_ringbuf_drain) return false; break;
@@ -362,18 +369,19 @@ function releaseReference(env: VerifierEnv, refObjId: number): boolean {
     if (reg.refObjId !== refObjId) return;
     if (!env.allowPtrLeaks) markRegNotInit(reg);
     else markUnknown(env, reg);
-  });
+  }, (reg) => reg.refObjId === refObjId);
   return true;
 }
+
+const isPktPointerAny = (reg: RegState): boolean => typeIsPktPointer(reg.type) || reg.type === RegType.PTR_TO_PACKET_END;
 
 /** clear_all_pkt_pointers: after a helper that may move packet data. */
 function clearAllPktPointers(env: VerifierEnv): void {
   env.cur.forEachReg((reg) => {
-    if (typeIsPktPointer(reg.type) || reg.type === RegType.PTR_TO_PACKET_END) {
-      if (!env.allowPtrLeaks) markRegNotInit(reg);
-      else markUnknown(env, reg);
-    }
-  });
+    if (!isPktPointerAny(reg)) return;
+    if (!env.allowPtrLeaks) markRegNotInit(reg);
+    else markUnknown(env, reg);
+  }, isPktPointerAny);
 }
 
 /**
@@ -382,11 +390,10 @@ function clearAllPktPointers(env: VerifierEnv): void {
  */
 export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: number): number | undefined {
   const funcId = insn.imm;
-  const name = kernelHelperName(funcId);
-  if (funcId < 0 || funcId > F.MAX_ID) env.fail(`invalid func ${name}#${funcId}`, 'EINVAL');
+  if (funcId < 0 || funcId > F.MAX_ID) env.fail(`invalid func ${kernelHelperName(funcId)}#${funcId}`, 'EINVAL');
   const proto = env.helperProto(funcId);
-  if (!env.prog.helperAllowed(funcId)) env.fail(`program of this type cannot use helper ${name}#${funcId}`, 'EINVAL');
-  if (!proto) env.fail(`helper ${name}#${funcId} is not available in tsbpf`, 'EINVAL');
+  if (!env.prog.helperAllowed(funcId)) env.fail(`program of this type cannot use helper ${kernelHelperName(funcId)}#${funcId}`, 'EINVAL');
+  if (!proto) env.fail(`helper ${kernelHelperName(funcId)}#${funcId} is not available in tsbpf`, 'EINVAL');
 
   const meta: CallMeta = {
     map: -1, rawMode: false, accessSize: 0, regno: 0, memSize: 0, msizeMaxValue: 0n, refObjId: 0, releaseRegno: 0,
@@ -403,7 +410,7 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
     let ok = false;
     if (meta.refObjId) ok = releaseReference(env, meta.refObjId);
     else if (registerIsNull(regs[meta.releaseRegno])) ok = true;
-    if (!ok) env.fail(`func ${name}#${funcId} reference has not been acquired before`, 'EINVAL');
+    if (!ok) env.fail(`func ${kernelHelperName(funcId)}#${funcId} reference has not been acquired before`, 'EINVAL');
   }
 
   if (funcId === F.tail_call) checkResourceLeak(env, false, 'tail_call');
@@ -414,12 +421,15 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
     const r1 = regs[1];
     if (env.cur.cur.callbackDepth < r1.umax) {
       pushCallbackCall(env, insnIdx, meta.subprogno, 'loop');
+      // The callback's path shares the registers the call then clobbers.
+      env.cur.cur.ownRegs(0x3f);
     } else {
       env.cur.cur.callbackDepth = 0;
       if (env.log.level >= 2) env.verbose(`frame${env.cur.curframe} bpf_loop iteration limit reached\n`);
     }
   } else if (funcId === F.for_each_map_elem) {
     pushCallbackCall(env, insnIdx, meta.subprogno, 'map_elem', meta.map);
+    env.cur.cur.ownRegs(0x3f);
   }
 
   for (let r = 0; r <= 5; r++) {
@@ -467,7 +477,7 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
   }
   if (proto.ret === 'RET_INTEGER') refineRetvalRange(funcId, r0, meta);
   if (meta.map >= 0 && !mapFuncCompatible(env.maps[meta.map], funcId)) {
-    env.fail(`cannot pass map_type ${env.maps[meta.map].type} into func ${name}#${funcId}`, 'EINVAL');
+    env.fail(`cannot pass map_type ${env.maps[meta.map].type} into func ${kernelHelperName(funcId)}#${funcId}`, 'EINVAL');
   }
   if (CHANGES_PKT_DATA.has(funcId)) clearAllPktPointers(env);
   return undefined;

@@ -3,7 +3,8 @@
 // scalar bounds, null checks, packet ranges.
 import type { Instruction } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
-import { isRegConst, markKnown, regBoundsSync, boundsConsistent, regConstValue } from './bounds.js';
+import { isRegConst, markScalarUnknown, regBoundsSync, boundsConsistent, regConstValue, setKnownHalves } from './bounds.js';
+import { hiOfNum } from './i64.js';
 import { flipOpcode, isScalarBranchTaken, regsRefineCondOp, revOpcode } from './branch.js';
 import type { VerifierEnv } from './env.js';
 import { pushStack } from './explore.js';
@@ -95,6 +96,9 @@ function regSetMinMax(
   };
 }
 
+/** The constant difference between two linked scalars (sync_linked_regs). */
+const DELTA = new RegState();
+
 /**
  * sync_linked_regs: scalars with the same id learn what the compared one
  * learnt, shifted by their constant delta (BPF_ADD_CONST).
@@ -115,14 +119,15 @@ function syncLinkedRegs(vs: VerifierState, known: RegState): void {
       return;
     }
     const { off, addConst } = reg;
-    const delta = new RegState();
-    delta.type = RegType.SCALAR_VALUE;
-    markKnown(delta, BigInt(reg.off) - BigInt(known.off));
+    const delta = DELTA;
+    const d = reg.off - known.off;
+    markScalarUnknown(delta);
+    setKnownHalves(delta, hiOfNum(d), d | 0);
     reg.copyFrom(known);
     reg.off = off;
     reg.addConst = addConst;
     addScalarConst(reg, delta, addConst === 32);
-  });
+  }, (reg) => reg.type === RegType.SCALAR_VALUE && reg.id === id);
 }
 
 /** mark_ptr_not_null_reg */
@@ -163,23 +168,23 @@ export function markPtrOrNullRegs(env: VerifierEnv, vs: VerifierState, regno: nu
     }
     markPtrNotNullReg(env, reg);
     reg.id = 0;
-  });
+  }, (reg) => typeMayBeNull(reg.type) && reg.id === id && id !== 0);
 }
 
 function regIsInitPktPointer(r: RegState, type: RegType): boolean {
-  return r.type === type && r.off === 0 && r.varOff.mask === 0n && r.varOff.value === 0n;
+  return r.type === type && r.off === 0 && (r.mHi | r.mLo | r.vHi | r.vLo) === 0;
 }
 
 /** find_good_pkt_pointers: packet pointers with dst's id now have `off` bytes (or off+1) in range. */
 function findGoodPktPointers(vs: VerifierState, dst: RegState, type: number, rangeRightOpen: boolean): void {
   if (dst.off < 0 || (dst.off === 0 && rangeRightOpen)) return;
-  if (dst.umax > BigInt(MAX_PACKET_OFF) || dst.umax + BigInt(dst.off) > BigInt(MAX_PACKET_OFF)) return;
+  if (dst.umaxHi !== 0 || dst.umaxLo >>> 0 > MAX_PACKET_OFF || (dst.umaxLo >>> 0) + dst.off > MAX_PACKET_OFF) return;
   let newRange = dst.off;
   if (rangeRightOpen) newRange++;
   const id = dst.id;
   vs.forEachReg((reg) => {
     if (reg.type === type && reg.id === id) reg.range = Math.max(reg.range, newRange);
-  });
+  }, (reg) => reg.type === type && reg.id === id);
 }
 
 function markPktEnd(vs: VerifierState, regno: number, rangeOpen: boolean): void {
@@ -239,6 +244,10 @@ function tryMatchPktPointers(
   }
 }
 
+/** The immediate operand of a BPF_K comparison, and its copy for the other arm. */
+const IMM_SRC = new RegState();
+const IMM_SRC_COPY = new RegState();
+
 /**
  * check_cond_jmp_op. Returns the next instruction index minus one (the main
  * loop adds one), i.e. `insnIdx + off` when the branch is always taken.
@@ -249,7 +258,7 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
   const opc = op.opCode(insn.opcode);
   if (opc === op.BPF_JA || opc > op.BPF_JSLE) env.fail(`invalid BPF_JMP/JMP32 opcode ${opc.toString(16)}`, 'EINVAL');
   checkRegArg(env, insn.dst, RegArg.SRC_OP);
-  const dst = regs[insn.dst];
+  let dst = regs[insn.dst];
   let src: RegState;
   const srcX = op.opSource(insn.opcode) === op.BPF_X;
   if (srcX) {
@@ -261,9 +270,9 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
     }
   } else {
     if (insn.src !== 0) env.fail('BPF_JMP/JMP32 uses reserved fields', 'EINVAL');
-    src = new RegState();
-    src.type = RegType.SCALAR_VALUE;
-    markKnown(src, BigInt(insn.imm));
+    src = IMM_SRC;
+    markScalarUnknown(src);
+    setKnownHalves(src, insn.imm >> 31, insn.imm | 0);
   }
   const jmp32 = op.opClass(insn.opcode) === op.BPF_JMP32;
   const pred = isBranchTaken(dst, src, opc, jmp32);
@@ -290,13 +299,20 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
   const linked = collectLinkedRegs(thisBranch, dst, srcX ? src : null);
   if (linked.length > 1) env.pushHistory().linked = linked;
   const other = pushStack(env, insnIdx + insn.off + 1, insnIdx);
+  // Both arms now share their registers: each owns what it refines.
+  const operands = (1 << insn.dst) | (srcX ? 1 << insn.src : 0);
+  thisBranch.cur.ownRegs(operands);
+  other.cur.ownRegs(operands);
+  dst = regs[insn.dst];
+  if (srcX) src = regs[insn.src];
   const otherRegs = other.regs;
   let ok: { trueOk: boolean; falseOk: boolean };
   if (srcX) {
     ok = regSetMinMax(otherRegs[insn.dst], otherRegs[insn.src], dst, src, opc, jmp32);
   } else {
     const fake0 = src;
-    const fake1 = src.clone();
+    const fake1 = IMM_SRC_COPY;
+    fake1.copyFrom(src);
     ok = regSetMinMax(otherRegs[insn.dst], fake0, dst, fake1, opc, jmp32);
   }
   if (srcX && src.type === RegType.SCALAR_VALUE && src.id) {
@@ -331,6 +347,8 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
   return insnIdx;
 }
 
+const NO_LINKS: LinkedReg[] = [];
+
 /** LINKED_REGS_MAX */
 const LINKED_REGS_MAX = 6;
 
@@ -339,25 +357,34 @@ const LINKED_REGS_MAX = 6;
  * (source first, then destination), at most six; the others lose their link.
  */
 function collectLinkedRegs(vs: VerifierState, dst: RegState, src: RegState | null): LinkedReg[] {
+  const srcLinked = src !== null && src.type === RegType.SCALAR_VALUE && src.id !== 0;
+  if (!srcLinked && (dst.type !== RegType.SCALAR_VALUE || !dst.id)) return NO_LINKS;
   const out: LinkedReg[] = [];
-  const collect = (id: number): void => {
-    for (let fr = vs.curframe; fr >= 0; fr--) {
-      const f = vs.frames[fr];
-      const consider = (r: RegState, regno: number, spi: number): void => {
-        if (r.type !== RegType.SCALAR_VALUE || r.id !== id) return;
-        if (out.length < LINKED_REGS_MAX) out.push({ frameno: fr, regno, spi });
-        else r.id = 0;
-      };
-      for (let j = 0; j < 10; j++) consider(f.regs[j], j, -1);
-      for (let spi = 0; spi < f.allocatedStack / 8; spi++) {
-        const r = f.spillAt(spi);
-        if (r) consider(r, -1, spi);
+  if (src && src.type === RegType.SCALAR_VALUE && src.id) collectLinked(vs, src.id, out);
+  if (dst.type === RegType.SCALAR_VALUE && dst.id) collectLinked(vs, dst.id, out);
+  return out;
+}
+
+/** The scalars with one id, added to `out` (at most LINKED_REGS_MAX; the others lose their id). */
+function collectLinked(vs: VerifierState, id: number, out: LinkedReg[]): void {
+  for (let fr = vs.curframe; fr >= 0; fr--) {
+    const f = vs.frames[fr];
+    for (let j = 0; j < 10; j++) {
+      const r = f.regs[j];
+      if (r.type !== RegType.SCALAR_VALUE || r.id !== id) continue;
+      if (out.length < LINKED_REGS_MAX) out.push({ frameno: fr, regno: j, spi: -1 });
+      else f.reg(j).id = 0;
+    }
+    for (let spi = 0; spi < f.allocatedStack / 8; spi++) {
+      const r = f.spillAt(spi);
+      if (!r || r.type !== RegType.SCALAR_VALUE || r.id !== id) continue;
+      if (out.length < LINKED_REGS_MAX) {
+        out.push({ frameno: fr, regno: -1, spi });
+      } else {
+        f.ownSpill(spi).id = 0;
       }
     }
-  };
-  if (src && src.type === RegType.SCALAR_VALUE && src.id) collect(src.id);
-  if (dst.type === RegType.SCALAR_VALUE && dst.id) collect(dst.id);
-  return out;
+  }
 }
 
 function markPtrNotNull(env: VerifierEnv, reg: RegState): void {

@@ -1,15 +1,18 @@
 // Loads and stores through pointers (check_mem_access): alignment, then the
 // rules of each pointer type (map key/value, memory, context, stack, packet).
-import { coerceRegToSize, coerceRegToSizeSx, lowS32, markKnown } from './bounds.js';
+import { coerceRegToSize, coerceRegToSizeSx, markKnown } from './bounds.js';
 import { checkStackAccessWithinBounds, checkStackRead, checkStackWrite } from './check-stack.js';
 import type { VerifierEnv } from './env.js';
-import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, frozenMapRead } from './maps.js';
+import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG } from '../uapi/flags.js';
+import { frozenMapRead } from './maps.js';
 import { isPointerValue, markUnknown } from './reg-ops.js';
-import { RegState, S64_MIN } from './reg-state.js';
+import type { RegState } from './reg-state.js';
 import {
   MEM_RDONLY, PTR_MAYBE_NULL, PTR_UNTRUSTED, RegType, baseType, regTypeStr, typeIsPktPointer, typeMayBeNull,
 } from './reg-type.js';
-import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst, tnumStr } from './tnum.js';
+import { tnumStr } from './tnum.js';
+import { TN, tnAdd } from './tnum-halves.js';
+import { toNumS, toNumU } from './i64.js';
 import { BPF_MAX_VAR_OFF } from './limits.js';
 
 export type AccessType = 'read' | 'write';
@@ -17,6 +20,12 @@ export type AccessType = 'read' | 'write';
 /** A pointer's variable offset in alignment messages (tnum_strn). */
 function varOffStr(reg: RegState): string {
   return tnumStr(reg.varOff);
+}
+
+/** tnum_is_aligned(tnum_add(var_off, tnum_const(off)), size): only the low bits matter. */
+function varOffAligned(reg: RegState, off: number, size: number): boolean {
+  tnAdd(0, reg.vLo, 0, reg.mLo, 0, off | 0, 0, 0);
+  return ((TN.vLo | TN.mLo) & (size - 1)) === 0;
 }
 
 /** check_ptr_alignment: only the stack (and atomics) need natural alignment on x86-64. */
@@ -27,8 +36,7 @@ export function checkPtrAlignment(env: VerifierEnv, reg: RegState, off: number, 
     case RegType.PTR_TO_PACKET:
     case RegType.PTR_TO_PACKET_META: {
       if (!strict || size === 1) return;
-      const regOff = tnumAdd(reg.varOff, tnumConst(BigInt(2 + reg.off + off)));
-      if (!tnumIsAligned(regOff, size)) {
+      if (!varOffAligned(reg, 2 + reg.off + off, size)) {
         env.fail(`misaligned packet access off 2+${varOffStr(reg)}+${reg.off}+${off} size ${size}`);
       }
       return;
@@ -45,8 +53,7 @@ export function checkPtrAlignment(env: VerifierEnv, reg: RegState, off: number, 
     default: break;
   }
   if (!strict || size === 1) return;
-  const regOff = tnumAdd(reg.varOff, tnumConst(BigInt(reg.off + off)));
-  if (!tnumIsAligned(regOff, size)) {
+  if (!varOffAligned(reg, reg.off + off, size)) {
     env.fail(`misaligned ${desc}access off ${varOffStr(reg)}+${reg.off}+${off} size ${size}`);
   }
 }
@@ -68,9 +75,6 @@ function memAccessMessage(env: VerifierEnv, regno: number, off: number, size: nu
   }
 }
 
-/** Truncation of a C `s64 + int` passed as int. */
-const asInt = (v: bigint): number => lowS32(v);
-
 /**
  * check_mem_region_access: every offset the register may hold, plus `off`,
  * keeps [off, off+size) inside the region. With `quiet`, returns false
@@ -80,28 +84,28 @@ export function checkMemRegionAccess(
   env: VerifierEnv, regno: number, off: number, size: number, memSize: number, zeroOk: boolean, quiet = false,
 ): boolean {
   const reg = env.cur.regs[regno];
-  const fail = (msg: string): boolean => {
-    if (quiet) return false;
-    return env.fail(msg);
-  };
-  if (reg.smin < 0n && (reg.smin === S64_MIN || BigInt(off) + reg.smin !== BigInt(asInt(BigInt(off) + reg.smin)) ||
-    reg.smin + BigInt(off) < 0n)) {
-    return fail(`R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+  if (reg.sminHi < 0) {
+    // smin + off as an int must be the same number, and not negative.
+    const sum = toNumS(reg.sminHi, reg.sminLo) + off;
+    if ((reg.sminHi === -0x80000000 && reg.sminLo === 0) || sum !== (sum | 0) || sum < 0) {
+      return quiet ? false : env.fail(`R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+    }
   }
-  let msg = memAccessMessage(env, regno, asInt(reg.smin + BigInt(off)), size, memSize, zeroOk);
+  // (int)(smin + off): the low 32 bits of the sum.
+  let msg = memAccessMessage(env, regno, (reg.sminLo + off) | 0, size, memSize, zeroOk);
   if (msg) {
     if (quiet) return false;
     env.note(msg);
-    return fail(`R${regno} min value is outside of the allowed memory range`);
+    return env.fail(`R${regno} min value is outside of the allowed memory range`);
   }
-  if (reg.umax >= BigInt(BPF_MAX_VAR_OFF)) {
-    return fail(`R${regno} unbounded memory access, make sure to bounds check any such access`);
+  if (reg.umaxHi !== 0 || reg.umaxLo >>> 0 >= BPF_MAX_VAR_OFF) {
+    return quiet ? false : env.fail(`R${regno} unbounded memory access, make sure to bounds check any such access`);
   }
-  msg = memAccessMessage(env, regno, asInt(reg.umax + BigInt(off)), size, memSize, zeroOk);
+  msg = memAccessMessage(env, regno, (reg.umaxLo + off) | 0, size, memSize, zeroOk);
   if (msg) {
     if (quiet) return false;
     env.note(msg);
-    return fail(`R${regno} max value is outside of the allowed memory range`);
+    return env.fail(`R${regno} max value is outside of the allowed memory range`);
   }
   return true;
 }
@@ -116,7 +120,7 @@ export function checkMapAccess(env: VerifierEnv, regno: number, off: number, siz
 /** check_packet_access: inside the range learnt from comparisons with data_end. */
 export function checkPacketAccess(env: VerifierEnv, regno: number, off: number, size: number, zeroOk: boolean): void {
   const reg = env.cur.regs[regno];
-  if (reg.smin < 0n) {
+  if (reg.sminHi < 0) {
     env.fail(`R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
   }
   const msg = reg.range < 0 ? '' : memAccessMessage(env, regno, off, size, reg.range, zeroOk);
@@ -132,7 +136,7 @@ export function checkPtrOffReg(env: VerifierEnv, reg: RegState, regno: number, f
   if (!fixedOffOk && reg.off) {
     env.fail(`dereference of modified ${regTypeStr(reg.type)} ptr R${regno} off=${reg.off} disallowed`);
   }
-  if (!tnumIsConst(reg.varOff) || reg.varOff.value) {
+  if ((reg.mHi | reg.mLo | reg.vHi | reg.vLo) !== 0) {
     env.fail(`variable ${regTypeStr(reg.type)} access var_off=${tnumStr(reg.varOff)} disallowed`);
   }
 }
@@ -182,7 +186,7 @@ export function checkMemAccess(
     if (t === 'read' && !caps.read) env.fail(`read from map forbidden, value_size=${map.valueSize} off=${off} size=${size}`);
     checkMapAccess(env, regno, off, size, false);
     if (t === 'read' && valueRegno >= 0) {
-      const known = tnumIsConst(reg.varOff) ? frozenMapRead(map, off + Number(reg.varOff.value), size, isLdsx) : null;
+      const known = reg.isConst() && map.frozenValue ? frozenMapRead(map, off + toNumU(reg.vHi, reg.vLo), size, isLdsx) : null;
       if (known !== null) {
         regs[valueRegno].type = RegType.SCALAR_VALUE;
         markKnown(regs[valueRegno], known);

@@ -8,33 +8,43 @@ import { ALU_OP_STR } from './check-alu.js';
 import { checkMapAccess } from './check-mem.js';
 import type { VerifierEnv } from './env.js';
 import { markUnknown } from './reg-ops.js';
-import { RegState, S64_MAX, S64_MIN, U64_MAX } from './reg-state.js';
+import { RegState } from './reg-state.js';
 import { PTR_MAYBE_NULL, PTR_UNTRUSTED, RegType, baseType, regTypeStr, typeIsPktPointer } from './reg-type.js';
 import { MAX_BPF_STACK } from '../isa/opcodes.js';
-import { tnumAdd, tnumIsConst, tnumStr, tnumSub } from './tnum.js';
+import { tnumStr } from './tnum.js';
+import { addHi, addOverflowsS, addOverflowsU, slt, subHi, subOverflowsS, toNumS, ult } from './i64.js';
+import { setVarOffFromTn, tnAdd, tnSub } from './tnum-halves.js';
 
 import { BPF_MAX_VAR_OFF } from './limits.js';
-const MAX_VAR_OFF = BigInt(BPF_MAX_VAR_OFF);
 
 /** check_reg_sane_offset */
 function checkRegSaneOffset(env: VerifierEnv, reg: RegState, type: number): void {
-  const known = tnumIsConst(reg.varOff);
-  const val = BigInt.asIntN(64, reg.varOff.value);
-  if (known && (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF)) {
-    env.fail(`math between ${regTypeStr(type)} pointer and ${val} is not allowed`);
+  if (reg.isConst()) {
+    const val = toNumS(reg.vHi, reg.vLo);
+    if (val >= BPF_MAX_VAR_OFF || val <= -BPF_MAX_VAR_OFF) {
+      env.fail(`math between ${regTypeStr(type)} pointer and ${BigInt.asIntN(64, reg.varOff.value)} is not allowed`);
+    }
   }
   if (reg.off >= BPF_MAX_VAR_OFF || reg.off <= -BPF_MAX_VAR_OFF) {
     env.fail(`${regTypeStr(type)} pointer offset ${reg.off} is not allowed`);
   }
-  if (reg.smin === S64_MIN) {
+  if (reg.sminHi === -0x80000000 && reg.sminLo === 0) {
     env.fail(`math between ${regTypeStr(type)} pointer and register with unbounded min value is not allowed`);
   }
-  if (reg.smin >= MAX_VAR_OFF || reg.smin <= -MAX_VAR_OFF) {
+  const smin = toNumS(reg.sminHi, reg.sminLo);
+  if (smin >= BPF_MAX_VAR_OFF || smin <= -BPF_MAX_VAR_OFF) {
     env.fail(`value ${reg.smin} makes ${regTypeStr(type)} pointer be out of bounds`);
   }
 }
 
-const fitsS32 = (v: bigint): boolean => v === BigInt.asIntN(32, v);
+/** Snapshots of the operands of pointer arithmetic (the destination may alias either). */
+const PTR = new RegState();
+const OFF = new RegState();
+
+/** Pointer types that arithmetic may move. */
+const MOVABLE = new Set<number>([RegType.PTR_TO_CTX, RegType.PTR_TO_MAP_VALUE, RegType.PTR_TO_MAP_KEY, RegType.PTR_TO_STACK,
+  RegType.PTR_TO_PACKET_META, RegType.PTR_TO_PACKET, RegType.PTR_TO_TP_BUFFER, RegType.PTR_TO_BTF_ID,
+  RegType.PTR_TO_MEM, RegType.PTR_TO_BUF, RegType.PTR_TO_FUNC]);
 
 /**
  * dst = ptr <op> off, where `off` is a scalar. `dst` is the destination
@@ -45,12 +55,15 @@ export function adjustPtrMinMaxVals(env: VerifierEnv, insn: Instruction, ptrIn: 
   const dst = regs[insn.dst];
   const opc = op.opCode(insn.opcode);
   // Snapshots: dst may alias either operand.
-  const ptr = ptrIn.clone();
-  const off = offIn.clone();
+  const ptr = PTR;
+  ptr.copyFrom(ptrIn);
+  const off = OFF;
+  off.copyFrom(offIn);
   const dstIsOff = dst === offIn;
-  const known = tnumIsConst(off.varOff);
+  const known = off.isConst();
 
-  if ((known && (off.smin !== off.smax || off.umin !== off.umax)) || off.smin > off.smax || off.umin > off.umax) {
+  if ((known && (off.sminHi !== off.smaxHi || off.sminLo !== off.smaxLo || off.uminHi !== off.umaxHi || off.uminLo !== off.umaxLo)) ||
+    slt(off.smaxHi, off.smaxLo, off.sminHi, off.sminLo) || ult(off.umaxHi, off.umaxLo, off.uminHi, off.uminLo)) {
     markUnknown(env, dst);
     return;
   }
@@ -67,12 +80,10 @@ export function adjustPtrMinMaxVals(env: VerifierEnv, insn: Instruction, ptrIn: 
   if (baseType(ptr.type) === RegType.PTR_TO_MEM && (ptr.type & PTR_UNTRUSTED)) return;
 
   const base = baseType(ptr.type);
-  const movable = [RegType.PTR_TO_CTX, RegType.PTR_TO_MAP_VALUE, RegType.PTR_TO_MAP_KEY, RegType.PTR_TO_STACK,
-    RegType.PTR_TO_PACKET_META, RegType.PTR_TO_PACKET, RegType.PTR_TO_TP_BUFFER, RegType.PTR_TO_BTF_ID,
-    RegType.PTR_TO_MEM, RegType.PTR_TO_BUF, RegType.PTR_TO_FUNC].includes(base);
+  const movable = MOVABLE.has(base);
   const flowKeysOk = base === RegType.PTR_TO_FLOW_KEYS && known;
   const mapPtrOk = (base === RegType.PTR_TO_FLOW_KEYS || base === RegType.CONST_PTR_TO_MAP) &&
-    known && off.smin === 0n && opc === op.BPF_ADD;
+    known && (off.sminHi | off.sminLo) === 0 && opc === op.BPF_ADD;
   if (!movable && !flowKeysOk && !mapPtrOk) {
     env.fail(`R${insn.dst} pointer arithmetic on ${regTypeStr(ptr.type)} prohibited`);
   }
@@ -90,19 +101,33 @@ export function adjustPtrMinMaxVals(env: VerifierEnv, insn: Instruction, ptrIn: 
 
   switch (opc) {
     case op.BPF_ADD: {
-      if (known && fitsS32(BigInt(ptr.off) + off.smin)) {
+      const fixed = ptr.off + toNumS(off.sminHi, off.sminLo);
+      if (known && fixed === (fixed | 0)) {
         copyPtrBounds(dst, ptr);
-        dst.off = ptr.off + Number(off.smin);
+        dst.off = fixed;
         break;
       }
-      let smin = ptr.smin + off.smin;
-      let smax = ptr.smax + off.smax;
-      if (smin < S64_MIN || smin > S64_MAX || smax < S64_MIN || smax > S64_MAX) { smin = S64_MIN; smax = S64_MAX; }
-      let umin = ptr.umin + off.umin;
-      let umax = ptr.umax + off.umax;
-      if (umin > U64_MAX || umax > U64_MAX) { umin = 0n; umax = U64_MAX; }
-      dst.smin = smin; dst.smax = smax; dst.umin = umin; dst.umax = umax;
-      dst.varOff = tnumAdd(ptr.varOff, off.varOff);
+      // smin/smax: unbounded on signed overflow; umin/umax: unbounded on unsigned overflow of either.
+      const sminLo = (ptr.sminLo + off.sminLo) | 0;
+      const sminHi = addHi(ptr.sminHi, ptr.sminLo, off.sminHi, off.sminLo);
+      const smaxLo = (ptr.smaxLo + off.smaxLo) | 0;
+      const smaxHi = addHi(ptr.smaxHi, ptr.smaxLo, off.smaxHi, off.smaxLo);
+      if (addOverflowsS(ptr.sminHi, off.sminHi, sminHi) || addOverflowsS(ptr.smaxHi, off.smaxHi, smaxHi)) {
+        dst.sminHi = -0x80000000; dst.sminLo = 0; dst.smaxHi = 0x7fffffff; dst.smaxLo = -1;
+      } else {
+        dst.sminHi = sminHi; dst.sminLo = sminLo; dst.smaxHi = smaxHi; dst.smaxLo = smaxLo;
+      }
+      if (addOverflowsU(ptr.uminHi, ptr.uminLo, off.uminHi, off.uminLo) ||
+        addOverflowsU(ptr.umaxHi, ptr.umaxLo, off.umaxHi, off.umaxLo)) {
+        dst.uminHi = 0; dst.uminLo = 0; dst.umaxHi = -1; dst.umaxLo = -1;
+      } else {
+        dst.uminLo = (ptr.uminLo + off.uminLo) | 0;
+        dst.uminHi = addHi(ptr.uminHi, ptr.uminLo, off.uminHi, off.uminLo);
+        dst.umaxLo = (ptr.umaxLo + off.umaxLo) | 0;
+        dst.umaxHi = addHi(ptr.umaxHi, ptr.umaxLo, off.umaxHi, off.umaxLo);
+      }
+      tnAdd(ptr.vHi, ptr.vLo, ptr.mHi, ptr.mLo, off.vHi, off.vLo, off.mHi, off.mLo);
+      setVarOffFromTn(dst);
       copyPtrRaw(dst, ptr);
       if (typeIsPktPointer(ptr.type)) {
         dst.id = ++env.idGen;
@@ -113,28 +138,37 @@ export function adjustPtrMinMaxVals(env: VerifierEnv, insn: Instruction, ptrIn: 
     case op.BPF_SUB: {
       if (dstIsOff) env.fail(`R${insn.dst} tried to subtract pointer from scalar`);
       if (ptr.type === RegType.PTR_TO_STACK) env.fail(`R${insn.dst} subtraction from stack pointer prohibited`);
-      if (known && fitsS32(BigInt(ptr.off) - off.smin)) {
+      const fixed = ptr.off - toNumS(off.sminHi, off.sminLo);
+      if (known && fixed === (fixed | 0)) {
         copyPtrBounds(dst, ptr);
         dst.id = ptr.id;
-        dst.off = ptr.off - Number(off.smin);
+        dst.off = fixed;
         break;
       }
-      let smin = ptr.smin - off.smax;
-      let smax = ptr.smax - off.smin;
-      if (smin < S64_MIN || smin > S64_MAX || smax < S64_MIN || smax > S64_MAX) { smin = S64_MIN; smax = S64_MAX; }
-      dst.smin = smin; dst.smax = smax;
-      if (ptr.umin < off.umax) {
-        dst.umin = 0n;
-        dst.umax = U64_MAX;
+      // smin = ptr.smin - off.smax, smax = ptr.smax - off.smin
+      const sminLo = (ptr.sminLo - off.smaxLo) | 0;
+      const sminHi = subHi(ptr.sminHi, ptr.sminLo, off.smaxHi, off.smaxLo);
+      const smaxLo = (ptr.smaxLo - off.sminLo) | 0;
+      const smaxHi = subHi(ptr.smaxHi, ptr.smaxLo, off.sminHi, off.sminLo);
+      if (subOverflowsS(ptr.sminHi, off.smaxHi, sminHi) || subOverflowsS(ptr.smaxHi, off.sminHi, smaxHi)) {
+        dst.sminHi = -0x80000000; dst.sminLo = 0; dst.smaxHi = 0x7fffffff; dst.smaxLo = -1;
       } else {
-        dst.umin = ptr.umin - off.umax;
-        dst.umax = ptr.umax - off.umin;
+        dst.sminHi = sminHi; dst.sminLo = sminLo; dst.smaxHi = smaxHi; dst.smaxLo = smaxLo;
       }
-      dst.varOff = tnumSub(ptr.varOff, off.varOff);
+      if (ult(ptr.uminHi, ptr.uminLo, off.umaxHi, off.umaxLo)) {
+        dst.uminHi = 0; dst.uminLo = 0; dst.umaxHi = -1; dst.umaxLo = -1;
+      } else {
+        dst.uminLo = (ptr.uminLo - off.umaxLo) | 0;
+        dst.uminHi = subHi(ptr.uminHi, ptr.uminLo, off.umaxHi, off.umaxLo);
+        dst.umaxLo = (ptr.umaxLo - off.uminLo) | 0;
+        dst.umaxHi = subHi(ptr.umaxHi, ptr.umaxLo, off.uminHi, off.uminLo);
+      }
+      tnSub(ptr.vHi, ptr.vLo, ptr.mHi, ptr.mLo, off.vHi, off.vLo, off.mHi, off.mLo);
+      setVarOffFromTn(dst);
       copyPtrRaw(dst, ptr);
       if (typeIsPktPointer(ptr.type)) {
         dst.id = ++env.idGen;
-        if (off.smin < 0n) dst.range = 0;
+        if (off.sminHi < 0) dst.range = 0;
       }
       break;
     }
@@ -150,11 +184,18 @@ export function adjustPtrMinMaxVals(env: VerifierEnv, insn: Instruction, ptrIn: 
 }
 
 function copyPtrBounds(dst: RegState, ptr: RegState): void {
-  dst.smin = ptr.smin;
-  dst.smax = ptr.smax;
-  dst.umin = ptr.umin;
-  dst.umax = ptr.umax;
-  dst.varOff = ptr.varOff;
+  dst.sminHi = ptr.sminHi;
+  dst.sminLo = ptr.sminLo;
+  dst.smaxHi = ptr.smaxHi;
+  dst.smaxLo = ptr.smaxLo;
+  dst.uminHi = ptr.uminHi;
+  dst.uminLo = ptr.uminLo;
+  dst.umaxHi = ptr.umaxHi;
+  dst.umaxLo = ptr.umaxLo;
+  dst.vHi = ptr.vHi;
+  dst.vLo = ptr.vLo;
+  dst.mHi = ptr.mHi;
+  dst.mLo = ptr.mLo;
   copyPtrRaw(dst, ptr);
 }
 
@@ -171,8 +212,8 @@ function copyPtrRaw(dst: RegState, ptr: RegState): void {
 function sanitizeCheckBounds(env: VerifierEnv, insn: Instruction, dst: RegState): void {
   if (env.bypassSpecV1) return;
   if (dst.type === RegType.PTR_TO_STACK) {
-    const off = dst.off + Number(BigInt.asIntN(32, dst.varOff.value));
-    if (!tnumIsConst(dst.varOff)) {
+    const off = dst.off + (dst.vLo | 0);
+    if (!dst.isConst()) {
       env.fail(`R${insn.dst} variable stack access prohibited for !root, var_off=${tnumStr(dst.varOff)} off=${off}`);
     }
     if (off >= 0 || off < -MAX_BPF_STACK) {
@@ -188,7 +229,7 @@ function sanitizeCheckBounds(env: VerifierEnv, insn: Instruction, dst: RegState)
 function sanitizePtrAlu(env: VerifierEnv, insn: Instruction, ptr: RegState, off: RegState, dstIsOff: boolean): void {
   const err = 'pointer arithmetic with it prohibited for !root';
   const opName = op.opCode(insn.opcode) === op.BPF_ADD ? 'add' : 'sub';
-  if (!tnumIsConst(off.varOff) && (off.smin < 0n) !== (off.smax < 0n)) {
+  if (!off.isConst() && (off.sminHi < 0) !== (off.smaxHi < 0)) {
     env.fail(`R${dstIsOff ? insn.dst : insn.src} has unknown scalar with mixed signed bounds, ${err}`);
   }
   const offIsNeg = off.smin < 0n;

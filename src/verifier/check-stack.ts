@@ -9,12 +9,11 @@ import type { AccessType } from './check-mem.js';
 import { assignScalarIdBeforeMov, markConstZero, markUnknown, registerIsNull } from './reg-ops.js';
 import { RegState } from './reg-state.js';
 import { RegType } from './reg-type.js';
-import { tnumIsConst, tnumStr } from './tnum.js';
+import { tnumStr } from './tnum.js';
+import { toNumS } from './i64.js';
 import * as op from '../isa/opcodes.js';
-import { markKnown } from './bounds.js';
+import { markScalarUnknown, setKnownHalves } from './bounds.js';
 import { markChainPrecision } from './precision.js';
-
-const MAX_VAR = BigInt(BPF_MAX_VAR_OFF);
 
 /** Records in the jump history that this instruction spilled or filled slot spi of `state`'s frame. */
 function recordStack(env: VerifierEnv, state: FuncState, spi: number): void {
@@ -32,26 +31,32 @@ export function frameOf(env: VerifierEnv, reg: RegState): FuncState {
 export function checkStackAccessWithinBounds(env: VerifierEnv, regno: number, off: number, size: number, t: AccessType): void {
   const reg = env.cur.regs[regno];
   const state = frameOf(env, reg);
-  const extra = t === 'read' ? ' read from' : ' write to';
-  let minOff: bigint;
-  let maxOff: bigint;
-  if (tnumIsConst(reg.varOff)) {
-    minOff = BigInt.asIntN(64, reg.varOff.value) + BigInt(off);
-    maxOff = minOff + BigInt(size);
+  // Offsets as numbers: exact in the range that passes the checks.
+  let minOff: number;
+  let maxOff: number;
+  const known = reg.isConst();
+  if (known) {
+    minOff = toNumS(reg.vHi, reg.vLo) + off;
+    maxOff = minOff + size;
   } else {
-    if (reg.smax >= MAX_VAR || reg.smin <= -MAX_VAR) env.fail(`invalid unbounded variable-offset${extra} stack R${regno}`);
-    minOff = reg.smin + BigInt(off);
-    maxOff = reg.smax + BigInt(off) + BigInt(size);
+    const smax = toNumS(reg.smaxHi, reg.smaxLo);
+    const smin = toNumS(reg.sminHi, reg.sminLo);
+    if (smax >= BPF_MAX_VAR_OFF || smin <= -BPF_MAX_VAR_OFF) {
+      env.fail(`invalid unbounded variable-offset${t === 'read' ? ' read from' : ' write to'} stack R${regno}`);
+    }
+    minOff = smin + off;
+    maxOff = smax + off + size;
   }
-  const minValid = t === 'write' || env.allowUninitStack ? -512n : BigInt(-state.allocatedStack);
-  let bad = minOff < minValid || minOff > -1n;
-  if (!bad && maxOff > 0n) bad = true;
+  const minValid = t === 'write' || env.allowUninitStack ? -512 : -state.allocatedStack;
+  let bad = minOff < minValid || minOff > -1;
+  if (!bad && maxOff > 0) bad = true;
   if (!bad && size < 0) bad = true;
   if (bad) {
-    if (tnumIsConst(reg.varOff)) env.fail(`invalid${extra} stack R${regno} off=${off} size=${size}`);
+    const extra = t === 'read' ? ' read from' : ' write to';
+    if (known) env.fail(`invalid${extra} stack R${regno} off=${off} size=${size}`);
     env.fail(`invalid variable-offset${extra} stack R${regno} var_off=${tnumStr(reg.varOff)} off=${off} size=${size}`);
   }
-  growStack(env, state, Number(-minOff));
+  growStack(env, state, -minOff);
 }
 
 export function growStack(env: VerifierEnv, state: FuncState, size: number): void {
@@ -72,7 +77,7 @@ function isSpilledScalar(state: FuncState, spi: number): boolean {
 
 /** save_register_state: the top `size` bytes of the slot hold the register. */
 function saveRegisterState(state: FuncState, spi: number, reg: RegState, size: number): void {
-  state.spilled[spi] = reg.clone();
+  state.setSpill(spi, reg.clone());
   const base = spi * BPF_REG_SIZE;
   let i = BPF_REG_SIZE;
   for (; i > BPF_REG_SIZE - size; i--) state.slotType[base + i - 1] = SlotType.STACK_SPILL;
@@ -93,12 +98,16 @@ function scrubSlot(state: FuncState, spi: number): void {
 export function checkStackWrite(env: VerifierEnv, ptrRegno: number, off: number, size: number, valueRegno: number): void {
   const reg = env.cur.regs[ptrRegno];
   const state = frameOf(env, reg);
-  if (tnumIsConst(reg.varOff)) {
-    stackWriteFixedOff(env, state, off + Number(BigInt.asIntN(64, reg.varOff.value)), size, valueRegno);
+  state.ownStack();
+  if (reg.isConst()) {
+    stackWriteFixedOff(env, state, off + toNumS(reg.vHi, reg.vLo), size, valueRegno);
   } else {
     stackWriteVarOff(env, state, ptrRegno, off, size, valueRegno);
   }
 }
+
+/** The immediate a BPF_ST spills (saveRegisterState copies it). */
+const IMM_VALUE = new RegState();
 
 function stackWriteFixedOff(env: VerifierEnv, state: FuncState, off: number, size: number, valueRegno: number): void {
   const slot = -off - 1;
@@ -118,9 +127,9 @@ function stackWriteFixedOff(env: VerifierEnv, state: FuncState, off: number, siz
     if (!fits) state.spilled[spi]!.id = 0;
     recordStack(env, state, spi);
   } else if (!reg && off % BPF_REG_SIZE === 0 && isStMem && env.bpfCapable) {
-    const tmp = new RegState();
-    tmp.type = RegType.SCALAR_VALUE;
-    markKnown(tmp, BigInt(insn.imm));
+    const tmp = IMM_VALUE;
+    markScalarUnknown(tmp);
+    setKnownHalves(tmp, insn.imm >> 31, insn.imm | 0);
     saveRegisterState(state, spi, tmp, size);
     recordStack(env, state, spi);
   } else if (reg && isSpillableRegType(reg.type)) {
@@ -155,8 +164,8 @@ function hasSpillByte(state: FuncState, spi: number): boolean {
 function stackWriteVarOff(env: VerifierEnv, state: FuncState, ptrRegno: number, off: number, size: number, valueRegno: number): void {
   const cur = env.cur.cur;
   const ptr = cur.regs[ptrRegno];
-  const minOff = Number(ptr.smin) + off;
-  const maxOff = Number(ptr.smax) + off + size;
+  const minOff = toNumS(ptr.sminHi, ptr.sminLo) + off;
+  const maxOff = toNumS(ptr.smaxHi, ptr.smaxLo) + off + size;
   const value = valueRegno >= 0 ? cur.regs[valueRegno] : null;
   const insn = env.insns[env.insnIdx];
   const writingZero = (value !== null && registerIsNull(value)) ||
@@ -172,7 +181,7 @@ function stackWriteVarOff(env: VerifierEnv, state: FuncState, ptrRegno: number, 
     }
     if (writingZero && t === SlotType.STACK_SPILL && isSpilledScalar(state, spi)) {
       const sp = state.spilled[spi]!;
-      if (tnumIsConst(sp.varOff) && sp.varOff.value === 0n) {
+      if ((sp.mHi | sp.mLo | sp.vHi | sp.vLo) === 0) {
         zeroUsed = true;
         continue;
       }
@@ -198,16 +207,16 @@ function stackWriteVarOff(env: VerifierEnv, state: FuncState, ptrRegno: number, 
 export function checkStackRead(env: VerifierEnv, ptrRegno: number, off: number, size: number, dstRegno: number): void {
   const reg = env.cur.regs[ptrRegno];
   const state = frameOf(env, reg);
-  const varOff = !tnumIsConst(reg.varOff);
+  const varOff = !reg.isConst();
   if (dstRegno < 0 && varOff) {
     env.fail(`variable offset stack pointer cannot be passed into helper function; var_off=${tnumStr(reg.varOff)} off=${off} size=${size}`);
   }
   if (!varOff) {
-    stackReadFixedOff(env, state, off + Number(BigInt.asIntN(64, reg.varOff.value)), size, dstRegno);
+    stackReadFixedOff(env, state, off + toNumS(reg.vHi, reg.vLo), size, dstRegno);
   } else {
     checkStackRangeInitialized(env, ptrRegno, off, size, false, 'read', false);
-    const minOff = Number(reg.smin) + off;
-    const maxOff = Number(reg.smax) + off;
+    const minOff = toNumS(reg.sminHi, reg.sminLo) + off;
+    const maxOff = toNumS(reg.smaxHi, reg.smaxLo) + off;
     markRegStackRead(env, state, minOff, maxOff + size, dstRegno);
   }
 }
@@ -220,7 +229,7 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
   const cur = env.cur.cur;
   env.markStackSlotScratched(spi);
   if (isSpilledReg(state, spi)) {
-    const reg = state.spilled[spi]!;
+    let reg = state.spilled[spi]!;
     let spillSize = 1;
     for (let i = BPF_REG_SIZE - 1; i > 0 && stype[base + i - 1] === SlotType.STACK_SPILL; i--) spillSize++;
     if (size !== BPF_REG_SIZE || spillSize !== BPF_REG_SIZE) {
@@ -231,7 +240,11 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
       if (dstRegno < 0) return;
       const dst = cur.regs[dstRegno];
       if (size <= spillSize && off % BPF_REG_SIZE === 0) {
-        if (env.bpfCapable && size === 4 && spillSize === 4 && regWidth(reg) <= 32) assignScalarIdBeforeMov(env, reg);
+        if (env.bpfCapable && size === 4 && spillSize === 4 && regWidth(reg) <= 32) {
+          // The spilled register may get an id: it changes.
+          reg = state.ownSpill(spi);
+          assignScalarIdBeforeMov(env, reg);
+        }
         dst.copyFrom(reg);
         if (regWidth(reg) > size * 8) dst.id = 0;
         recordStack(env, state, spi);
@@ -246,7 +259,7 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
           if (type === SlotType.STACK_INVALID && env.allowUninitStack) continue;
           env.fail(`invalid read from stack off ${off}+${i} size ${size}`);
         }
-        if (spillCnt === size && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) {
+        if (spillCnt === size && (reg.mHi | reg.mLo | reg.vHi | reg.vLo) === 0) {
           markConstZero(env, dst);
           recordStack(env, state, spi);
         } else if (zeroCnt === size) markConstZero(env, dst);
@@ -299,18 +312,19 @@ export function checkStackRangeInitialized(
   if (size === 0 && !zeroOk) env.fail('invalid zero-sized read');
   const clobber = t === 'write';
   checkStackAccessWithinBounds(env, regno, off, size, t);
+  if (clobber) state.ownStack();
   let minOff: number;
   let maxOff: number;
   let raw = rawMode;
-  if (tnumIsConst(reg.varOff)) {
-    minOff = maxOff = Number(BigInt.asIntN(64, reg.varOff.value)) + off;
+  if (reg.isConst()) {
+    minOff = maxOff = toNumS(reg.vHi, reg.vLo) + off;
   } else {
     if (!env.bypassSpecV1) {
       env.fail(`R${regno} variable offset stack access prohibited for !root, var_off=${tnumStr(reg.varOff)}`);
     }
     raw = false;
-    minOff = Number(reg.smin) + off;
-    maxOff = Number(reg.smax) + off;
+    minOff = toNumS(reg.sminHi, reg.sminLo) + off;
+    maxOff = toNumS(reg.smaxHi, reg.smaxLo) + off;
   }
   if (raw) return;
   for (let i = minOff; i < maxOff + size; i++) {
@@ -325,12 +339,12 @@ export function checkStackRangeInitialized(
     }
     if (isSpilledReg(state, spi) && (state.spilled[spi]!.type === RegType.SCALAR_VALUE || env.allowPtrLeaks)) {
       if (clobber) {
-        markUnknown(env, state.spilled[spi]!);
+        markUnknown(env, state.ownSpill(spi));
         scrubSlot(state, spi);
       }
       continue;
     }
-    if (tnumIsConst(reg.varOff)) {
+    if (reg.isConst()) {
       env.fail(`invalid read from stack R${regno} off ${minOff}+${i - minOff} size ${size}`);
     }
     env.fail(`invalid read from stack R${regno} var_off ${tnumStr(reg.varOff)}+${i - minOff} size ${size}`);
@@ -341,7 +355,8 @@ export function checkStackRangeInitialized(
 export function markStackWrittenByHelper(env: VerifierEnv, regno: number, off: number, size: number): void {
   const reg = env.cur.regs[regno];
   const state = frameOf(env, reg);
-  const start = Number(BigInt.asIntN(64, reg.varOff.value)) + off + reg.off;
+  state.ownStack();
+  const start = toNumS(reg.vHi, reg.vLo) + off + reg.off;
   for (let i = start; i < start + size; i++) {
     const slot = -i - 1;
     const spi = Math.floor(slot / BPF_REG_SIZE);

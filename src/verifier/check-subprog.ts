@@ -18,7 +18,7 @@ export const CALLER_SAVED_REGS = [0, 1, 2, 3, 4, 5];
 /** A fresh frame: every register NOT_INIT except r10, the frame pointer. */
 export function newFrame(frameno: number, callsite: number, subprogno: number): FuncState {
   const f = new FuncState(frameno, callsite, subprogno);
-  const fp = f.regs[10];
+  const fp = f.reg(10);
   fp.type = RegType.PTR_TO_STACK;
   markKnown(fp, 0n);
   fp.type = RegType.PTR_TO_STACK;
@@ -51,7 +51,7 @@ export function checkFuncCall(env: VerifierEnv, insn: Instruction, insnIdx: numb
   const subprog = subprogOf(env.subprogs, target);
   const caller = st.frames[st.curframe];
   const callee = setupFuncEntry(env, subprog, insnIdx);
-  for (let i = 1; i <= 5; i++) callee.regs[i].copyFrom(caller.regs[i]);
+  for (let i = 1; i <= 5; i++) callee.reg(i).copyFrom(caller.regs[i]);
   st.frames.length = st.curframe + 1;
   st.frames.push(callee);
   st.curframe++;
@@ -88,7 +88,7 @@ export function prepareFuncExit(env: VerifierEnv): number {
       env.fail(`${msg} should have been in [0, 1]`, 'EINVAL');
     }
   } else {
-    caller.regs[0].copyFrom(r0);
+    caller.reg(0).copyFrom(r0);
   }
   const next = callee.inCallbackFn ? callee.callsite : callee.callsite + 1;
   if (env.log.enabled) {

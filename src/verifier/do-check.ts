@@ -1,5 +1,6 @@
 // The main pass (do_check): walk every path from the entry, one instruction
 // at a time, checking it against the abstract state and updating the state.
+import type { Instruction } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import { kernelInsnText } from './kernel-disasm.js';
 import { checkAluOp } from './check-alu.js';
@@ -14,30 +15,59 @@ import type { VerifierEnv } from './env.js';
 import { printInsnState, printVerifierState } from './do-check-log.js';
 import { updateBranchCounts } from './explore.js';
 import { isStateVisited } from './prune.js';
+import { CHECK_STATES, checkDigest, stateDigest } from './state-digest.js';
 import { RegArg, checkRegArg } from './reg-ops.js';
 import { baseType, RegType } from './reg-type.js';
 
 /** BPF_COMPLEXITY_LIMIT_INSNS */
 export const COMPLEXITY_LIMIT_INSNS = 1_000_000;
 
+/** A pointer type a load or store may share with other pointer types (not ctx-like). */
+function mixableType(t: number): boolean {
+  switch (baseType(t)) {
+    case RegType.PTR_TO_CTX: case RegType.PTR_TO_SOCKET: case RegType.PTR_TO_SOCK_COMMON:
+    case RegType.PTR_TO_TCP_SOCK: case RegType.PTR_TO_XDP_SOCK: case RegType.PTR_TO_BTF_ID:
+      return false;
+    default:
+      return true;
+  }
+}
+
 /** reg_type_mismatch: a load/store instruction must not see ctx-like pointers and others. */
 function regTypeMismatch(src: number, prev: number): boolean {
-  const ok = (t: number): boolean => {
-    switch (baseType(t)) {
-      case RegType.PTR_TO_CTX: case RegType.PTR_TO_SOCKET: case RegType.PTR_TO_SOCK_COMMON:
-      case RegType.PTR_TO_TCP_SOCK: case RegType.PTR_TO_XDP_SOCK: case RegType.PTR_TO_BTF_ID:
-        return false;
-      default:
-        return true;
-    }
-  };
-  return src !== prev && (!ok(src) || !ok(prev));
+  return src !== prev && (!mixableType(src) || !mixableType(prev));
 }
 
 function saveAuxPtrType(env: VerifierEnv, type: number): void {
-  const aux = env.aux[env.insnIdx];
-  if (aux.ptrType === RegType.NOT_INIT) aux.ptrType = type;
-  else if (regTypeMismatch(type, aux.ptrType)) env.fail('same insn cannot be used with different pointers', 'EINVAL');
+  const ptrTypes = env.aux.ptrType;
+  const prev = ptrTypes[env.insnIdx];
+  if (prev === RegType.NOT_INIT) ptrTypes[env.insnIdx] = type;
+  else if (regTypeMismatch(type, prev)) env.fail('same insn cannot be used with different pointers', 'EINVAL');
+}
+
+/**
+ * The registers of the current frame an instruction may change: those it
+ * names, and r0-r5 for calls and legacy packet loads, r0 for atomics and
+ * exits. (Changes to other registers and frames own what they change.)
+ */
+function regsWritten(insn: Instruction, cls: number): number {
+  let mask = (1 << insn.dst) | (1 << insn.src);
+  if (cls === op.BPF_JMP || cls === op.BPF_JMP32) {
+    const code = op.opCode(insn.opcode);
+    if (code === op.BPF_CALL) mask |= 0x3f;
+    else if (code === op.BPF_EXIT) mask |= 1;
+  } else if (cls === op.BPF_LD) {
+    if (insn.opcode !== op.LD_IMM64) mask |= 0x3f;
+  } else if (cls === op.BPF_STX && op.opMode(insn.opcode) === op.BPF_ATOMIC) {
+    mask |= 1;
+  }
+  return mask;
+}
+
+/** Digests the paths pushed by the last instruction (done with them now). */
+function digestNewPending(env: VerifierEnv): void {
+  const pending = env.pending;
+  for (let i = pending.length - 1; i >= 0 && pending[i].digest === undefined; i--) pending[i].digest = stateDigest(pending[i].state);
 }
 
 /** Ends the current path and takes the next pending one; false when none is left. */
@@ -46,6 +76,7 @@ function popPath(env: VerifierEnv): boolean {
   updateBranchCounts(env, env.cur);
   const next = env.pending.pop();
   if (!next) return false;
+  if (CHECK_STATES) checkDigest(next.state, next.digest, 'pending path');
   if (env.log.level === 1) env.log.reset(next.logPos);
   env.cur = next.state;
   env.insnIdx = next.insnIdx;
@@ -61,10 +92,11 @@ export function doCheck(env: VerifierEnv): void {
     const insn = insns[insnIdx];
     // The instruction executed before this one, for this whole iteration.
     env.prevInsnIdx = env.nextPrevInsnIdx;
+    if (CHECK_STATES) digestNewPending(env);
     if (++env.insnProcessed > env.complexityLimit) {
       env.fail(`BPF program is too large. Processed ${env.insnProcessed} insn`, 'E2BIG');
     }
-    env.errorLines = [];
+    if (env.errorLines.length) env.errorLines = [];
     env.newHistoryInsn();
     env.cur.lastInsnIdx = env.prevInsnIdx;
     env.cur.insnIdx = insnIdx;
@@ -91,9 +123,12 @@ export function doCheck(env: VerifierEnv): void {
       env.prevInsnPrintPos = env.log.endPos - env.prevLogPos;
       env.prevLogPos = env.log.endPos;
     }
-    env.aux[insnIdx].seen = true;
+    env.aux.seen[insnIdx] = 1;
     env.nextPrevInsnIdx = insnIdx;
     const cls = op.opClass(insn.opcode);
+    // The registers this instruction may change, made the current frame's
+    // own (they may be shared with checkpoints and pending paths).
+    env.cur.cur.ownRegs(regsWritten(insn, cls));
     const regs = env.cur.regs;
 
     if (cls === op.BPF_ALU || cls === op.BPF_ALU64) {

@@ -8,17 +8,25 @@ import type { ProgTypeRules } from './prog-type-rules.js';
 import type { SubprogInfo } from './subprogs.js';
 import type { VerifierState } from './verifier-state.js';
 import { History, newEntry, type HistEntry } from './history.js';
-import { computeScc } from './scc.js';
+import type { SccNumbers } from './scc.js';
 import { SccVisits } from './scc-visit.js';
 
-/** Per-instruction facts gathered while exploring (struct bpf_insn_aux_data). */
-export interface InsnAux {
+/**
+ * Per-instruction facts gathered while exploring (struct bpf_insn_aux_data),
+ * in arrays indexed by instruction.
+ */
+export class InsnAux {
   /** Pointer type a load/store used first (same insn cannot be used with different pointers). */
-  ptrType: number;
-  /** The instruction was reached on some path. */
-  seen: boolean;
+  readonly ptrType: Int32Array;
+  /** The instruction was reached on some path (1). */
+  readonly seen: Uint8Array;
   /** bpf_loop calls: still fit to be inlined (flags always 0, always the same callback). */
-  loopInline?: { fit: boolean; subprog: number };
+  readonly loopInline = new Map<number, { fit: boolean; subprog: number }>();
+
+  constructor(n: number) {
+    this.ptrType = new Int32Array(n);
+    this.seen = new Uint8Array(n);
+  }
 }
 
 /** One stored checkpoint at a prune point (struct bpf_verifier_state_list). */
@@ -34,6 +42,8 @@ export interface PendingPath {
   insnIdx: number;
   prevInsnIdx: number;
   logPos: number;
+  /** With TSBPF_VERIFIER_CHECK_STATES=1: the state's digest once its instruction is done. */
+  digest?: string;
 }
 
 export interface SourceLine {
@@ -46,7 +56,7 @@ export class VerifierEnv {
   readonly log: VerifierLog;
   /** CAP_BPF + CAP_PERFMON: bounded loops, uninitialised stack reads, pointer leaks allowed. */
   readonly privileged: boolean;
-  readonly aux: InsnAux[];
+  readonly aux: InsnAux;
   explored: (ExploredState[] | undefined)[];
   readonly pending: PendingPath[] = [];
   cur!: VerifierState;
@@ -110,12 +120,13 @@ export class VerifierEnv {
     unprivileged: boolean,
     readonly lineInfo: readonly SourceLine[],
     readonly hasFuncInfo: boolean,
+    scc: SccNumbers,
   ) {
     this.log = new VerifierLog(logLevel);
     this.privileged = !unprivileged;
-    this.aux = insns.map(() => ({ ptrType: 0, seen: false }));
+    this.aux = new InsnAux(insns.length);
     this.explored = new Array(insns.length);
-    this.scc = new SccVisits(computeScc(insns, true), computeScc(insns, false));
+    this.scc = new SccVisits(scc.withCallbacks, scc.withoutCallbacks);
   }
 
   /** The loops being explored and the paths pruned inside them. */

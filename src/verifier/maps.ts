@@ -1,3 +1,4 @@
+import { BPF_F_RDONLY_PROG } from '../uapi/flags.js';
 import { BPF_MAP_TYPE, isMapTypeName } from '../maps/map-types.js';
 
 /**
@@ -36,9 +37,6 @@ export interface VerifierMap {
 
 export const MapType = BPF_MAP_TYPE;
 
-/** map_flags bits the verifier looks at. */
-export const BPF_F_RDONLY_PROG = 1 << 7;
-export const BPF_F_WRONLY_PROG = 1 << 8;
 
 export function normalizeMap(m: MapDesc): VerifierMap {
   let type: number;

@@ -9,7 +9,7 @@ import * as op from '../isa/opcodes.js';
 import { MAX_CALL_FRAMES } from '../isa/opcodes.js';
 import type { VerifierEnv } from './env.js';
 import { BPF_REG_SIZE } from './func-state.js';
-import type { HistEntry } from './history.js';
+import type { HistEntry, History } from './history.js';
 import { kernelInsnText } from './kernel-disasm.js';
 import { verifierStateStr } from './print-state.js';
 import { RegType } from './reg-type.js';
@@ -19,29 +19,51 @@ import { CALLBACK_HELPERS } from './cfg.js';
 
 const REGMASK_ARGS = 0x3e; // r1..r5
 
-/** What still needs precision, per frame (struct backtrack_state). */
+/**
+ * What still needs precision, per frame (struct backtrack_state): a mask of
+ * registers and a 64-bit mask of stack slots, kept as two 32-bit halves.
+ */
 export class Backtrack {
   frame = 0;
-  readonly regs = new Array<number>(MAX_CALL_FRAMES).fill(0);
-  readonly stack = new Array<bigint>(MAX_CALL_FRAMES).fill(0n);
+  readonly regs = new Int32Array(MAX_CALL_FRAMES);
+  /** Slots 0..31 and 32..63 of each frame. */
+  readonly stackLo = new Int32Array(MAX_CALL_FRAMES);
+  readonly stackHi = new Int32Array(MAX_CALL_FRAMES);
 
   reset(frame: number): void {
     this.frame = frame;
-    this.regs.fill(0);
-    this.stack.fill(0n);
+    for (let i = 0; i < MAX_CALL_FRAMES; i++) {
+      this.regs[i] = 0;
+      this.stackLo[i] = 0;
+      this.stackHi[i] = 0;
+    }
   }
 
   empty(): boolean {
-    for (let i = 0; i <= this.frame; i++) if (this.regs[i] || this.stack[i]) return false;
+    for (let i = 0; i <= this.frame; i++) if (this.regs[i] || this.stackLo[i] || this.stackHi[i]) return false;
     return true;
   }
 
   setReg(r: number, fr = this.frame): void { this.regs[fr] |= 1 << r; }
   clearReg(r: number, fr = this.frame): void { this.regs[fr] &= ~(1 << r); }
   isRegSet(r: number, fr = this.frame): boolean { return (this.regs[fr] & (1 << r)) !== 0; }
-  setSlot(fr: number, spi: number): void { this.stack[fr] |= 1n << BigInt(spi); }
-  clearSlot(fr: number, spi: number): void { this.stack[fr] &= ~(1n << BigInt(spi)); }
-  isSlotSet(fr: number, spi: number): boolean { return (this.stack[fr] & (1n << BigInt(spi))) !== 0n; }
+  setSlot(fr: number, spi: number): void {
+    if (spi < 32) this.stackLo[fr] |= 1 << spi;
+    else this.stackHi[fr] |= 1 << (spi - 32);
+  }
+  clearSlot(fr: number, spi: number): void {
+    if (spi < 32) this.stackLo[fr] &= ~(1 << spi);
+    else this.stackHi[fr] &= ~(1 << (spi - 32));
+  }
+  isSlotSet(fr: number, spi: number): boolean {
+    return spi < 32 ? (this.stackLo[fr] & (1 << spi)) !== 0 : (this.stackHi[fr] & (1 << (spi - 32))) !== 0;
+  }
+  /** Some stack slot of frame fr needs precision. */
+  hasSlots(fr: number): boolean { return (this.stackLo[fr] | this.stackHi[fr]) !== 0; }
+  clearSlots(fr: number): void {
+    this.stackLo[fr] = 0;
+    this.stackHi[fr] = 0;
+  }
 }
 
 /** Backtracking found a pattern it cannot follow: mark every scalar precise instead. */
@@ -61,9 +83,9 @@ function fmtRegMask(mask: number): string {
   return out.join(',');
 }
 
-function fmtStackMask(mask: bigint): string {
+function fmtStackMask(bt: Backtrack, fr: number): string {
   const out: string[] = [];
-  for (let i = 0; i < 64; i++) if (mask & (1n << BigInt(i))) out.push(String(-(i + 1) * 8));
+  for (let i = 0; i < 64; i++) if (bt.isSlotSet(fr, i)) out.push(String(-(i + 1) * 8));
   return out.join(',');
 }
 
@@ -89,7 +111,7 @@ function backtrackInsn(env: VerifierEnv, idx: number, subseqIdx: number, hist: H
   const insn = env.insns[idx];
   if (insn.opcode === 0) return;
   if (env.log.level >= 2) {
-    env.verbose(`mark_precise: frame${bt.frame}: regs=${fmtRegMask(bt.regs[bt.frame])} stack=${fmtStackMask(bt.stack[bt.frame])} before ${idx}: ${kernelInsnText(env.insns, idx)}\n`);
+    env.verbose(`mark_precise: frame${bt.frame}: regs=${fmtRegMask(bt.regs[bt.frame])} stack=${fmtStackMask(bt, bt.frame)} before ${idx}: ${kernelInsnText(env.insns, idx)}\n`);
   }
   syncLinked(bt, hist);
   const cls = op.opClass(insn.opcode);
@@ -129,7 +151,7 @@ function backtrackInsn(env: VerifierEnv, idx: number, subseqIdx: number, hist: H
     if (isPseudoCall(insn)) {
       // Going back past the call: only r1-r5 may still be wanted, in the caller.
       if (bt.regs[bt.frame] & ~REGMASK_ARGS) throw new Error(`verifier bug: static subprog unexpected regs ${bt.regs[bt.frame]}`);
-      if (bt.stack[bt.frame] !== 0n) throw new Error('verifier bug: static subprog leftover stack slots');
+      if (bt.hasSlots(bt.frame)) throw new Error('verifier bug: static subprog leftover stack slots');
       for (let i = 1; i <= 5; i++) {
         if (bt.isRegSet(i)) {
           bt.clearReg(i);
@@ -137,7 +159,7 @@ function backtrackInsn(env: VerifierEnv, idx: number, subseqIdx: number, hist: H
         }
       }
       bt.regs[bt.frame] = 0;
-      bt.stack[bt.frame] = 0n;
+      bt.clearSlots(bt.frame);
       bt.frame--;
       if (bt.frame < 0) throw new NotSupported();
       return;
@@ -145,7 +167,7 @@ function backtrackInsn(env: VerifierEnv, idx: number, subseqIdx: number, hist: H
     if (callsCallback(insn) && idx !== subseqIdx - 1) {
       // Back from a callback body to the helper that called it.
       if (bt.regs[bt.frame] & ~REGMASK_ARGS) throw new Error('verifier bug: callback unexpected regs');
-      if (bt.stack[bt.frame] !== 0n) throw new Error('verifier bug: callback leftover stack slots');
+      if (bt.hasSlots(bt.frame)) throw new Error('verifier bug: callback leftover stack slots');
       bt.regs[bt.frame] = 0;
       bt.frame--;
       if (bt.frame < 0) throw new NotSupported();
@@ -188,24 +210,18 @@ function backtrackInsn(env: VerifierEnv, idx: number, subseqIdx: number, hist: H
   syncLinked(bt, hist);
 }
 
-/** get_prev_insn_idx: the instruction executed before i on this path, or -1 at the state's start. */
-function prevInsnIdx(st: VerifierState, i: number, hist: HistEntry[], cursor: { n: number }): number {
-  const cnt = cursor.n;
+/**
+ * get_prev_insn_idx: the instruction executed before i on this path, or -1
+ * at the state's start. `h` is the newest history entry not yet walked back
+ * over; the caller moves it to h.prev when the entry's prevIdx was used.
+ */
+function prevInsnIdx(st: VerifierState, i: number, h: History | null): number {
   if (i === st.firstInsnIdx) {
-    if (cnt === 0) return -1;
-    if (cnt === 1 && hist[0].idx === i) return -1;
+    if (!h) return -1;
+    if (!h.prev && h.entry.idx === i) return -1;
   }
-  if (cnt && hist[cnt - 1].idx === i) {
-    cursor.n--;
-    return hist[cnt - 1].prevIdx;
-  }
+  if (h && h.entry.idx === i) return h.entry.prevIdx;
   return i - 1;
-}
-
-/** The history entry of instruction i, if it is the next one backwards. */
-function histEntryAt(hist: HistEntry[], cursor: { n: number }, i: number): HistEntry | undefined {
-  const cnt = cursor.n;
-  return cnt && hist[cnt - 1].idx === i ? hist[cnt - 1] : undefined;
 }
 
 /**
@@ -220,12 +236,13 @@ export function markAllScalarsPrecise(env: VerifierEnv, start: VerifierState, st
       for (let j = 0; j < 10; j++) {
         const r = f.regs[j];
         if (r.type !== RegType.SCALAR_VALUE || r.precise) continue;
-        r.precise = true;
+        f.reg(j).precise = true;
         if (env.log.level >= 2) env.verbose(`force_precise: frame${i}: forcing r${j} to be precise\n`);
       }
       for (let spi = 0; spi < f.allocatedStack / BPF_REG_SIZE; spi++) {
-        const r = f.spillAt(spi);
+        let r = f.spillAt(spi);
         if (!r || r.type !== RegType.SCALAR_VALUE || r.precise) continue;
+        r = f.ownSpill(spi);
         r.precise = true;
         if (env.log.level >= 2) env.verbose(`force_precise: frame${i}: forcing fp${-(spi + 1) * 8} to be precise\n`);
       }
@@ -253,18 +270,20 @@ export function markChainPrecisionBatch(
       if (env.log.level >= 2) {
         env.verbose(`mark_precise: frame${bt.frame}: last_idx ${lastIdx} first_idx ${firstIdx} subseq_idx ${subseqIdx} \n`);
       }
-      const hist = st.history ? st.history.toArray() : [];
-      const cursor = { n: hist.length };
+      // The history, newest first: its entries are met in the order the walk goes back.
+      let h = st.history;
       if (lastIdx >= 0) {
         for (let i = lastIdx; ;) {
           if (skipFirst) {
             skipFirst = false;
           } else {
-            backtrackInsn(env, i, subseqIdx, histEntryAt(hist, cursor, i), bt);
+            backtrackInsn(env, i, subseqIdx, h && h.entry.idx === i ? h.entry : undefined, bt);
           }
           if (bt.empty()) return;
           subseqIdx = i;
-          i = prevInsnIdx(st, i, hist, cursor);
+          const prev = prevInsnIdx(st, i, h);
+          if (prev >= 0 && h && h.entry.idx === i) h = h.prev;
+          i = prev;
           if (i < 0) break;
         }
       }
@@ -272,28 +291,28 @@ export function markChainPrecisionBatch(
       if (!st) break;
       for (let fr = bt.frame; fr >= 0; fr--) {
         const func = st.frames[fr];
-        for (let i = 0; i < 32; i++) {
+        for (let i = 0; i < 32 && bt.regs[fr]; i++) {
           if (!(bt.regs[fr] & (1 << i))) continue;
           const reg = func.regs[i];
           if (reg.type !== RegType.SCALAR_VALUE) { bt.clearReg(i, fr); continue; }
           if (reg.precise) bt.clearReg(i, fr);
           else {
-            reg.precise = true;
+            func.reg(i).precise = true;
             if (changed) changed.value = true;
           }
         }
-        for (let i = 0; i < 64; i++) {
+        for (let i = 0; i < 64 && bt.hasSlots(fr); i++) {
           if (!bt.isSlotSet(fr, i)) continue;
           const spilled = i < func.allocatedStack / BPF_REG_SIZE ? func.spillAt(i) : null;
           if (!spilled || spilled.type !== RegType.SCALAR_VALUE) { bt.clearSlot(fr, i); continue; }
           if (spilled.precise) bt.clearSlot(fr, i);
           else {
-            spilled.precise = true;
+            func.ownSpill(i).precise = true;
             if (changed) changed.value = true;
           }
         }
         if (env.log.level >= 2) {
-          env.verbose(`mark_precise: frame${fr}: parent state regs=${fmtRegMask(bt.regs[fr])} stack=${fmtStackMask(bt.stack[fr])}: `);
+          env.verbose(`mark_precise: frame${fr}: parent state regs=${fmtRegMask(bt.regs[fr])} stack=${fmtStackMask(bt, fr)}: `);
           env.verbose(verifierStateStr(st, fr, true, { regs: 0, stack: new Uint8Array(64) }, env.maps));
         }
       }
@@ -309,11 +328,16 @@ export function markChainPrecisionBatch(
   }
 }
 
+// Backtracking states reused by every run (the walks never nest): one for
+// marks that start from one register or slot, one for propagate_precision.
+const SINGLE = new Backtrack();
+const PROPAGATE = new Backtrack();
+
 /** mark_chain_precision for one register of the current frame. */
 export function markChainPrecision(env: VerifierEnv, regno: number): void {
   if (!env.bpfCapable) return;
   const st = env.cur;
-  const bt = new Backtrack();
+  const bt = SINGLE;
   bt.reset(st.curframe);
   // Only scalars have a precision (bpf_loop's count may be anything: a
   // pointer there must not pass for a count of zero).
@@ -325,7 +349,7 @@ export function markChainPrecision(env: VerifierEnv, regno: number): void {
 /** A stack slot of a frame (get_constant_map_key). */
 export function markSlotPrecision(env: VerifierEnv, frameno: number, spi: number): void {
   if (!env.bpfCapable) return;
-  const bt = new Backtrack();
+  const bt = SINGLE;
   bt.reset(env.cur.curframe);
   bt.setSlot(frameno, spi);
   markChainPrecisionBatch(env, env.cur, bt);
@@ -338,7 +362,7 @@ export function markSlotPrecision(env: VerifierEnv, frameno: number, spi: number
 export function propagatePrecision(
   env: VerifierEnv, old: VerifierState, cur: VerifierState, insnIdx: number, changed?: { value: boolean },
 ): void {
-  const bt = new Backtrack();
+  const bt = PROPAGATE;
   bt.reset(cur.curframe);
   for (let fr = old.curframe; fr >= 0; fr--) {
     const f = old.frames[fr];

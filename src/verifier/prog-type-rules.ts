@@ -76,20 +76,33 @@ export function memoryContextRules(size: number, base: ProgTypeRules = progTypeR
 /** Program types the verifier has rules for. */
 export const VERIFIABLE_PROG_TYPES = Object.keys(SHAPES) as ProgTypeName[];
 
+/** The rules of each program type, made once (they never change). */
+const RULES = new Map<ProgTypeName, ProgTypeRules>();
+
 /** The rules of a program type by its kernel name (`xdp`, `socket_filter`) or number. */
 export function progTypeRules(type: ProgTypeName | string | number): ProgTypeRules | undefined {
   const name = typeof type === 'number' ? progTypeNameOf(type) : isProgTypeName(type) ? type : undefined;
   if (!name) return undefined;
+  let rules = RULES.get(name);
+  if (!rules) {
+    rules = makeRules(name);
+    if (!rules) return undefined;
+    RULES.set(name, rules);
+  }
+  return rules;
+}
+
+function makeRules(name: ProgTypeName): ProgTypeRules | undefined {
   const shape = SHAPES[name];
   if (!shape) return undefined;
-  return {
+  return Object.freeze({
     name,
     type: BPF_PROG_TYPE[name],
     ctxAccess: shape.ctx,
-    helperAllowed: (id) => helperAllowed(name, id),
+    helperAllowed: (id: number) => helperAllowed(name, id),
     retRange: shape.retRange,
     mayAccessSkb: shape.skb ?? false,
     directPacketRead: shape.pkt !== undefined,
     directPacketWrite: shape.pkt === 'readwrite',
-  };
+  });
 }

@@ -8,25 +8,39 @@ import { BPF_REG_SIZE, FuncState, SlotType } from './func-state.js';
 import { printVerifierState } from './do-check-log.js';
 import { RegState } from './reg-state.js';
 import { RegType, baseType } from './reg-type.js';
-import { tnumIn } from './tnum.js';
+import { sle, ule } from './i64.js';
 import type { VerifierState } from './verifier-state.js';
 import { propagatePrecision } from './precision.js';
 import type { ExploredState } from './env.js';
+import { CHECK_STATES, checkDigest, stateDigest } from './state-digest.js';
 
-/** Old-to-current id correspondences made while comparing two states (struct bpf_idmap). */
+/**
+ * Old-to-current id correspondences made while comparing two states (struct
+ * bpf_idmap): pairs in two parallel arrays, reset before each comparison.
+ */
 export class IdMap {
-  private readonly pairs = new Map<number, number>();
-  private readonly curSeen = new Set<number>();
+  private readonly olds: number[] = [];
+  private readonly curs: number[] = [];
+  private count = 0;
   private tmp = 0x40000000;
+
+  reset(): this {
+    this.count = 0;
+    this.tmp = 0x40000000;
+    return this;
+  }
 
   check(oldId: number, curId: number): boolean {
     if (!!oldId !== !!curId) return false;
     if (oldId === 0) return true;
-    const mapped = this.pairs.get(oldId);
-    if (mapped !== undefined) return mapped === curId;
-    if (this.curSeen.has(curId)) return false;
-    this.pairs.set(oldId, curId);
-    this.curSeen.add(curId);
+    const n = this.count;
+    for (let i = 0; i < n; i++) {
+      if (this.olds[i] === oldId) return this.curs[i] === curId;
+      if (this.curs[i] === curId) return false;
+    }
+    this.olds[n] = oldId;
+    this.curs[n] = curId;
+    this.count = n + 1;
     return true;
   }
 
@@ -36,9 +50,19 @@ export class IdMap {
   }
 }
 
+/** The id map statesEqual uses (comparisons never nest). */
+const IDMAP = new IdMap();
+
 function rangeWithin(o: RegState, c: RegState): boolean {
-  return o.umin <= c.umin && o.umax >= c.umax && o.smin <= c.smin && o.smax >= c.smax &&
+  return ule(o.uminHi, o.uminLo, c.uminHi, c.uminLo) && ule(c.umaxHi, c.umaxLo, o.umaxHi, o.umaxLo) &&
+    sle(o.sminHi, o.sminLo, c.sminHi, c.sminLo) && sle(c.smaxHi, c.smaxLo, o.smaxHi, o.smaxLo) &&
     o.u32min <= c.u32min && o.u32max >= c.u32max && o.s32min <= c.s32min && o.s32max >= c.s32max;
+}
+
+/** tnum_in(old var_off, cur var_off): every value cur's tnum allows is one old's allows. */
+function tnumIn(o: RegState, c: RegState): boolean {
+  if ((c.mHi & ~o.mHi) | (c.mLo & ~o.mLo)) return false;
+  return o.vHi === (c.vHi & ~o.mHi) && o.vLo === (c.vLo & ~o.mLo);
 }
 
 /** memcmp of the fields before var_off (type, off, map/range/mem size, subprog). */
@@ -49,8 +73,10 @@ function headEqual(o: RegState, c: RegState): boolean {
 
 /** memcmp of the fields before id (adds var_off and the bounds). */
 function valueEqual(o: RegState, c: RegState): boolean {
-  return headEqual(o, c) && o.addConst === c.addConst && o.varOff.value === c.varOff.value && o.varOff.mask === c.varOff.mask &&
-    o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax &&
+  return headEqual(o, c) && o.addConst === c.addConst && o.vHi === c.vHi && o.vLo === c.vLo &&
+    o.mHi === c.mHi && o.mLo === c.mLo &&
+    o.sminHi === c.sminHi && o.sminLo === c.sminLo && o.smaxHi === c.smaxHi && o.smaxLo === c.smaxLo &&
+    o.uminHi === c.uminHi && o.uminLo === c.uminLo && o.umaxHi === c.umaxHi && o.umaxLo === c.umaxLo &&
     o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max;
 }
 
@@ -71,10 +97,10 @@ function regsafe(o: RegState, c: RegState, idmap: IdMap, exact: boolean, trustPr
     case RegType.SCALAR_VALUE:
       if (trustPrecision && !o.precise) return true;
       if (o.id && (o.addConst !== c.addConst || (o.addConst && o.off !== c.off))) return false;
-      return rangeWithin(o, c) && tnumIn(o.varOff, c.varOff) && idmap.checkScalar(o.id, c.id);
+      return rangeWithin(o, c) && tnumIn(o, c) && idmap.checkScalar(o.id, c.id);
     case RegType.PTR_TO_MAP_KEY: case RegType.PTR_TO_MAP_VALUE: case RegType.PTR_TO_MEM:
     case RegType.PTR_TO_BUF: case RegType.PTR_TO_TP_BUFFER:
-      return headEqual(o, c) && rangeWithin(o, c) && tnumIn(o.varOff, c.varOff) &&
+      return headEqual(o, c) && rangeWithin(o, c) && tnumIn(o, c) &&
         idmap.check(o.id, c.id) && idmap.check(o.refObjId, c.refObjId);
     case RegType.PTR_TO_PACKET_META: case RegType.PTR_TO_PACKET:
       if (o.range < 0 || c.range < 0) {
@@ -84,7 +110,7 @@ function regsafe(o: RegState, c: RegState, idmap: IdMap, exact: boolean, trustPr
       }
       if (o.off !== c.off) return false;
       if (!idmap.check(o.id, c.id)) return false;
-      return rangeWithin(o, c) && tnumIn(o.varOff, c.varOff);
+      return rangeWithin(o, c) && tnumIn(o, c);
     case RegType.PTR_TO_STACK:
       return regsExact(o, c, idmap) && o.frameno === c.frameno;
     default:
@@ -117,24 +143,36 @@ function scalarRegForStack(env: VerifierEnv, f: FuncState, spi: number): RegStat
 
 /** stacksafe: every stack byte `old` relied on holds in `cur` what it held in `old`, or less. */
 function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, exact: boolean, trust: boolean): boolean {
-  for (let i = 0; i < o.allocatedStack; i++) {
-    const im = i % BPF_REG_SIZE;
-    const spi = (i - im) / BPF_REG_SIZE;
-    const ot = o.slotType[i];
-    if (exact && (i >= c.allocatedStack || ot !== c.slotType[i])) return false;
+  const oAlloc = o.allocatedStack;
+  const cAlloc = c.allocatedStack;
+  const oTypes = o.slotType;
+  const cTypes = c.slotType;
+  const allowUninit = env.allowUninitStack;
+  // The scalars a read of the current slot would give (computed once per slot).
+  let slot = -1;
+  let oreg: RegState | null = null;
+  let creg: RegState | null = null;
+  for (let i = 0; i < oAlloc; i++) {
+    const im = i & (BPF_REG_SIZE - 1);
+    const spi = i >> 3;
+    const ot = oTypes[i];
+    if (exact && (i >= cAlloc || ot !== cTypes[i])) return false;
     if (ot === SlotType.STACK_INVALID) continue;
-    if (env.allowUninitStack && ot === SlotType.STACK_MISC) continue;
-    if (i >= c.allocatedStack) return false;
+    if (allowUninit && ot === SlotType.STACK_MISC) continue;
+    if (i >= cAlloc) return false;
     // A 64-bit scalar spill against misc bytes, either way round: compared
     // as the scalars a read would give.
-    const oreg = scalarRegForStack(env, o, spi);
-    const creg = scalarRegForStack(env, c, spi);
+    if (slot !== spi) {
+      slot = spi;
+      oreg = scalarRegForStack(env, o, spi);
+      creg = scalarRegForStack(env, c, spi);
+    }
     if (oreg && creg) {
       if (!regsafe(oreg, creg, idmap, exact, trust)) return false;
       i += BPF_REG_SIZE - 1 - im;
       continue;
     }
-    const ct = c.slotType[i];
+    const ct = cTypes[i];
     if (ot === SlotType.STACK_MISC && ct === SlotType.STACK_ZERO) continue;
     if (ot !== ct) return false;
     if (im !== BPF_REG_SIZE - 1) continue;
@@ -161,8 +199,9 @@ function frameInsnIdx(st: VerifierState, i: number, insnIdx: number): number {
 export function statesEqual(
   env: VerifierEnv, o: VerifierState, c: VerifierState, insnIdx: number, exact: boolean, trust = true,
 ): boolean {
+  if (CHECK_STATES) checkDigest(o, o.digest, 'checkpoint');
   if (o.curframe !== c.curframe) return false;
-  const idmap = new IdMap();
+  const idmap = IDMAP.reset();
   if (o.speculative && !c.speculative) return false;
   if (!refsafe(o, c, idmap)) return false;
   for (let i = 0; i <= o.curframe; i++) {
@@ -286,6 +325,7 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
   const checkpoint = cur.clone();
   checkpoint.insnIdx = insnIdx;
   checkpoint.branches = 1;
+  if (CHECK_STATES) checkpoint.digest = stateDigest(checkpoint);
   if (!list) {
     list = [];
     env.explored[insnIdx] = list;

@@ -1,11 +1,10 @@
 // Register checks shared by every instruction: check_reg_arg and the marks
 // the kernel applies when an instruction writes a register.
 import { BPF_REG_10 } from '../isa/opcodes.js';
-import { markNotInit, markScalarKnown, markScalarUnknown } from './bounds.js';
+import { markNotInit, markScalarUnknown, setKnownHalves } from './bounds.js';
 import type { VerifierEnv } from './env.js';
 import type { RegState } from './reg-state.js';
 import { RegType } from './reg-type.js';
-import { tnumIsConst } from './tnum.js';
 
 export enum RegArg {
   /** The register is read. */
@@ -38,7 +37,8 @@ export function markUnknown(env: VerifierEnv, reg: RegState): void {
 
 /** __mark_reg_const_zero */
 export function markConstZero(env: VerifierEnv, reg: RegState): void {
-  markScalarKnown(reg, 0n);
+  markScalarUnknown(reg);
+  setKnownHalves(reg, 0, 0);
   reg.precise = !env.bpfCapable;
 }
 
@@ -58,7 +58,7 @@ export function isPointer(reg: RegState): boolean {
 
 /** register_is_null: a scalar known to be zero. */
 export function registerIsNull(reg: RegState): boolean {
-  return reg.type === RegType.SCALAR_VALUE && tnumIsConst(reg.varOff) && reg.varOff.value === 0n;
+  return reg.type === RegType.SCALAR_VALUE && (reg.mHi | reg.mLo | reg.vHi | reg.vLo) === 0;
 }
 
 /** The frame a PTR_TO_STACK register points into. */
@@ -75,5 +75,5 @@ export function assignScalarIdBeforeMov(env: VerifierEnv, src: RegState): void {
     src.off = 0;
     src.addConst = 0;
   }
-  if (!src.id && !tnumIsConst(src.varOff)) src.id = ++env.idGen;
+  if (!src.id && !src.isConst()) src.id = ++env.idGen;
 }

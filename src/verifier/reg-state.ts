@@ -1,5 +1,6 @@
+import { hiOf, loOf, toBigS, toBigU } from './i64.js';
 import { RegType } from './reg-type.js';
-import { TNUM_UNKNOWN, type Tnum } from './tnum.js';
+import type { Tnum } from './tnum.js';
 
 export const S64_MIN = -(1n << 63n);
 export const S64_MAX = (1n << 63n) - 1n;
@@ -13,57 +14,168 @@ export const U32_MAX = 0xffffffff;
  * fixed and variable offset of a pointer or the value of a scalar (a tnum plus
  * signed/unsigned 64- and 32-bit bounds), and the identities that tie copies
  * together (id, ref_obj_id).
+ *
+ * The tnum and the 64-bit bounds are held as 32-bit halves (see i64.ts):
+ * `vHi`/`vLo` and `mHi`/`mLo` for var_off's value and mask, `sminHi`/`sminLo`
+ * and so on for the bounds. The bigint properties (`varOff`, `smin`, `smax`,
+ * `umin`, `umax`) read and write the same values for code off the hot paths.
  */
 export class RegState {
   /** Base type | flag bits (see reg-type.ts). */
-  type: number = RegType.NOT_INIT;
+  declare type: number;
   /** Fixed offset of a pointer. */
-  off = 0;
-  varOff: Tnum = TNUM_UNKNOWN;
-  smin = S64_MIN;
-  smax = S64_MAX;
-  umin = 0n;
-  umax = U64_MAX;
-  s32min = S32_MIN;
-  s32max = S32_MAX;
-  u32min = 0;
-  u32max = U32_MAX;
+  declare off: number;
+  /** var_off.value, high and low halves. */
+  declare vHi: number;
+  declare vLo: number;
+  /** var_off.mask, high and low halves. */
+  declare mHi: number;
+  declare mLo: number;
+  /** smin_value */
+  declare sminHi: number;
+  declare sminLo: number;
+  /** smax_value */
+  declare smaxHi: number;
+  declare smaxLo: number;
+  /** umin_value */
+  declare uminHi: number;
+  declare uminLo: number;
+  /** umax_value */
+  declare umaxHi: number;
+  declare umaxLo: number;
+  declare s32min: number;
+  declare s32max: number;
+  declare u32min: number;
+  declare u32max: number;
   /** Shared by copies of one pointer (null checks, packet ranges) or of one scalar (linked bounds). */
-  id = 0;
+  declare id: number;
   /** Reference (acquired object) this pointer holds, 0 for none. */
-  refObjId = 0;
+  declare refObjId: number;
   /** Index of the map for CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE, PTR_TO_MAP_KEY; -1 otherwise. */
-  map = -1;
+  declare map: number;
   /** Bytes known to be readable past a packet pointer; negative: AT_PKT_END/BEYOND_PKT_END. */
-  range = 0;
+  declare range: number;
   /** Size of the memory a PTR_TO_MEM points to. */
-  memSize = 0;
+  declare memSize: number;
   /** Frame a PTR_TO_STACK points into. */
-  frameno = 0;
+  declare frameno: number;
   /** Sub-program a PTR_TO_FUNC points to. */
-  subprogno = 0;
+  declare subprogno: number;
   /**
    * A scalar linked to the others with its id by a constant: this one is
    * theirs plus `off` (BPF_ADD_CONST), computed in 64 or 32 bits; 0 for none.
    */
-  addConst: 0 | 32 | 64 = 0;
+  declare addConst: 0 | 32 | 64;
   /** The register may not be assumed to hold any particular value for pruning (see prune.ts). */
-  precise = false;
+  declare precise: boolean;
+
+  /** A copy of `src`, or NOT_INIT with unknown bounds. */
+  constructor(src?: RegState) {
+    // Both branches set every field in the same order (one object shape).
+    if (src) {
+      this.type = src.type;
+      this.off = src.off;
+      this.vHi = src.vHi;
+      this.vLo = src.vLo;
+      this.mHi = src.mHi;
+      this.mLo = src.mLo;
+      this.sminHi = src.sminHi;
+      this.sminLo = src.sminLo;
+      this.smaxHi = src.smaxHi;
+      this.smaxLo = src.smaxLo;
+      this.uminHi = src.uminHi;
+      this.uminLo = src.uminLo;
+      this.umaxHi = src.umaxHi;
+      this.umaxLo = src.umaxLo;
+      this.s32min = src.s32min;
+      this.s32max = src.s32max;
+      this.u32min = src.u32min;
+      this.u32max = src.u32max;
+      this.id = src.id;
+      this.refObjId = src.refObjId;
+      this.map = src.map;
+      this.range = src.range;
+      this.memSize = src.memSize;
+      this.frameno = src.frameno;
+      this.subprogno = src.subprogno;
+      this.addConst = src.addConst;
+      this.precise = src.precise;
+    } else {
+      this.type = RegType.NOT_INIT;
+      this.off = 0;
+      this.vHi = 0;
+      this.vLo = 0;
+      this.mHi = -1;
+      this.mLo = -1;
+      this.sminHi = -0x80000000;
+      this.sminLo = 0;
+      this.smaxHi = 0x7fffffff;
+      this.smaxLo = -1;
+      this.uminHi = 0;
+      this.uminLo = 0;
+      this.umaxHi = -1;
+      this.umaxLo = -1;
+      this.s32min = S32_MIN;
+      this.s32max = S32_MAX;
+      this.u32min = 0;
+      this.u32max = U32_MAX;
+      this.id = 0;
+      this.refObjId = 0;
+      this.map = -1;
+      this.range = 0;
+      this.memSize = 0;
+      this.frameno = 0;
+      this.subprogno = 0;
+      this.addConst = 0;
+      this.precise = false;
+    }
+  }
+
+  /** var_off as a bigint tnum (a copy: assign the property to change it). */
+  get varOff(): Tnum {
+    return { value: toBigU(this.vHi, this.vLo), mask: toBigU(this.mHi, this.mLo) };
+  }
+
+  set varOff(t: Tnum) {
+    this.vHi = hiOf(t.value);
+    this.vLo = loOf(t.value);
+    this.mHi = hiOf(t.mask);
+    this.mLo = loOf(t.mask);
+  }
+
+  get smin(): bigint { return toBigS(this.sminHi, this.sminLo); }
+  set smin(v: bigint) { this.sminHi = hiOf(v); this.sminLo = loOf(v); }
+  get smax(): bigint { return toBigS(this.smaxHi, this.smaxLo); }
+  set smax(v: bigint) { this.smaxHi = hiOf(v); this.smaxLo = loOf(v); }
+  get umin(): bigint { return toBigU(this.uminHi, this.uminLo); }
+  set umin(v: bigint) { this.uminHi = hiOf(v); this.uminLo = loOf(v); }
+  get umax(): bigint { return toBigU(this.umaxHi, this.umaxLo); }
+  set umax(v: bigint) { this.umaxHi = hiOf(v); this.umaxLo = loOf(v); }
+
+  /** var_off is a known constant. */
+  isConst(): boolean {
+    return (this.mHi | this.mLo) === 0;
+  }
 
   clone(): RegState {
-    const r = new RegState();
-    r.copyFrom(this);
-    return r;
+    return new RegState(this);
   }
 
   copyFrom(o: RegState): void {
     this.type = o.type;
     this.off = o.off;
-    this.varOff = o.varOff;
-    this.smin = o.smin;
-    this.smax = o.smax;
-    this.umin = o.umin;
-    this.umax = o.umax;
+    this.vHi = o.vHi;
+    this.vLo = o.vLo;
+    this.mHi = o.mHi;
+    this.mLo = o.mLo;
+    this.sminHi = o.sminHi;
+    this.sminLo = o.sminLo;
+    this.smaxHi = o.smaxHi;
+    this.smaxLo = o.smaxLo;
+    this.uminHi = o.uminHi;
+    this.uminLo = o.uminLo;
+    this.umaxHi = o.umaxHi;
+    this.umaxLo = o.umaxLo;
     this.s32min = o.s32min;
     this.s32max = o.s32max;
     this.u32min = o.u32min;

@@ -44,6 +44,19 @@ export class SccVisits {
 
   /** compute_scc_callchain: null when no frame of the state is in a loop. */
   callchain(st: VerifierState, sccOf = this.sccOf): SccCallchain | null {
+    // Stored checkpoints never change frames or instruction: enter() keeps their chain.
+    if (sccOf === this.sccOf && st.sccChain !== undefined) return st.sccChain as SccCallchain | null;
+    return this.computeCallchain(st, sccOf);
+  }
+
+  private computeCallchain(st: VerifierState, sccOf: Uint32Array): SccCallchain | null {
+    // Most states are in the main frame, outside any loop.
+    let inLoop = false;
+    for (let i = 0; i <= st.curframe && !inLoop; i++) {
+      const insnIdx = i === st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
+      if (sccOf[insnIdx]) inLoop = true;
+    }
+    if (!inLoop) return null;
     const callsites: number[] = [];
     for (let i = 0; i <= st.curframe; i++) {
       const insnIdx = i === st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
@@ -61,7 +74,8 @@ export class SccVisits {
 
   /** maybe_enter_scc: a checkpoint was made. */
   enter(env: VerifierEnv, st: VerifierState): void {
-    const chain = this.callchain(st);
+    const chain = this.computeCallchain(st, this.sccOf);
+    st.sccChain = chain;
     if (!chain) return;
     let visit = this.visits.get(chain.key);
     if (!visit) {
@@ -121,6 +135,7 @@ export class SccVisits {
 
   /** incomplete_read_marks: `st` is in a loop with paths still being explored that were pruned. */
   incompleteMarks(st: VerifierState): boolean {
+    if (this.visits.size === 0) return false;
     const chain = this.callchain(st);
     if (!chain) return false;
     const visit = this.visits.get(chain.key);

@@ -6,73 +6,91 @@
 import type { Instruction } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
 import { CALLBACK_HELPERS } from './cfg.js';
-
-function successors(insns: readonly Instruction[], i: number): number[] {
-  const insn = insns[i];
-  const cls = op.opClass(insn.opcode);
-  if (insn.opcode === op.LD_IMM64) return [i + 2];
-  if (!op.isJmpClass(cls)) return [i + 1];
-  const code = op.opCode(insn.opcode);
-  if (code === op.BPF_EXIT) return [];
-  if (code === op.BPF_CALL) return [i + 1];
-  if (code === op.BPF_JA) return [i + 1 + (cls === op.BPF_JMP ? insn.off : insn.imm)];
-  return [i + 1, i + 1 + insn.off];
-}
+import { computeEdges } from './cfg-edges.js';
+import { Temp, tempInt32 } from './work-arrays.js';
 
 const callsCallback = (insn: Instruction): boolean =>
   insn.opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_HELPER_CALL && CALLBACK_HELPERS.has(insn.imm);
 
+/** The loop numbers of both kinds: with callback-calling helpers as loops (`withCallbacks`) and without. */
+export interface SccNumbers {
+  readonly withCallbacks: Uint32Array;
+  readonly withoutCallbacks: Uint32Array;
+}
+
 /** For each instruction, the number of its loop (1, 2, ... in Tarjan's completion order), or 0. */
-export function computeScc(insns: readonly Instruction[], callbacksAreLoops = true): Uint32Array {
+export function computeScc(insns: readonly Instruction[], callbacksAreLoops = true, edges = computeEdges(insns)): Uint32Array {
+  const both = computeSccBoth(insns, edges);
+  return callbacksAreLoops ? both.withCallbacks : both.withoutCallbacks;
+}
+
+/** computeScc for both kinds in one walk (the walk is the same; only which components count differs). */
+export function computeSccBoth(insns: readonly Instruction[], edges = computeEdges(insns)): SccNumbers {
   const n = insns.length;
-  const scc = new Uint32Array(n);
-  const pre = new Int32Array(n);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  const isSecond = new Uint8Array(n);
+  // Both results in one allocation.
+  const both = new Uint32Array(2 * n);
+  const sccA = both.subarray(0, n);
+  const sccB = both.subarray(n);
+  const pre = tempInt32(Temp.SccPre, n);
+  const low = tempInt32(Temp.SccLow, n);
+  const onStack = tempInt32(Temp.SccOnStack, n);
+  const stack = tempInt32(Temp.SccStack, n);
+  let sp = 0;
+  const isSecond = tempInt32(Temp.SccSecond, n);
   for (let i = 0; i < n; i++) if (insns[i].opcode === op.LD_IMM64 && i + 1 < n) isSecond[++i] = 1;
+  const { next, branch } = edges;
+  // Explicit recursion: the vertex and the index of its next successor to visit.
+  const dfsNode = tempInt32(Temp.SccDfsNode, n);
+  const dfsK = tempInt32(Temp.SccDfsK, n);
   let nextPre = 1;
-  let nextScc = 1;
+  let nextA = 1;
+  let nextB = 1;
   for (let root = 0; root < n; root++) {
     if (pre[root] || isSecond[root]) continue;
-    // Explicit recursion: frames of (vertex, index of the next successor to visit).
-    const dfs: Array<[number, number]> = [[root, 0]];
+    dfsNode[0] = root;
+    dfsK[0] = 0;
+    let depth = 1;
     pre[root] = low[root] = nextPre++;
-    stack.push(root);
+    stack[sp++] = root;
     onStack[root] = 1;
-    while (dfs.length > 0) {
-      const frame = dfs[dfs.length - 1];
-      const [w, k] = frame;
-      const succ = successors(insns, w).filter((s) => s >= 0 && s < n);
-      if (k < succ.length) {
-        frame[1]++;
-        const t = succ[k];
+    while (depth > 0) {
+      const w = dfsNode[depth - 1];
+      const k = dfsK[depth - 1];
+      const t = k === 0 ? next[w] : k === 1 ? branch[w] : -1;
+      if (t >= 0 || k < 2) {
+        dfsK[depth - 1] = k + 1;
+        if (t < 0) continue;
         if (!pre[t]) {
           pre[t] = low[t] = nextPre++;
-          stack.push(t);
+          stack[sp++] = t;
           onStack[t] = 1;
-          dfs.push([t, 0]);
+          dfsNode[depth] = t;
+          dfsK[depth] = 0;
+          depth++;
         } else if (onStack[t]) {
           low[w] = Math.min(low[w], pre[t]);
         }
         continue;
       }
-      dfs.pop();
-      if (dfs.length > 0) {
-        const parent = dfs[dfs.length - 1][0];
+      depth--;
+      if (depth > 0) {
+        const parent = dfsNode[depth - 1];
         low[parent] = Math.min(low[parent], low[w]);
       }
       if (low[w] !== pre[w]) continue;
-      const assign = stack[stack.length - 1] !== w || succ.includes(w) || (callbacksAreLoops && callsCallback(insns[w]));
-      let t: number;
+      const single = stack[sp - 1] === w && next[w] !== w && branch[w] !== w;
+      const assignB = !single;
+      const assignA = assignB || callsCallback(insns[w]);
+      let v: number;
       do {
-        t = stack.pop()!;
-        onStack[t] = 0;
-        if (assign) scc[t] = nextScc;
-      } while (t !== w);
-      if (assign) nextScc++;
+        v = stack[--sp];
+        onStack[v] = 0;
+        if (assignA) sccA[v] = nextA;
+        if (assignB) sccB[v] = nextB;
+      } while (v !== w);
+      if (assignA) nextA++;
+      if (assignB) nextB++;
     }
   }
-  return scc;
+  return { withCallbacks: sccA, withoutCallbacks: sccB };
 }

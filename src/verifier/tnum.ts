@@ -1,6 +1,11 @@
 // Tracked numbers ("tnums"), as kernel/bpf/tnum.c defines them: for each of
 // the 64 bits, either known (value bit) or unknown (mask bit set). Both fields
 // are unsigned 64-bit bigints and value & mask is always 0.
+//
+// A register holds its tnum as 32-bit halves and the hot paths use
+// tnum-halves.ts; these bigint versions serve the paths off them (printing,
+// sign extension) and are the reference scripts/verifier-halves-check.ts
+// compares the halves with.
 
 export interface Tnum {
   readonly value: bigint;

@@ -1,4 +1,4 @@
-import { FuncState } from './func-state.js';
+import { BPF_REG_SIZE, FuncState } from './func-state.js';
 import type { RegState } from './reg-state.js';
 import type { History } from './history.js';
 
@@ -16,7 +16,8 @@ export interface RefState {
 export class VerifierState {
   frames: FuncState[] = [];
   curframe = 0;
-  refs: RefState[] = [];
+  /** Replaced, never changed in place (clones share it). */
+  refs: readonly RefState[] = [];
   /** Checkpoint this path continues from (a state in the explored list). */
   parent: VerifierState | null = null;
   /** Paths still being explored that descend from this state. */
@@ -39,6 +40,13 @@ export class VerifierState {
   inFreeList = false;
   /** Checkpoints between the program's start and this state (dfs_depth). */
   dfsDepth = 0;
+  /**
+   * The loop this state is in, once computed for a stored checkpoint (see
+   * scc-visit.ts): not copied by clone().
+   */
+  sccChain: unknown = undefined;
+  /** With TSBPF_VERIFIER_CHECK_STATES=1: the digest of a stored checkpoint (see state-digest.ts). */
+  digest: string | undefined = undefined;
 
   get jmpHistoryCnt(): number {
     return this.history ? this.history.count : 0;
@@ -54,9 +62,12 @@ export class VerifierState {
 
   clone(): VerifierState {
     const s = new VerifierState();
-    s.frames = this.frames.map((f) => f.clone());
+    const frames = new Array<FuncState>(this.frames.length);
+    for (let i = 0; i < frames.length; i++) frames[i] = this.frames[i].clone();
+    s.frames = frames;
     s.curframe = this.curframe;
-    s.refs = this.refs.slice();
+    // Never changed in place (replaced on acquire and release): shared.
+    s.refs = this.refs;
     s.parent = this.parent;
     s.branches = this.branches;
     s.insnIdx = this.insnIdx;
@@ -69,14 +80,23 @@ export class VerifierState {
     return s;
   }
 
-  /** Every register and spilled register of every frame, with its frame. */
-  forEachReg(fn: (reg: RegState, frame: FuncState) => void): void {
+  /**
+   * Every register and spilled register of every frame, with its frame, for
+   * `fn` to change: those that `match` accepts (all without it), each made
+   * the frame's own first.
+   */
+  forEachReg(fn: (reg: RegState, frame: FuncState) => void, match?: (reg: RegState) => boolean): void {
     for (let i = 0; i <= this.curframe; i++) {
       const f = this.frames[i];
-      for (const r of f.regs) fn(r, f);
-      for (let spi = 0; spi < f.spilled.length; spi++) {
+      for (let i = 0; i < f.regs.length; i++) {
+        if (match && !match(f.regs[i])) continue;
+        fn(f.reg(i), f);
+      }
+      const slots = f.allocatedStack / BPF_REG_SIZE;
+      for (let spi = 0; spi < slots; spi++) {
         const r = f.spillAt(spi);
-        if (r) fn(r, f);
+        if (!r || (match && !match(r))) continue;
+        fn(f.ownSpill(spi), f);
       }
     }
   }

@@ -15,13 +15,15 @@ import { normalizeMap, type MapDesc } from './maps.js';
 import { progTypeRules, type ProgTypeRules } from './prog-type-rules.js';
 import { resolveInsns } from './resolve-insns.js';
 import { checkMaxStackDepth } from './stack-depth.js';
-import { computeScc } from './scc.js';
+import { computeSccBoth } from './scc.js';
+import { computeEdges } from './cfg-edges.js';
 import { checkSubprogs, findSubprogs } from './subprogs.js';
 import { newFrame } from './check-subprog.js';
 import { VerifierState } from './verifier-state.js';
 import { RegType } from './reg-type.js';
 import { markKnown } from './bounds.js';
 import { defaultHelperProto } from './helper-protos.js';
+import { CHECK_STATES, checkDigest, checkSharedRegs } from './state-digest.js';
 
 export interface VerifyOptions {
   /** Program type by the kernel's name (`socket_filter`, `xdp`, ...) or number. */
@@ -89,7 +91,7 @@ const BPF_MAXINSNS = 4096;
 function initialState(): VerifierState {
   const st = new VerifierState();
   const f = newFrame(0, -1, 0);
-  const r1 = f.regs[1];
+  const r1 = f.reg(1);
   r1.type = RegType.PTR_TO_CTX;
   markKnown(r1, 0n);
   r1.type = RegType.PTR_TO_CTX;
@@ -138,15 +140,21 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     resolveInsns(insns, maps);
     const cfg = checkCfg(insns, !options.unprivileged);
     const argCount = (id: number): number | undefined => (rules.helperAllowed(id) ? helpers(id)?.args.length : undefined);
-    const live = computeLiveRegs(insns, argCount);
-    if (logLevel >= 2) preLog.push(liveRegsTable(insns, live, computeScc(insns, false)));
+    const edges = computeEdges(insns);
+    const live = computeLiveRegs(insns, argCount, edges);
+    const scc = computeSccBoth(insns, edges);
+    if (logLevel >= 2) preLog.push(liveRegsTable(insns, live, scc.withoutCallbacks));
     env = new VerifierEnv(insns, maps, rules, helpers, subprogs, cfg, live, logLevel, options.unprivileged ?? false,
-      options.lineInfo ?? [], options.funcInfo ?? false);
+      options.lineInfo ?? [], options.funcInfo ?? false, scc);
     env.log.write(preLog.join(''));
     env.complexityLimit = options.complexityLimit ?? COMPLEXITY_LIMIT_INSNS;
     env.cur = initialState();
     env.markAllScratched();
     doCheck(env);
+    if (CHECK_STATES) {
+      for (const list of env.explored) for (const sl of list ?? []) checkDigest(sl.state, sl.state.digest, 'checkpoint');
+      checkSharedRegs();
+    }
     checkMaxStackDepth(env);
     env.log.write(statsLine());
     logText = env.log.toString();
@@ -192,7 +200,7 @@ function deadSlots(env: VerifierEnv): number[] {
   const dead: number[] = [];
   for (let i = 0; i < env.insns.length; i++) {
     const isLddw = env.insns[i].opcode === 0x18;
-    if (!env.aux[i].seen) {
+    if (!env.aux.seen[i]) {
       dead.push(i);
       if (isLddw) dead.push(i + 1);
     }

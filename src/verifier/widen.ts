@@ -28,10 +28,10 @@ export function findPrevEntry(env: VerifierEnv, cur: VerifierState, insnIdx: num
   return null;
 }
 
-function maybeWidenReg(env: VerifierEnv, o: RegState, c: RegState, idmap: IdMap): void {
-  if (o.type !== RegType.SCALAR_VALUE || c.type !== RegType.SCALAR_VALUE) return;
-  if (o.precise || c.precise || regsExact(o, c, idmap)) return;
-  markUnknown(env, c);
+/** The current register must become unknown. */
+function widens(o: RegState, c: RegState, idmap: IdMap): boolean {
+  if (o.type !== RegType.SCALAR_VALUE || c.type !== RegType.SCALAR_VALUE) return false;
+  return !(o.precise || c.precise || regsExact(o, c, idmap));
 }
 
 /** widen_imprecise_scalars */
@@ -40,14 +40,16 @@ export function widenImpreciseScalars(env: VerifierEnv, old: VerifierState, cur:
   for (let fr = old.curframe; fr >= 0; fr--) {
     const fo = old.frames[fr];
     const fc = cur.frames[fr];
-    for (let i = 0; i < fo.regs.length; i++) maybeWidenReg(env, fo.regs[i], fc.regs[i], idmap);
+    for (let i = 0; i < fo.regs.length; i++) if (widens(fo.regs[i], fc.regs[i], idmap)) markUnknown(env, fc.reg(i));
     const slots = Math.min(fo.allocatedStack, fc.allocatedStack) / BPF_REG_SIZE;
     for (let spi = 0; spi < slots; spi++) {
       const last = spi * BPF_REG_SIZE + BPF_REG_SIZE - 1;
       if (fo.slotType[last] !== SlotType.STACK_SPILL || fc.slotType[last] !== SlotType.STACK_SPILL) continue;
       const os = fo.spilled[spi];
       const cs = fc.spilled[spi];
-      if (os && cs) maybeWidenReg(env, os, cs, idmap);
+      if (os && cs && widens(os, cs, idmap)) {
+        markUnknown(env, fc.ownSpill(spi));
+      }
     }
   }
 }

@@ -3,6 +3,8 @@ import type { CtxImage } from './image.js';
 import type { ArenaSlot } from '../hook-point.js';
 
 const encoder = new TextEncoder();
+/** Staged bytes up to this many are copied into the arena word by word: cheaper than a subarray view per event. */
+const SMALL_COPY = 512;
 
 /**
  * "User memory" for one event: strings and buffers a context points to,
@@ -10,49 +12,89 @@ const encoder = new TextEncoder();
  * address differs per arena. Pointer fields of the ctx are recorded as
  * fixups and patched per arena (`place`), so bpf_probe_read_user() and
  * bpf_probe_read_user_str() read them like memory of the traced process.
+ * Probes fire on every call of a function: nothing here allocates per event.
  */
 export class UserMemory {
   readonly bytes: Uint8Array;
+  private readonly words: Uint32Array;
+  /** Bytes staged, a multiple of 8 (every item starts 8-aligned). */
   private used = 0;
+  /** ctx field, staged offset; pairs, `fixupCount` of them in use. */
   private readonly fixups: number[] = [];
+  private fixupCount = 0;
+  /** Whether the last string() or data() was cut (or left out, when user memory was full). */
+  lastTruncated = false;
 
   constructor(readonly capacity: number, private readonly maxItem: number) {
     this.bytes = new Uint8Array(capacity);
+    this.words = new Uint32Array(this.bytes.buffer, 0, capacity >> 2);
   }
 
   reset(): void {
     this.used = 0;
-    this.fixups.length = 0;
+    this.fixupCount = 0;
   }
 
   /**
    * Stages a NUL-terminated UTF-8 string; records that the u64 at
-   * `ctxField` points to it. Returns the string's full UTF-8 length, and
-   * whether it was cut (or left out, when user memory is full: pointer 0).
+   * `ctxField` points to it. Returns the string's full UTF-8 length;
+   * `lastTruncated` tells whether it was cut (or left out, when user memory
+   * is full: pointer 0).
    */
-  string(ctx: CtxImage, ctxField: number, text: string): { length: number; truncated: boolean } {
+  string(ctx: CtxImage, ctxField: number, text: string): number {
     const room = Math.min(this.maxItem, this.capacity - this.used);
-    if (room < 1) return { length: Buffer.byteLength(text), truncated: true };
-    const { read, written } = encoder.encodeInto(text, this.bytes.subarray(this.used, this.used + room - 1));
-    this.bytes[this.used + written] = 0;
-    this.point(ctxField, this.used);
-    this.used = (this.used + written + 1 + 7) & ~7;
-    const whole = read === text.length;
-    return { length: whole ? written : Buffer.byteLength(text), truncated: !whole };
+    if (room < 1) {
+      this.lastTruncated = true;
+      return Buffer.byteLength(text);
+    }
+    const at = this.used;
+    const bytes = this.bytes;
+    const n = text.length;
+    let written = 0;
+    let whole = false;
+    // ASCII that fits (SQL, paths, ids: almost always) byte by byte; the rest through the encoder.
+    if (n < room) {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        bytes[at + i] = c;
+      }
+      if (i === n) {
+        written = n;
+        whole = true;
+      }
+    }
+    if (!whole) {
+      const r = encoder.encodeInto(text, bytes.subarray(at, at + room - 1));
+      written = r.written;
+      whole = r.read === n;
+    }
+    bytes[at + written] = 0;
+    this.point(ctxField, at);
+    this.used = (at + written + 1 + 7) & ~7;
+    this.lastTruncated = !whole;
+    return whole ? written : Buffer.byteLength(text);
   }
 
   /** Stages raw bytes (at most the per-item limit); as string(). */
-  data(ctx: CtxImage, ctxField: number, data: Uint8Array): { length: number; truncated: boolean } {
+  data(ctx: CtxImage, ctxField: number, data: Uint8Array): number {
     const n = Math.min(data.length, this.maxItem, this.capacity - this.used);
-    if (n === 0 && data.length > 0) return { length: data.length, truncated: true };
-    this.bytes.set(data.subarray(0, n), this.used);
+    if (n === 0 && data.length > 0) {
+      this.lastTruncated = true;
+      return data.length;
+    }
+    this.bytes.set(n === data.length ? data : data.subarray(0, n), this.used);
     this.point(ctxField, this.used);
     this.used = (this.used + n + 7) & ~7;
-    return { length: data.length, truncated: n < data.length };
+    this.lastTruncated = n < data.length;
+    return data.length;
   }
 
   private point(ctxField: number, at: number): void {
-    this.fixups.push(ctxField, at);
+    const i = 2 * this.fixupCount++;
+    this.fixups[i] = ctxField;
+    this.fixups[i + 1] = at;
   }
 
   /** Copies the staged bytes into a slot's scratch area and the ctx with its pointers patched for that arena. */
@@ -60,12 +102,22 @@ export class UserMemory {
     const arena = slot.arena;
     // Pointers are ARENA_BASE + offset, and ARENA_BASE's low 32 bits are 0: the high word is ARENA_BASE's.
     const hi = ARENA_BASE_HI >>> 0;
-    for (let i = 0; i < this.fixups.length; i += 2) {
-      ctx.view.setUint32(this.fixups[i], slot.scratchOffset + this.fixups[i + 1], true);
-      ctx.view.setUint32(this.fixups[i] + 4, hi, true);
+    const view = ctx.view;
+    for (let i = 0; i < 2 * this.fixupCount; i += 2) {
+      view.setUint32(this.fixups[i], slot.scratchOffset + this.fixups[i + 1], true);
+      view.setUint32(this.fixups[i] + 4, hi, true);
     }
     const bytes = arena.bytes;
-    if (this.used > 0) bytes.set(this.bytes.subarray(0, this.used), slot.scratchOffset);
+    const used = this.used;
+    if (used > SMALL_COPY || (slot.scratchOffset & 3) !== 0) {
+      if (used > 0) bytes.set(this.bytes.subarray(0, used), slot.scratchOffset);
+    } else if (used > 0) {
+      let words = slot.words;
+      if (words === null || words.length === 0) slot.words = words = new Uint32Array(bytes.buffer);
+      const from = this.words;
+      const to = slot.scratchOffset >> 2;
+      for (let i = 0, n = Math.min(used, this.capacity) >> 2; i < n; i++) words[to + i] = from[i];
+    }
     bytes.set(ctx.bytes, slot.ctxOffset);
   }
 }

@@ -53,13 +53,16 @@ export class PacketInterface {
 
   /** Runs a frame through XDP and the socket filters, counting the verdict. */
   receive(frame: Uint8Array): ReceiveResult {
-    const out = this.xdp.active ? this.xdp.run(frame) : { action: XDP_ACTION.XDP_PASS, frame, skipped: false };
-    if (out.skipped) this.counts.skipped++;
-    else this.counts[ACTION_NAMES[out.action]]++;
-    if (out.action !== XDP_ACTION.XDP_PASS) return { ...out, delivered: null };
-    const delivered = this.socketFilter.active ? this.socketFilter.run(out.frame) : out.frame;
+    const out = this.xdp.active ? this.xdp.run(frame) : null;
+    const action = out === null ? XDP_ACTION.XDP_PASS : out.action;
+    const after = out === null ? frame : out.frame;
+    const skipped = out !== null && out.skipped;
+    if (skipped) this.counts.skipped++;
+    else this.counts[ACTION_NAMES[action]]++;
+    if (action !== XDP_ACTION.XDP_PASS) return { action, frame: after, skipped, delivered: null };
+    const delivered = this.socketFilter.active ? this.socketFilter.run(after) : after;
     if (delivered === null) this.counts.filtered++;
-    return { ...out, delivered };
+    return { action, frame: after, skipped, delivered };
   }
 
   /** Detaches everything and frees the name. */

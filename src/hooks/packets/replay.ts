@@ -26,6 +26,12 @@ function frameOf(p: CapturedPacket): Uint8Array | null {
   return frame;
 }
 
+/** The captured packet as an output capture records it: the packet itself when its frame went through unchanged. */
+function recorded(p: CapturedPacket, data: Uint8Array): CapturedPacket {
+  if (data === p.data && p.linkType === LINKTYPE_ETHERNET && p.originalLength === data.length) return p;
+  return { ...p, data, linkType: LINKTYPE_ETHERNET, originalLength: data.length };
+}
+
 /**
  * Feeds every packet of a capture into an interface, in order, as if it
  * arrived on it: XDP programs and socket filters run on each; the result
@@ -43,9 +49,8 @@ export function replayCapture(capture: Capture, iface: PacketInterface): ReplayR
       continue;
     }
     const r = iface.receive(frame);
-    const out = (data: Uint8Array): CapturedPacket => ({ ...p, data, linkType: LINKTYPE_ETHERNET, originalLength: data.length });
-    if (r.delivered) passed.push(out(r.delivered));
-    else if (r.action === 3) transmitted.push(out(r.frame));
+    if (r.delivered) passed.push(recorded(p, r.delivered));
+    else if (r.action === 3) transmitted.push(recorded(p, r.frame));
   }
   const elapsedNs = Number(process.hrtime.bigint() - t0);
   const counts = Object.fromEntries(Object.entries(iface.counts).map(([k, v]) => [k, v - before[k as keyof VerdictCounts]])) as unknown as VerdictCounts;

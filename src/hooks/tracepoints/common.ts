@@ -3,6 +3,7 @@ import { threadId } from 'node:worker_threads';
 import type { Socket } from 'node:net';
 import { CtxImage } from '../ctx/image.js';
 import { AF_INET, AF_INET6, ipv4Of, ipv6Bytes } from '../ctx/ip.js';
+import { connectionState, type ConnectionState } from './connection-state.js';
 
 /** Parsed addresses, by their text: a server sees the same few peers over and over. */
 const parsed = new Map<string, { readonly v4: Uint8Array | null; readonly v6: Uint8Array | null }>();
@@ -17,7 +18,7 @@ function addressBytes(text: string): { readonly v4: Uint8Array | null; readonly 
   return hit;
 }
 import { TRACE_ENTRY } from '../ctx/kernel-structs.js';
-import { fieldOffset, type FieldDef, type StructLayout } from '../ctx/layout.js';
+import { fieldOffset, layoutOf, type FieldDef, type StructLayout } from '../ctx/layout.js';
 
 /** Fields every tsbpf Node.js tracepoint record starts with (24 bytes). */
 export const COMMON_FIELDS: readonly FieldDef[] = [
@@ -42,11 +43,14 @@ export const SOCKET_FIELDS: readonly FieldDef[] = [
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 
+/** process.pid is a getter, read once: a process keeps its pid. */
+const PID = process.pid;
+
 /** Writes the common fields; `id` is the tracepoint's number (ent.type). */
 export function writeCommon(img: CtxImage, id: number, nowNs: bigint): void {
   const v = img.view;
   v.setUint16(0, id, true);
-  v.setInt32(4, process.pid, true);
+  v.setInt32(4, PID, true);
   v.setBigUint64(8, nowNs, true);
   v.setUint32(16, threadId >>> 0, true);
   v.setUint32(20, executionAsyncId() >>> 0, true);
@@ -64,7 +68,11 @@ export interface SocketOffsets {
   readonly raddr_v6: number;
 }
 
-export function socketOffsets(layout: StructLayout): SocketOffsets {
+/** SOCKET_FIELDS alone: the block writeSocket caches per socket and copies into a record. */
+const SOCKET_BLOCK = layoutOf({ name: 'tsbpf_socket_fields', doc: 'SOCKET_FIELDS in a row', fields: SOCKET_FIELDS });
+const SOCKET_BLOCK_AT = socketOffsetsIn(SOCKET_BLOCK);
+
+function socketOffsetsIn(layout: StructLayout): SocketOffsets {
   const o = (n: string): number => fieldOffset(layout, n);
   return {
     family: o('family'), lport: o('lport'), rport: o('rport'), protocol: o('protocol'),
@@ -72,11 +80,54 @@ export function socketOffsets(layout: StructLayout): SocketOffsets {
   };
 }
 
-/** The endpoints of a connected stream socket (nothing written for a socket without addresses). */
-export function writeSocket(img: CtxImage, at: SocketOffsets, socket: Socket | null | undefined, protocol = IPPROTO_TCP): void {
+export function socketOffsets(layout: StructLayout): SocketOffsets {
+  const at = socketOffsetsIn(layout);
+  // writeSocket copies the fields as one block: they must sit in a row, as SOCKET_FIELDS lays them out.
+  for (const k of Object.keys(at) as Array<keyof SocketOffsets>) {
+    if (at[k] - at.family !== SOCKET_BLOCK_AT[k]) throw new RangeError(`struct ${layout.name}: SOCKET_FIELDS must be embedded in a row`);
+  }
+  return at;
+}
+
+/** A connected socket's fields, written once: a keep-alive connection serves request after request. */
+export interface SocketBlock {
+  readonly protocol: number;
+  /** The socket's cached peer name when the block was made: a socket that connects again drops it. */
+  readonly peer: unknown;
+  readonly bytes: Uint8Array;
+}
+
+type WithPeer = { _peername?: unknown };
+const blockImage = new CtxImage(SOCKET_BLOCK);
+
+/**
+ * The endpoints of a connected stream socket (nothing written for a socket
+ * without addresses). `state` is the socket's connection state when the
+ * caller has looked it up already.
+ */
+export function writeSocket(img: CtxImage, at: SocketOffsets, socket: Socket | null | undefined, protocol = IPPROTO_TCP, state?: ConnectionState): void {
   if (!socket) return;
-  const family = socket.remoteFamily ?? (socket.localAddress?.includes(':') ? 'IPv6' : 'IPv4');
-  writeEndpoints(img, at, family, socket.localAddress, socket.localPort, socket.remoteAddress, socket.remotePort, protocol);
+  // net.Socket's address getters cost tens of ns each: a socket's block is made once, and kept while
+  // the socket keeps the peer name its getters cached (a plain field, reset when a closed socket connects again).
+  const s = socket as Socket & WithPeer;
+  const conn = state ?? connectionState(socket);
+  const known = conn.block;
+  if (known !== undefined && known.peer === s._peername && known.protocol === protocol) {
+    img.bytes.set(known.bytes, at.family);
+    return;
+  }
+  const local = socket.localAddress;
+  const remote = socket.remoteAddress;
+  const lport = socket.localPort;
+  const rport = socket.remotePort;
+  const family = socket.remoteFamily ?? (local?.includes(':') ? 'IPv6' : 'IPv4');
+  writeEndpoints(img, at, family, local, lport, remote, rport, protocol);
+  // Only a socket with both ends known is cached (a client socket learns them as it connects).
+  if (local && remote && lport !== undefined && rport !== undefined) {
+    const block = blockImage.clear();
+    writeEndpoints(block, SOCKET_BLOCK_AT, family, local, lport, remote, rport, protocol);
+    conn.block = { protocol, peer: s._peername, bytes: block.bytes.slice() };
+  }
 }
 
 /** Writes the socket fields from addresses as Node reports them. */

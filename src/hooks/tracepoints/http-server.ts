@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fieldOffset, layoutOf, type StructDef } from '../ctx/layout.js';
-import { COMMON_FIELDS, SOCKET_FIELDS, socketOffsets, writeSocket } from './common.js';
+import { COMMON_FIELDS, IPPROTO_TCP, SOCKET_FIELDS, socketOffsets, writeSocket } from './common.js';
+import { connectionState, type ConnectionState } from './connection-state.js';
 import type { NodeTracepointDef } from './node-tracepoint-def.js';
 import { onChannel, subscribe } from './node-tracepoint-def.js';
-import { knownStamp, stampOf } from './object-ids.js';
+import { newStamp } from './object-ids.js';
+import { RequestStamps } from './request-stamps.js';
 
 export const HTTP_METHOD_LEN = 16;
 export const HTTP_URL_LEN = 128;
@@ -12,7 +14,11 @@ export const HTTP_HOST_LEN = 64;
 interface ServerMessage {
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
+  readonly socket?: object;
 }
+
+/** The state of the connection a request came on: the message's socket (Node's http server sends it), else the request's. */
+const connectionOf = (m: ServerMessage): ConnectionState => connectionState(m.socket ?? m.request.socket ?? m.request);
 
 export const HTTP_SERVER_REQUEST: StructDef = {
   name: 'tsbpf_http_server_request',
@@ -58,23 +64,34 @@ const resAt = {
   url: fieldOffset(res, 'url'),
 };
 
+/** The server's requests in flight: one id per request, the same in both tracepoints, and its start for durations. */
+const requests = new RequestStamps();
+const endRequest = (m: unknown): void => { requests.end((m as ServerMessage).request, connectionOf(m as ServerMessage)); };
+
 export const httpServerRequest: NodeTracepointDef = {
   name: 'http_server_request',
   id: 1001,
   channel: 'http.server.request.start',
   doc: 'an HTTP server has parsed a request\'s headers, before the request handler runs',
   struct: HTTP_SERVER_REQUEST,
-  install: onChannel('http.server.request.start', (img, message) => {
-    const { request } = message as ServerMessage;
-    const now = img.view.getBigUint64(8, true);
-    img.u64(reqAt.reqId, stampOf(request, now).id);
-    writeSocket(img, reqAt.sock, request.socket);
-    img.u8(reqAt.major, request.httpVersionMajor);
-    img.u8(reqAt.minor, request.httpVersionMinor);
-    img.str(reqAt.method, HTTP_METHOD_LEN, request.method ?? '');
-    img.u16(reqAt.urlLen, Math.min(img.str(reqAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
-    img.str(reqAt.host, HTTP_HOST_LEN, request.headers.host ?? '');
-  }),
+  install: (emit) => {
+    const release = requests.acquire();
+    const start = onChannel('http.server.request.start', (img, message, now) => {
+      const m = message as ServerMessage;
+      const request = m.request;
+      const conn = connectionOf(m);
+      img.u64(reqAt.reqId, requests.start(request, conn, now).id);
+      writeSocket(img, reqAt.sock, request.socket, IPPROTO_TCP, conn);
+      img.u8(reqAt.major, request.httpVersionMajor);
+      img.u8(reqAt.minor, request.httpVersionMinor);
+      img.str(reqAt.method, HTTP_METHOD_LEN, request.method ?? '');
+      img.u16(reqAt.urlLen, Math.min(img.str(reqAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
+      img.str(reqAt.host, HTTP_HOST_LEN, request.headers.host ?? '');
+    })(emit);
+    // Ends the request's stamp (it would otherwise wait in its connection's queue until the connection closes).
+    const end = subscribe('http.server.response.finish', endRequest);
+    return () => { start(); end(); release(); };
+  },
 };
 
 export const httpServerResponse: NodeTracepointDef = {
@@ -84,21 +101,24 @@ export const httpServerResponse: NodeTracepointDef = {
   doc: 'an HTTP server has sent the last byte of a response',
   struct: HTTP_SERVER_RESPONSE,
   install: (emit) => {
+    const release = requests.acquire();
     // Requests are stamped at their start, so that the response knows its duration.
     const stamp = subscribe('http.server.request.start', (m) => {
-      stampOf((m as ServerMessage).request, process.hrtime.bigint());
+      requests.start((m as ServerMessage).request, connectionOf(m as ServerMessage), process.hrtime.bigint());
     });
-    const finish = onChannel('http.server.response.finish', (img, message) => {
-      const { request, response } = message as ServerMessage;
-      const now = img.view.getBigUint64(8, true);
-      const s = knownStamp(request) ?? stampOf(request, now);
+    const finish = onChannel('http.server.response.finish', (img, message, now) => {
+      const m = message as ServerMessage;
+      const { request, response } = m;
+      const conn = connectionOf(m);
+      // A request that started before the tracepoint was attached has no stamp: a new id, no duration.
+      const s = requests.end(request, conn) ?? newStamp(now);
       img.u64(resAt.reqId, s.id);
-      img.u64(resAt.duration, s.startNs < now ? now - s.startNs : 0n);
-      writeSocket(img, resAt.sock, request.socket);
+      if (s.startNs < now) img.view.setBigUint64(resAt.duration, now - s.startNs, true);
+      writeSocket(img, resAt.sock, request.socket, IPPROTO_TCP, conn);
       img.u16(resAt.status, response.statusCode);
       img.str(resAt.method, HTTP_METHOD_LEN, request.method ?? '');
       img.u16(resAt.urlLen, Math.min(img.str(resAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
     })(emit);
-    return () => { finish(); stamp(); };
+    return () => { finish(); stamp(); release(); };
   },
 };

@@ -2,10 +2,17 @@ import dc from 'node:diagnostics_channel';
 import type { CtxImage } from '../ctx/image.js';
 import type { StructDef } from '../ctx/layout.js';
 
-/** Fills a context image for one event; returns false to drop the event. */
-export type CtxFill = (img: CtxImage) => boolean | void;
-/** Hands one event to the tracepoint. */
-export type Emit = (fill: CtxFill) => void;
+/**
+ * Fills a context image for one event from its message; returns false to
+ * drop the event. `nowNs` is the event's time, already in the record's ts_ns.
+ */
+export type CtxFill = (img: CtxImage, message: unknown, nowNs: bigint) => boolean | void;
+/**
+ * Hands one event to the tracepoint: `fill(img, message)` writes its
+ * context. Passing the message beside a fill function made once (rather
+ * than a closure over it) keeps the hot path free of allocation.
+ */
+export type Emit = (fill: CtxFill, message?: unknown) => void;
 
 /**
  * One tsbpf tracepoint in the `node` category: `tracepoint/node/<name>`,
@@ -27,9 +34,9 @@ export interface NodeTracepointDef {
 }
 
 /** A source that fires once per message of one channel. */
-export function onChannel(channel: string, fill: (img: CtxImage, message: unknown) => boolean | void): (emit: Emit) => () => void {
+export function onChannel(channel: string, fill: CtxFill): (emit: Emit) => () => void {
   return (emit) => {
-    const handler = (message: unknown): void => emit((img) => fill(img, message));
+    const handler = (message: unknown): void => emit(fill, message);
     dc.subscribe(channel, handler);
     return () => { dc.unsubscribe(channel, handler); };
   };

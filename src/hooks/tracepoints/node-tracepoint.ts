@@ -26,7 +26,7 @@ export class NodeTracepoint extends HookPoint {
   }
 
   protected activate(): void {
-    this.uninstall = this.def.install((fill) => this.emit(fill));
+    this.uninstall = this.def.install(this.emit);
   }
 
   protected deactivate(): void {
@@ -35,15 +35,18 @@ export class NodeTracepoint extends HookPoint {
     undo?.();
   }
 
-  private emit(fill: CtxFill): void {
+  private readonly emit = (fill: CtxFill, message?: unknown): void => {
     if (!this.active) return;
     // An event shaped differently than expected (another Node version) is skipped, never thrown into the app.
-    this.guard(() => {
+    try {
       const img = this.image.clear();
-      writeCommon(img, this.def.id, process.hrtime.bigint());
-      if (fill(img) !== false) this.runAll(this.writeImage);
-    });
-  }
+      const now = process.hrtime.bigint();
+      writeCommon(img, this.def.id, now);
+      if (fill(img, message, now) !== false) this.runAll(this.writeImage);
+    } catch (err) {
+      this.skipEvent(err);
+    }
+  };
 
   /** Copies the event's context into a slot (one function, not a closure per event). */
   private readonly writeImage = (slot: ArenaSlot): void => HookPoint.writeCtx(slot, this.image.bytes);

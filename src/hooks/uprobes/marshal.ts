@@ -40,9 +40,8 @@ export function marshalValue(img: CtxImage, mem: UserMemory, at: ValueSlot, valu
       return false;
     case 'string': {
       img.u8(at.kind, ArgKind.String);
-      const r = mem.string(img, at.reg, value);
-      img.u32(at.len, r.length);
-      return r.truncated;
+      img.u32(at.len, mem.string(img, at.reg, value));
+      return mem.lastTruncated;
     }
     case 'function':
       img.u8(at.kind, ArgKind.Function);
@@ -61,9 +60,8 @@ export function marshalValue(img: CtxImage, mem: UserMemory, at: ValueSlot, valu
         return false;
       }
       img.u8(at.kind, ArgKind.Bytes);
-      const r = mem.data(img, at.reg, bytes);
-      img.u32(at.len, r.length);
-      return r.truncated;
+      img.u32(at.len, mem.data(img, at.reg, bytes));
+      return mem.lastTruncated;
     }
   }
 }

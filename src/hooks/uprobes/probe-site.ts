@@ -67,7 +67,7 @@ export abstract class ProbeSite implements SiteHooks {
       }
       if (exit.active) {
         // Only native promises: calling then() of other thenables may have effects (query builders run on then()).
-        if (types.isPromise(result)) {
+        if (typeof result === 'object' && result !== null && types.isPromise(result)) {
           // Observes the settling without touching the promise the caller gets (no unhandled rejection of ours).
           result.then(
             (v) => { if (exit.active) exit.fireReturn(v, t0, false, true); },

@@ -32,10 +32,16 @@ export class UprobeHook extends HookPoint {
   /** Writes the staged event into a slot (one function, not a closure per event). */
   private readonly place = (slot: ArenaSlot): void => this.memory.place(this.image, slot);
 
+  /** funcIp as two words, written without a BigInt conversion per event. */
+  private readonly funcIpLow: number;
+  private readonly funcIpHigh: number;
+
   constructor(private readonly site: SiteHooks, label: string, readonly isReturn: boolean, funcIp: bigint) {
     super();
     this.name = `${isReturn ? 'uretprobe' : 'uprobe'}/${label}`;
     this.funcIp = funcIp;
+    this.funcIpLow = Number(BigInt.asUintN(32, funcIp));
+    this.funcIpHigh = Number(BigInt.asUintN(32, funcIp >> 32n));
   }
 
   protected activate(): void {
@@ -48,7 +54,8 @@ export class UprobeHook extends HookPoint {
 
   /** The function was called with `args` at `entryNs`. */
   fireEntry(args: ArrayLike<unknown>, entryNs: bigint): void {
-    this.guard(() => {
+    // try/catch here rather than guard(): no closure per call of the probed function.
+    try {
       const img = this.begin(entryNs, 0n);
       let flags = 0;
       const n = Math.min(args.length, UPROBE_MAX_ARGS);
@@ -57,7 +64,9 @@ export class UprobeHook extends HookPoint {
       }
       img.u32(UPROBE_AT.nargs, args.length);
       this.finish(img, flags);
-    });
+    } catch (err) {
+      this.skipEvent(err);
+    }
   }
 
   /**
@@ -65,23 +74,28 @@ export class UprobeHook extends HookPoint {
    * when it is what a returned promise settled with.
    */
   fireReturn(value: unknown, entryNs: bigint, threw: boolean, promise: boolean): void {
-    this.guard(() => {
+    try {
       const now = process.hrtime.bigint();
-      const img = this.begin(entryNs, now - entryNs);
+      const img = this.begin(entryNs, now > entryNs ? now - entryNs : 0n);
       let flags = UPROBE_F_RETURN | (threw ? UPROBE_F_THREW : 0) | (promise ? UPROBE_F_PROMISE : 0);
       // A thrown Error reaches the program as its message (a string in ax).
       const message = threw && value instanceof Error ? String(value.message) : null;
       if (marshalValue(img, this.memory, RET_SLOT, message ?? value)) flags |= UPROBE_F_TRUNCATED;
       this.finish(img, flags);
-    });
+    } catch (err) {
+      this.skipEvent(err);
+    }
   }
 
+  /** Times are hrtime.bigint() readings and their differences: non-negative u64s, written as they are. */
   private begin(entryNs: bigint, latencyNs: bigint): CtxImage {
     const img = this.image.clear();
     this.memory.reset();
-    img.u64(UPROBE_AT.ip, this.funcIp);
-    img.u64(UPROBE_AT.entryNs, entryNs);
-    img.u64(UPROBE_AT.latencyNs, latencyNs);
+    const view = img.view;
+    view.setUint32(UPROBE_AT.ip, this.funcIpLow, true);
+    view.setUint32(UPROBE_AT.ip + 4, this.funcIpHigh, true);
+    view.setBigUint64(UPROBE_AT.entryNs, entryNs, true);
+    view.setBigUint64(UPROBE_AT.latencyNs, latencyNs, true);
     return img;
   }
 

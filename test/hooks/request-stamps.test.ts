@@ -1,0 +1,175 @@
+// Request ids and start times of the HTTP server tracepoints: kept beside
+// Node's objects (never as properties on them), the same id in the request
+// and the response whatever order the programs were attached in, and
+// nothing kept once a request has ended.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { attach } from '../../src/hooks/attach.js';
+import { fieldOffset, layoutOf } from '../../src/hooks/ctx/layout.js';
+import { HTTP_SERVER_REQUEST, HTTP_SERVER_RESPONSE } from '../../src/hooks/tracepoints/http-server.js';
+import { RequestStamps } from '../../src/hooks/tracepoints/request-stamps.js';
+import { asmProgram, recordingHelper } from './support.js';
+
+test('RequestStamps: one stamp per request from its start; every reader of its end sees it; then it is gone', () => {
+  const stamps = new RequestStamps();
+  const release = stamps.acquire();
+  const conn = { requests: undefined };
+  const a = {};
+  const b = {};
+  const sa = stamps.start(a, conn, 10n);
+  assert.equal(stamps.start(a, conn, 99n), sa, 'a second subscriber of the start gets the same stamp');
+  assert.equal(sa.startNs, 10n);
+  const sb = stamps.start(b, conn, 20n);
+  assert.notEqual(sb.id, sa.id);
+  assert.equal(stamps.inFlight(conn), 2);
+  assert.equal(stamps.end(a, conn), sa);
+  assert.equal(stamps.end(a, conn), sa, 'the other subscribers of the same end get it too');
+  assert.equal(stamps.inFlight(conn), 1);
+  assert.equal(stamps.end(b, conn), sb);
+  assert.equal(stamps.end(a, conn), undefined, 'gone once another request ended');
+  assert.equal(stamps.end({}, conn), undefined, 'a request that never started has no stamp');
+  assert.equal(stamps.inFlight(conn), 0);
+  release();
+});
+
+test('RequestStamps: per connection, in order; requests left behind are dropped; nothing survives the last release', () => {
+  const stamps = new RequestStamps();
+  const release = stamps.acquire();
+  const [c1, c2, c3] = [{ requests: undefined }, { requests: undefined }, { requests: undefined }];
+  const r = Array.from({ length: 6 }, () => ({}));
+  const s = r.map((x, i) => stamps.start(x, i % 2 ? c2 : c1, BigInt(i)));
+  assert.equal(stamps.end(r[1], c2), s[1], 'another connection\'s requests do not stand in the way');
+  // r[0] never ends: r[2]'s end drops it.
+  assert.equal(stamps.end(r[2], c1), s[2]);
+  assert.equal(stamps.end(r[0], c1), undefined);
+  assert.equal(stamps.inFlight(c1), 1);
+  for (let i = 0; i < 1000; i++) {
+    const q = {};
+    stamps.start(q, c3, 0n);
+    assert.ok(stamps.end(q, c3));
+  }
+  assert.equal(stamps.inFlight(c3), 0, 'requests that end leave nothing');
+  assert.equal(stamps.inFlight(c2), 2, 'r[3] and r[5] still wait');
+  for (let i = 0; i < 300; i++) stamps.start({}, c1, 0n);
+  assert.ok(stamps.inFlight(c1) <= 256, 'a connection keeps at most 256 requests waiting');
+  const again = stamps.acquire();
+  release();
+  assert.equal(stamps.end(r[3], c2), s[3], 'still attached: still known');
+  again();
+  assert.equal(stamps.inFlight(c2), 0, 'the last user gone, every stamp is forgotten');
+  const later = stamps.acquire();
+  assert.equal(stamps.end(r[5], c2), undefined, 'a later attach never sees them');
+  later();
+});
+
+const req = layoutOf(HTTP_SERVER_REQUEST);
+const res = layoutOf(HTTP_SERVER_RESPONSE);
+
+for (const responseFirst of [false, true]) {
+  test(`request and response report the same req_id (the response tracepoint attached ${responseFirst ? 'first' : 'second'}), a duration, and requests are not touched`, async () => {
+    const log: bigint[] = [];
+    const helpers = recordingHelper(6, log);
+    // Logs req_id | 1 << 40 at the request, req_id | 2 << 40 and the duration at the response.
+    const onRequest = asmProgram(`
+      r1 = *(u64 *)(r1 + ${fieldOffset(req, 'req_id')})
+      r2 = 1 ll
+      r2 <<= 40
+      r1 |= r2
+      call 6
+      r0 = 0
+      exit`, { type: 'tracepoint', helpers });
+    const onResponse = asmProgram(`
+      r6 = r1
+      r1 = *(u64 *)(r6 + ${fieldOffset(res, 'req_id')})
+      r2 = 2 ll
+      r2 <<= 40
+      r1 |= r2
+      call 6
+      r1 = *(u64 *)(r6 + ${fieldOffset(res, 'duration_ns')})
+      call 6
+      r0 = 0
+      exit`, { type: 'tracepoint', helpers });
+    const links = responseFirst
+      ? [attach(onResponse, 'tracepoint/node/http_server_response'), attach(onRequest, 'tracepoint/node/http_server_request')]
+      : [attach(onRequest, 'tracepoint/node/http_server_request'), attach(onResponse, 'tracepoint/node/http_server_response')];
+    const seen: object[] = [];
+    const server = http.createServer((q, r) => { seen.push(q); r.end('ok'); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await new Promise<void>((resolve, reject) => {
+          http.get({ host: '127.0.0.1', port, path: `/r${i}`, agent }, (r) => { r.resume(); r.on('end', resolve); }).on('error', reject);
+        });
+      }
+    } finally {
+      agent.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      for (const l of links) l.detach();
+    }
+    assert.equal(log.length, 9, log.join(' '));
+    for (let i = 0; i < 3; i++) {
+      const [request, response, duration] = log.slice(3 * i, 3 * i + 3);
+      assert.equal(request >> 40n, 1n);
+      assert.equal(response >> 40n, 2n);
+      assert.equal(response & 0xffffffffffn, request & 0xffffffffffn, `request ${i}: the same id`);
+      assert.ok(duration > 0n, `request ${i}: a duration`);
+    }
+    assert.equal(new Set([0, 1, 2].map((i) => log[3 * i])).size, 3, 'one id per request');
+    // Nothing of tsbpf's on Node's objects: a property there slows Node's own code down.
+    for (const q of seen) assert.deepEqual(Object.getOwnPropertySymbols(q).map(String).filter((s) => /tsbpf/.test(s)), []);
+  });
+}
+
+test('pipelined requests on one connection, answered out of order by the handler: each response gets its own request\'s id', async () => {
+  const log: bigint[] = [];
+  const helpers = recordingHelper(6, log);
+  const onRequest = asmProgram(`
+    r1 = *(u64 *)(r1 + ${fieldOffset(req, 'req_id')})
+    r2 = 1 ll
+    r2 <<= 40
+    r1 |= r2
+    call 6
+    r0 = 0
+    exit`, { type: 'tracepoint', helpers });
+  // Logs req_id | 2 << 40, then the url's second byte (the request's digit).
+  const onResponse = asmProgram(`
+    r6 = r1
+    r1 = *(u64 *)(r6 + ${fieldOffset(res, 'req_id')})
+    r2 = 2 ll
+    r2 <<= 40
+    r1 |= r2
+    call 6
+    r1 = *(u8 *)(r6 + ${fieldOffset(res, 'url') + 1})
+    call 6
+    r0 = 0
+    exit`, { type: 'tracepoint', helpers });
+  const links = [attach(onRequest, 'tracepoint/node/http_server_request'), attach(onResponse, 'tracepoint/node/http_server_response')];
+  // The later a request, the sooner its handler answers: Node still sends (and finishes) the responses in order.
+  const server = http.createServer((q, r) => { setTimeout(() => r.end('ok'), 30 - 10 * Number(q.url?.slice(1))); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => {
+        socket.write([0, 1, 2].map((i) => `GET /${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join(''));
+      });
+      let text = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (d) => { text += d; if (text.split('HTTP/1.1 200').length === 4) { socket.end(); resolve(); } });
+      socket.on('error', reject);
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    for (const l of links) l.detach();
+  }
+  const tagged = (tag: bigint): bigint[] => log.filter((x) => x >> 40n === tag).map((x) => x & ((1n << 40n) - 1n));
+  const requests = tagged(1n);
+  assert.equal(requests.length, 3);
+  assert.deepEqual(tagged(0n).map((x) => Number(x) - '0'.charCodeAt(0)), [0, 1, 2], 'responses in request order');
+  assert.deepEqual(tagged(2n), requests, 'response i carries request i\'s id');
+});
