@@ -67,19 +67,22 @@ test('RequestStamps: per connection, in order; requests left behind are dropped;
 const req = layoutOf(HTTP_SERVER_REQUEST);
 const res = layoutOf(HTTP_SERVER_RESPONSE);
 
+/** A request tracepoint program that logs req_id | 1 << 40 through helper 6. */
+const requestIdLogger = (helpers: Parameters<typeof asmProgram>[1]['helpers']) => asmProgram(`
+  r1 = *(u64 *)(r1 + ${fieldOffset(req, 'req_id')})
+  r2 = 1 ll
+  r2 <<= 40
+  r1 |= r2
+  call 6
+  r0 = 0
+  exit`, { type: 'tracepoint', helpers });
+
 for (const responseFirst of [false, true]) {
   test(`request and response report the same req_id (the response tracepoint attached ${responseFirst ? 'first' : 'second'}), a duration, and requests are not touched`, async () => {
     const log: bigint[] = [];
     const helpers = recordingHelper(6, log);
     // Logs req_id | 1 << 40 at the request, req_id | 2 << 40 and the duration at the response.
-    const onRequest = asmProgram(`
-      r1 = *(u64 *)(r1 + ${fieldOffset(req, 'req_id')})
-      r2 = 1 ll
-      r2 <<= 40
-      r1 |= r2
-      call 6
-      r0 = 0
-      exit`, { type: 'tracepoint', helpers });
+    const onRequest = requestIdLogger(helpers);
     const onResponse = asmProgram(`
       r6 = r1
       r1 = *(u64 *)(r6 + ${fieldOffset(res, 'req_id')})
@@ -127,14 +130,7 @@ for (const responseFirst of [false, true]) {
 test('pipelined requests on one connection, answered out of order by the handler: each response gets its own request\'s id', async () => {
   const log: bigint[] = [];
   const helpers = recordingHelper(6, log);
-  const onRequest = asmProgram(`
-    r1 = *(u64 *)(r1 + ${fieldOffset(req, 'req_id')})
-    r2 = 1 ll
-    r2 <<= 40
-    r1 |= r2
-    call 6
-    r0 = 0
-    exit`, { type: 'tracepoint', helpers });
+  const onRequest = requestIdLogger(helpers);
   // Logs req_id | 2 << 40, then the url's second byte (the request's digit).
   const onResponse = asmProgram(`
     r6 = r1
