@@ -6,6 +6,8 @@ import { progTypeName, reusingEnv, type HookProgram } from './program.js';
 /** VmProgram's members a hook uses (src/vm/vm-program.ts). */
 interface VmProgramLike {
   readonly arena: Arena;
+  /** The kernel's max_ctx_offset, as its verifier found it (undefined when unverified). */
+  readonly maxCtxOffset?: number;
   run(ctx: bigint, env: HelperContext): bigint;
 }
 
@@ -39,6 +41,7 @@ export function hookProgramOf(p: HookProgram | LiveProgramLike): HookProgram {
     section: p.section,
     type: progTypeName(p.type),
     arena: vm.arena,
+    maxCtxOffset: vm.maxCtxOffset,
     run: reusingEnv(vm.arena, (ctx, env) => vm.run(ctx, env)),
   };
   adapters.set(p, adapter);

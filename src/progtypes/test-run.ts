@@ -61,6 +61,14 @@ export interface TestRunInput {
    * 0 bytes, all of the packet in fragments; for skbs: wire_len = len).
    */
   readonly ctxOut?: boolean;
+  /**
+   * The last context byte the verifier saw the program read (the kernel's
+   * max_ctx_offset). As in the kernel, a raw tracepoint or syscall ctx_in
+   * shorter than it is refused (EINVAL); tsbpf's fixed-size contexts (pt_regs,
+   * perf_event data, tracepoint records) are zero-padded to cover it, since
+   * a program verified against a hook's longer context may read past them.
+   */
+  readonly maxCtxOffset?: number;
 }
 
 /** A context built in the arena for one run; read the output, then release it. */
@@ -97,16 +105,27 @@ export function prepareTestRun(arena: Arena, type: ProgTypeName, input: TestRunI
   }
   if (dataIn.length > 0) throw new TestRunInputError(EINVAL, `program type ${type} takes no data_in, only a ctx_in`);
   const ctxIn = input.ctxIn ?? new Uint8Array(0);
-  const raw = rawContext(arena, type, kind, ctxIn);
+  const raw = rawContext(arena, type, kind, ctxIn, input.maxCtxOffset ?? 0);
   return prepared(arena, raw, () => ({ ctxOut: raw.bytes() }));
 }
 
-function rawContext(arena: Arena, type: ProgTypeName, kind: ContextKind, ctxIn: Uint8Array): RawContext {
-  const fixed = (size: number, name: string): RawContext => {
+function rawContext(arena: Arena, type: ProgTypeName, kind: ContextKind, ctxIn: Uint8Array, maxCtxOffset: number): RawContext {
+  // A program verified against a hook's longer context (tsbpf_uprobe_ctx...) reads past the struct:
+  // the context then reaches max_ctx_offset, zero-padded, and ctx_in may fill it.
+  const padded = (bytes: Uint8Array, minSize: number, name: string): RawContext => {
+    const ctx = new Uint8Array(Math.max(bytes.length, minSize, maxCtxOffset));
+    ctx.set(bytes);
+    return new RawContext(arena, ctx, ctx.length, false, name);
+  };
+  const fixed = (structSize: number, name: string): RawContext => {
+    const size = Math.max(structSize, maxCtxOffset);
     if (ctxIn.subarray(size).some((b) => b !== 0)) throw new TestRunInputError(EINVAL, `ctx_in is larger than ${name} (${size} bytes)`);
-    const bytes = new Uint8Array(size);
-    bytes.set(ctxIn.subarray(0, size));
-    return new RawContext(arena, bytes, size, false, name);
+    return padded(ctxIn.subarray(0, size), structSize, name);
+  };
+  const coversReads = (name: string): void => {
+    if (ctxIn.length < maxCtxOffset) {
+      throw new TestRunInputError(EINVAL, `ctx_in is ${ctxIn.length} bytes, but the program reads its ${name} up to byte ${maxCtxOffset}`);
+    }
   };
   switch (kind) {
     case 'pt_regs': return fixed(PT_REGS_SIZE, 'pt_regs');
@@ -115,11 +134,13 @@ function rawContext(arena: Arena, type: ProgTypeName, kind: ContextKind, ctxIn: 
       if (ctxIn.length % 8 !== 0 || ctxIn.length > MAX_BPF_FUNC_ARGS * 8) {
         throw new TestRunInputError(EINVAL, `${type} ctx_in must be up to ${MAX_BPF_FUNC_ARGS} u64 arguments`);
       }
+      coversReads('arguments');
       return new RawContext(arena, ctxIn, ctxIn.length, false, `${type} args`);
     case 'tracepoint':
       if (ctxIn.length > PERF_MAX_TRACE_SIZE) throw new TestRunInputError(EINVAL, `tracepoint record above ${PERF_MAX_TRACE_SIZE} bytes`);
-      return new RawContext(arena, ctxIn, ctxIn.length, false, 'tracepoint record');
+      return padded(ctxIn, 0, 'tracepoint record');
     default:
+      coversReads('context');
       return new RawContext(arena, ctxIn, ctxIn.length, true, 'syscall ctx');
   }
 }

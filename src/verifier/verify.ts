@@ -87,6 +87,8 @@ export interface VerifierResult {
 
 /** The kernel's BPF_MAXINSNS for unprivileged loaders. */
 const BPF_MAXINSNS = 4096;
+/** The only program types bpf_prog_load lets a loader without CAP_BPF load. */
+const UNPRIVILEGED_TYPES: ReadonlySet<ProgTypeName> = new Set(['socket_filter', 'cgroup_skb']);
 
 function initialState(): VerifierState {
   const st = new VerifierState();
@@ -130,6 +132,9 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
   try {
     if (insns.length === 0 || insns.length > (options.unprivileged ? BPF_MAXINSNS : 1_000_000)) {
       throw new VerifierError(`program of ${insns.length} instructions is too large or empty`, -1, 'E2BIG');
+    }
+    if (options.unprivileged && !UNPRIVILEGED_TYPES.has(rules.name)) {
+      throw new VerifierError(`program type ${rules.name} needs CAP_BPF: without it only socket_filter and cgroup_skb programs load`, -1, 'EPERM');
     }
     const subprogs = findSubprogs(insns);
     if (options.unprivileged && subprogs.length > 1) {

@@ -47,6 +47,12 @@ export class VmProgram implements TailCallTarget {
     private readonly callbacks: Callbacks,
     /** Whether the verifier accepted it (else it runs checked, with a budget). */
     readonly verified: boolean,
+    /**
+     * The last context byte the verifier saw it read (the kernel's
+     * max_ctx_offset); undefined when unverified. Test runs make the context
+     * cover it and hooks refuse a shorter one at attach.
+     */
+    readonly maxCtxOffset?: number,
   ) {
     const name = progTypeNameOf(spec.typeId);
     if (name === undefined) throw new VmObjectError(`program ${spec.name}: unknown program type ${spec.typeId}`, spec.section);
@@ -104,7 +110,9 @@ export class VmProgram implements TailCallTarget {
   testRun(options: VmTestRunOptions = {}): VmTestRunResult {
     if (this.spec.typeId === 0) throw new VmObjectError(`program ${this.name}: section '${this.spec.section}' names no program type`, this.spec.section);
     const repeat = Math.max(1, options.repeat ?? 1);
-    const prepared = prepareTestRun(this.arena, this.typeName, { dataIn: options.dataIn, ctxIn: options.ctxIn });
+    const prepared = prepareTestRun(this.arena, this.typeName, {
+      dataIn: options.dataIn, ctxIn: options.ctxIn, maxCtxOffset: this.maxCtxOffset,
+    });
     try {
       let r0 = 0n;
       // One helper context and argument list for every repeat, reset between runs: the loop allocates nothing.

@@ -105,3 +105,10 @@ test('callback loops converge: a counter in the context widens', () => {
   assert.equal(r.verdict, 'accept', r.error);
   assert.ok(r.processed < 100, `processed ${r.processed}`);
 });
+
+test('unprivileged: a program type other than socket_filter or cgroup_skb is refused with EPERM', () => {
+  const r = verify(assemble('r0 = 2\nexit'), { progType: 'xdp', unprivileged: true });
+  assert.equal(r.verdict, 'reject');
+  assert.equal(r.errno, 'EPERM');
+  assert.equal(verify(assemble('r0 = 1\nexit'), { progType: 'cgroup_skb', unprivileged: true }).verdict, 'accept');
+});

@@ -91,3 +91,16 @@ test('verify --hooks: programs for tsbpf\'s hooks read the fields tsbpf\'s conte
   assert.equal(hookRules.code, 0, hookRules.stdout);
   assert.deepEqual((JSON.parse(hookRules.stdout) as Array<{ verdict: string }>).map((o) => o.verdict), ['accept', 'accept']);
 });
+
+test('verify --unprivileged: program types other than socket_filter and cgroup_skb are refused (EPERM), as bpf_prog_load refuses them', async () => {
+  const xdp = await runCliInProcess(['verify', fixture('xdp_firewall.o'), '--unprivileged', '--json']);
+  assert.equal(xdp.code, 1);
+  const refused = JSON.parse(xdp.stdout) as Array<{ verdict: string; error?: string }>;
+  assert.ok(refused.length > 0);
+  for (const r of refused) {
+    assert.equal(r.verdict, 'reject');
+    assert.match(r.error ?? '', /program type xdp needs CAP_BPF/);
+  }
+  const filter = await runCliInProcess(['verify', fixture('socket_filter.o'), '--unprivileged']);
+  assert.equal(filter.code, 0);
+});

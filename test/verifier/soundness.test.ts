@@ -30,7 +30,7 @@ function inputsFor(p: GeneratedProgram, seeds: readonly number[]): Uint8Array[] 
   });
 }
 
-test('verified mutants never fault in the interpreter', () => {
+test('verified mutants never fault in the interpreter', (t) => {
   let accepted = 0;
   let total = 0;
   fc.assert(fc.property(
@@ -52,6 +52,7 @@ test('verified mutants never fault in the interpreter', () => {
       }
     },
   ), { numRuns: RUNS });
+  t.diagnostic(`${accepted} of ${total} mutants verified and ran without a fault (3 inputs each)`);
   assert.ok(accepted > total / 10, `too few mutants accepted (${accepted} of ${total}) for the test to mean much`);
 });
 
