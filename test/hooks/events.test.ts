@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { createMap } from '../../src/maps/create-map.js';
 import { mapRegistry } from '../../src/maps/registry.js';
 import type { RingBufMap } from '../../src/maps/ringbuf-map.js';
 import type { PerfEventArrayMap } from '../../src/maps/perf-event-array-map.js';
 import { ringBufferEvents } from '../../src/hooks/events/ring-events.js';
 import { perfBufferEvents } from '../../src/hooks/events/perf-events.js';
+import { formatTraceRecord, tracePipeEvents } from '../../src/hooks/events/trace-stream.js';
 import { Arena } from '../../src/memory/arena.js';
+import { loadObject } from '../../src/object/load-object.js';
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString();
 
@@ -66,4 +69,16 @@ test('an abort signal ends a waiting iteration', async () => {
   const pending = stream.next();
   ac.abort();
   assert.equal((await pending).done, true);
+});
+
+test('tracePipeEvents(object): bpf_printk lines of a loaded object, in trace_pipe format; kernel objects are refused', async () => {
+  const g = await loadObject(join(import.meta.dirname, '..', 'fixtures', 'globals.o'), { globals: { min_len: 64 } });
+  const trace = tracePipeEvents(g);
+  g.programs.snap_filter.testRun({ dataIn: new Uint8Array(20) });
+  const lines = trace.takeAll().map(formatTraceRecord);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /bpf_trace_printk: .*reject len \d+ \(short\)\n$/);
+  trace.close();
+  g.close();
+  assert.throws(() => tracePipeEvents({ name: 'k', programs: { p: { name: 'p', section: 'xdp', type: 'xdp', vmProgram: null } } }), /no program in tsbpf's VM/);
 });
