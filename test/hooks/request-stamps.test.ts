@@ -77,23 +77,33 @@ const requestIdLogger = (helpers: Parameters<typeof asmProgram>[1]['helpers']) =
   r0 = 0
   exit`, { type: 'tracepoint', helpers });
 
+/** A response tracepoint program that logs req_id | 2 << 40, then what `load` reads of the context (r6), through helper 6. */
+const responseIdLogger = (helpers: Parameters<typeof asmProgram>[1]['helpers'], load: string) => asmProgram(`
+  r6 = r1
+  r1 = *(u64 *)(r6 + ${fieldOffset(res, 'req_id')})
+  r2 = 2 ll
+  r2 <<= 40
+  r1 |= r2
+  call 6
+  r1 = ${load}
+  call 6
+  r0 = 0
+  exit`, { type: 'tracepoint', helpers });
+
+/** Waits (up to 5 s) until `count` responses are logged: the client may read the last one before the server's 'finish' (and its tracepoint) fires. */
+async function responsesLogged(log: readonly bigint[], count: number): Promise<void> {
+  for (let waited = 0; log.filter((x) => x >> 40n === 2n).length < count && waited < 5000; waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 for (const responseFirst of [false, true]) {
   test(`request and response report the same req_id (the response tracepoint attached ${responseFirst ? 'first' : 'second'}), a duration, and requests are not touched`, async () => {
     const log: bigint[] = [];
     const helpers = recordingHelper(6, log);
     // Logs req_id | 1 << 40 at the request, req_id | 2 << 40 and the duration at the response.
     const onRequest = requestIdLogger(helpers);
-    const onResponse = asmProgram(`
-      r6 = r1
-      r1 = *(u64 *)(r6 + ${fieldOffset(res, 'req_id')})
-      r2 = 2 ll
-      r2 <<= 40
-      r1 |= r2
-      call 6
-      r1 = *(u64 *)(r6 + ${fieldOffset(res, 'duration_ns')})
-      call 6
-      r0 = 0
-      exit`, { type: 'tracepoint', helpers });
+    const onResponse = responseIdLogger(helpers, `*(u64 *)(r6 + ${fieldOffset(res, 'duration_ns')})`);
     const links = responseFirst
       ? [attach(onResponse, 'tracepoint/node/http_server_response'), attach(onRequest, 'tracepoint/node/http_server_request')]
       : [attach(onRequest, 'tracepoint/node/http_server_request'), attach(onResponse, 'tracepoint/node/http_server_response')];
@@ -108,6 +118,7 @@ for (const responseFirst of [false, true]) {
           http.get({ host: '127.0.0.1', port, path: `/r${i}`, agent }, (r) => { r.resume(); r.on('end', resolve); }).on('error', reject);
         });
       }
+      await responsesLogged(log, 3);
     } finally {
       agent.destroy();
       await new Promise((resolve) => server.close(resolve));
@@ -132,17 +143,7 @@ test('pipelined requests on one connection, answered out of order by the handler
   const helpers = recordingHelper(6, log);
   const onRequest = requestIdLogger(helpers);
   // Logs req_id | 2 << 40, then the url's second byte (the request's digit).
-  const onResponse = asmProgram(`
-    r6 = r1
-    r1 = *(u64 *)(r6 + ${fieldOffset(res, 'req_id')})
-    r2 = 2 ll
-    r2 <<= 40
-    r1 |= r2
-    call 6
-    r1 = *(u8 *)(r6 + ${fieldOffset(res, 'url') + 1})
-    call 6
-    r0 = 0
-    exit`, { type: 'tracepoint', helpers });
+  const onResponse = responseIdLogger(helpers, `*(u8 *)(r6 + ${fieldOffset(res, 'url') + 1})`);
   const links = [attach(onRequest, 'tracepoint/node/http_server_request'), attach(onResponse, 'tracepoint/node/http_server_response')];
   // The later a request, the sooner its handler answers: Node still sends (and finishes) the responses in order.
   const server = http.createServer((q, r) => { setTimeout(() => r.end('ok'), 30 - 10 * Number(q.url?.slice(1))); });
@@ -158,10 +159,7 @@ test('pipelined requests on one connection, answered out of order by the handler
       socket.on('data', (d) => { text += d; if (text.split('HTTP/1.1 200').length === 4) { socket.end(); resolve(); } });
       socket.on('error', reject);
     });
-    // The client may read the last response before the server's 'finish' (and its tracepoint) fires.
-    for (let waited = 0; log.filter((x) => x >> 40n === 2n).length < 3 && waited < 5000; waited += 10) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await responsesLogged(log, 3);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
