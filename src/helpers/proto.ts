@@ -24,6 +24,7 @@ export type ArgType =
   | 'ARG_PTR_TO_CONST_STR'
   | 'ARG_PTR_TO_FUNC'
   | 'ARG_PTR_TO_RINGBUF_MEM'
+  | 'ARG_PTR_TO_SPIN_LOCK'
   | 'ARG_PTR_TO_BTF_ID';
 
 /** Return types (enum bpf_return_type). */

@@ -24,6 +24,8 @@ export abstract class FdArrayBase<T> extends BpfMap {
   protected abstract resolve(id: number): T | number;
   /** The u32 bpf() reads back for an object, or undefined when lookups are not supported. */
   protected abstract idOf(entry: T): number | undefined;
+  /** The type has a map_fd_sys_lookup_elem (bpf() lookups read ids back); without one, every lookup is ENOTSUPP. */
+  protected readonly sysLookupSupported: boolean = true;
 
   /** The object at `index`, or null. */
   at(index: number): T | null {
@@ -47,11 +49,13 @@ export abstract class FdArrayBase<T> extends BpfMap {
   }
 
   protected override sysLookup(keyOffset: number, out: Uint8Array): number {
+    // bpf_fd_array_map_lookup_elem() refuses the type before it looks at the slot.
+    if (!this.sysLookupSupported) return -ENOTSUPP;
     const index = this.arena.view.getUint32(keyOffset, true);
     const entry = index < this.def.maxEntries ? this.slots[index] : null;
     if (entry === null) return -ENOENT;
     const id = this.idOf(entry);
-    if (id === undefined) return -ENOTSUPP; // the type has no map_fd_sys_lookup_elem
+    if (id === undefined) return -ENOTSUPP;
     new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(0, id, true);
     return 0;
   }

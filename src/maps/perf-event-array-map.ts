@@ -49,6 +49,9 @@ export class PerfEventArrayMap extends FdArrayBase<PerfEventBuffer> {
     return undefined;
   }
 
+  /** perf_event_array_map_ops has no map_fd_sys_lookup_elem. */
+  protected override readonly sysLookupSupported = false;
+
   override lookupElem(): number {
     return 0;
   }

@@ -12,8 +12,8 @@ export function checkReferenceLeak(env: VerifierEnv): void {
 }
 
 /** check_resource_leak */
-export function checkResourceLeak(env: VerifierEnv, onlyMainFrame: boolean, prefix: string): void {
-  void onlyMainFrame;
+export function checkResourceLeak(env: VerifierEnv, checkLock: boolean, prefix: string): void {
+  if (checkLock && env.cur.activeLock) env.fail(`${prefix} cannot be used inside bpf_spin_lock-ed region`, 'EINVAL');
   if (env.cur.cur.frameno) return;
   const refs = env.cur.refs;
   if (refs.length === 0) return;

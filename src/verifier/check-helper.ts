@@ -17,6 +17,7 @@ import { RegState } from './reg-state.js';
 import { MEM_RDONLY, MEM_RINGBUF, PTR_MAYBE_NULL, PTR_TRUSTED, RegType, baseType, regTypeStr, typeIsPktPointer } from './reg-type.js';
 import { toNumS, toNumU } from './i64.js';
 import { FuncIds as F } from './func-ids.js';
+import { checkSpinLockArgType, mayPointToSpinLock, processSpinLock } from './check-spin-lock.js';
 import { markChainPrecision, markSlotPrecision } from './precision.js';
 import { BPF_REG_SIZE, SlotType } from './func-state.js';
 
@@ -111,6 +112,7 @@ function mayAccessDirectPktData(env: VerifierEnv, meta: CallMeta | null, write: 
 
 function checkRegType(env: VerifierEnv, regno: number, arg: ArgType): void {
   const reg = env.cur.regs[regno];
+  if (arg === 'ARG_PTR_TO_SPIN_LOCK') return checkSpinLockArgType(env, regno);
   const compatible = compatibleTypes(arg);
   if (!compatible) return;
   let type = reg.type;
@@ -252,6 +254,9 @@ function checkFuncArg(env: VerifierEnv, argIdx: number, meta: CallMeta, proto: H
   switch (arg) {
     case 'ARG_CONST_MAP_PTR':
       meta.map = reg.map;
+      break;
+    case 'ARG_PTR_TO_SPIN_LOCK':
+      processSpinLock(env, regno, proto.id === F.spin_lock);
       break;
     case 'ARG_PTR_TO_MAP_KEY': {
       const map = env.maps[meta.map];
@@ -413,7 +418,7 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
     if (!ok) env.fail(`func ${kernelHelperName(funcId)}#${funcId} reference has not been acquired before`, 'EINVAL');
   }
 
-  if (funcId === F.tail_call) checkResourceLeak(env, false, 'tail_call');
+  if (funcId === F.tail_call) checkResourceLeak(env, true, 'tail_call');
   if (funcId === F.loop) {
     updateLoopInlineState(env, insnIdx, meta.subprogno);
     // Whether another iteration is explored depends on R1.
@@ -469,6 +474,8 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
       r0.type = RegType.PTR_TO_BTF_ID | PTR_MAYBE_NULL;
   }
   if (r0.type & PTR_MAYBE_NULL) r0.id = ++env.idGen;
+  // A map value that holds a bpf_spin_lock gets an id even when it cannot be NULL: lock and unlock pair by it.
+  else if (r0.type === RegType.PTR_TO_MAP_VALUE && mayPointToSpinLock(env, r0.map)) r0.id = ++env.idGen;
   if (proto.acquiresRef) {
     const id = ++env.idGen;
     env.cur.refs = [...env.cur.refs, { id, insnIdx }];

@@ -11,6 +11,7 @@ import { pushStack } from './explore.js';
 import { RegArg, checkRegArg, isPointer, isPointerValue } from './reg-ops.js';
 import { AT_PKT_END, BEYOND_PKT_END, RegState } from './reg-state.js';
 import { PTR_MAYBE_NULL, RegType, baseType, typeIsPktPointer, typeMayBeNull } from './reg-type.js';
+import { mayPointToSpinLock } from './check-spin-lock.js';
 import type { VerifierState } from './verifier-state.js';
 import { printInsnState } from './do-check-log.js';
 import { isMapOfMaps } from './maps.js';
@@ -167,7 +168,8 @@ export function markPtrOrNullRegs(env: VerifierEnv, vs: VerifierState, regno: nu
       return;
     }
     markPtrNotNullReg(env, reg);
-    reg.id = 0;
+    // reg_may_point_to_spin_lock: the id pairs bpf_spin_lock with bpf_spin_unlock.
+    if (!(reg.type === RegType.PTR_TO_MAP_VALUE && mayPointToSpinLock(env, reg.map))) reg.id = 0;
   }, (reg) => typeMayBeNull(reg.type) && reg.id === id && id !== 0);
 }
 

@@ -48,7 +48,7 @@ export function checkLdAbs(env: VerifierEnv, insn: Instruction): void {
     env.fail('BPF_LD_[ABS|IND] uses reserved fields', 'EINVAL');
   }
   checkRegArg(env, 6, RegArg.SRC_OP);
-  checkResourceLeak(env, false, 'BPF_LD_[ABS|IND]');
+  checkResourceLeak(env, true, 'BPF_LD_[ABS|IND]');
   if (regs[6].type !== RegType.PTR_TO_CTX) env.fail('at the time of BPF_LD_ABS|IND R6 != pointer to skb', 'EINVAL');
   if (mode === op.BPF_IND) checkRegArg(env, insn.src, RegArg.SRC_OP);
   checkPtrOffReg(env, regs[6], 6, false);

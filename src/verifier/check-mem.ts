@@ -14,6 +14,7 @@ import { tnumStr } from './tnum.js';
 import { TN, tnAdd } from './tnum-halves.js';
 import { toNumS, toNumU } from './i64.js';
 import { BPF_MAX_VAR_OFF } from './limits.js';
+import { checkSpinLockOverlap, overlapsSpinLock } from './check-spin-lock.js';
 
 export type AccessType = 'read' | 'write';
 
@@ -114,7 +115,12 @@ export function checkMemRegionAccess(
 export function checkMapAccess(env: VerifierEnv, regno: number, off: number, size: number, zeroOk: boolean, quiet = false): boolean {
   const reg = env.cur.regs[regno];
   const map = env.maps[reg.map];
-  return checkMemRegionAccess(env, regno, off, size, map.valueSize, zeroOk, quiet);
+  if (!checkMemRegionAccess(env, regno, off, size, map.valueSize, zeroOk, quiet)) return false;
+  if (map.spinLockOffset !== undefined) {
+    if (quiet) return !overlapsSpinLock(env, regno, off, size);
+    checkSpinLockOverlap(env, regno, off, size);
+  }
+  return true;
 }
 
 /** check_packet_access: inside the range learnt from comparisons with data_end. */

@@ -18,6 +18,7 @@ import { isStateVisited } from './prune.js';
 import { CHECK_STATES, checkDigest, stateDigest } from './state-digest.js';
 import { RegArg, checkRegArg } from './reg-ops.js';
 import { baseType, RegType } from './reg-type.js';
+import { FuncIds as F } from './func-ids.js';
 
 /** BPF_COMPLEXITY_LIMIT_INSNS */
 export const COMPLEXITY_LIMIT_INSNS = 1_000_000;
@@ -167,6 +168,9 @@ export function doCheck(env: VerifierEnv): void {
           (insn.src !== 0 && insn.src !== op.BPF_PSEUDO_CALL && insn.src !== op.BPF_PSEUDO_KFUNC_CALL) ||
           insn.dst !== 0 || cls === op.BPF_JMP32) {
           env.fail('BPF_CALL uses reserved fields', 'EINVAL');
+        }
+        if (env.cur.activeLock && ((insn.src === 0 && insn.imm !== F.spin_unlock) || insn.src === op.BPF_PSEUDO_KFUNC_CALL)) {
+          env.fail('function calls are not allowed while holding a lock', 'EINVAL');
         }
         if (insn.src === op.BPF_PSEUDO_CALL) {
           env.insnIdx = checkFuncCall(env, insn, insnIdx);

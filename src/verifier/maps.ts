@@ -21,6 +21,10 @@ export interface MapDesc {
    * `.rodata`): reads at constant offsets give constants, as in the kernel.
    */
   readonly frozenValue?: Uint8Array;
+  /** Byte offset of the value's `struct bpf_spin_lock` (from BTF), if it has one. */
+  readonly spinLockOffset?: number;
+  /** The map was created with BTF for its key and value (BTF-defined maps). */
+  readonly hasBtf?: boolean;
 }
 
 /** A map description with the numeric type, as the checks use it. */
@@ -33,6 +37,8 @@ export interface VerifierMap {
   readonly name?: string;
   readonly inner?: VerifierMap;
   readonly frozenValue?: Uint8Array;
+  readonly spinLockOffset?: number;
+  readonly hasBtf: boolean;
 }
 
 export const MapType = BPF_MAP_TYPE;
@@ -53,6 +59,8 @@ export function normalizeMap(m: MapDesc): VerifierMap {
     name: m.name,
     inner: inner ? normalizeMap(inner) : undefined,
     frozenValue: m.frozenValue,
+    spinLockOffset: m.spinLockOffset,
+    hasBtf: m.hasBtf ?? m.spinLockOffset !== undefined,
   };
 }
 

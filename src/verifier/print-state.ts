@@ -134,7 +134,9 @@ export function verifierStateStr(
     }
     s += ` fp${off}=${types}`;
   }
-  if (vs.refs.length > 0) s += ` refs=${vs.refs.map((r) => r.id).join(',')}`;
+  // The kernel keeps a held bpf_spin_lock in the same list, after the references (no helper may acquire one while it is held).
+  const refIds = vs.activeLock ? [...vs.refs.map((r) => r.id), vs.activeLock.id] : vs.refs.map((r) => r.id);
+  if (refIds.length > 0 && refIds[0] !== 0) s += ` refs=${refIds.filter((id) => id !== 0).join(',')}`;
   if (f.inCallbackFn) s += ' cb';
   return `${s}\n`;
 }

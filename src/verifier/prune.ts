@@ -187,6 +187,8 @@ function stacksafe(env: VerifierEnv, o: FuncState, c: FuncState, idmap: IdMap, e
 
 function refsafe(o: VerifierState, c: VerifierState, idmap: IdMap): boolean {
   if (o.refs.length !== c.refs.length) return false;
+  if ((o.activeLock === null) !== (c.activeLock === null)) return false;
+  if (o.activeLock && c.activeLock && (o.activeLock.map !== c.activeLock.map || !idmap.check(o.activeLock.id, c.activeLock.id))) return false;
   for (let i = 0; i < o.refs.length; i++) if (!idmap.check(o.refs[i].id, c.refs[i].id)) return false;
   return true;
 }

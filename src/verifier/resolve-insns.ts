@@ -42,8 +42,18 @@ export function opcodeKnown(code: number): boolean {
   return false;
 }
 
+const TRACING_TYPES = new Set(['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint', 'raw_tracepoint_writable']);
+
+/** check_map_prog_compatibility: why a program of this type may not use the map, if it may not. */
+function mapProgIncompatibility(map: VerifierMap, progType: string): string | undefined {
+  if (map.spinLockOffset === undefined) return undefined;
+  if (progType === 'socket_filter') return 'socket filter progs cannot use bpf_spin_lock yet';
+  if (TRACING_TYPES.has(progType)) return 'tracing progs cannot use bpf_spin_lock yet';
+  return undefined;
+}
+
 /** Map references after resolution: lddw index to map index. */
-export function resolveInsns(insns: readonly Instruction[], maps: readonly VerifierMap[]): void {
+export function resolveInsns(insns: readonly Instruction[], maps: readonly VerifierMap[], progType: string): void {
   const fail = (msg: string, i: number, errno: 'EINVAL' | 'EBADF' = 'EINVAL'): never => {
     throw new VerifierError(msg, i, errno === 'EBADF' ? 'EINVAL' : errno);
   };
@@ -71,6 +81,8 @@ export function resolveInsns(insns: readonly Instruction[], maps: readonly Verif
         if (!isValue && !isFd) fail('unrecognized bpf_ld_imm64 insn', i);
         const map = maps[insn.imm];
         if (insn.imm < 0 || !map) fail(`fd ${insn.imm} is not pointing to valid bpf_map`, i);
+        const incompatible = mapProgIncompatibility(map, progType);
+        if (incompatible) fail(incompatible, i);
         if (src === op.BPF_PSEUDO_MAP_VALUE || src === op.BPF_PSEUDO_MAP_IDX_VALUE) {
           const off = next.imm >>> 0;
           if (off >= 1 << 29) fail(`direct value offset of ${off} is not allowed`, i);

@@ -8,6 +8,12 @@ export interface RefState {
   readonly insnIdx: number;
 }
 
+/** The bpf_spin_lock a path holds (the kernel's REF_TYPE_LOCK state): the map value pointer's id and map. */
+export interface LockState {
+  readonly id: number;
+  readonly map: number;
+}
+
 /**
  * The state of one path (struct bpf_verifier_state): the call frames, the
  * references held, and the links pruning needs (parent checkpoint, the count
@@ -18,6 +24,8 @@ export class VerifierState {
   curframe = 0;
   /** Replaced, never changed in place (clones share it). */
   refs: readonly RefState[] = [];
+  /** The bpf_spin_lock held, if any (only one at a time). */
+  activeLock: LockState | null = null;
   /** Checkpoint this path continues from (a state in the explored list). */
   parent: VerifierState | null = null;
   /** Paths still being explored that descend from this state. */
@@ -68,6 +76,7 @@ export class VerifierState {
     s.curframe = this.curframe;
     // Never changed in place (replaced on acquire and release): shared.
     s.refs = this.refs;
+    s.activeLock = this.activeLock;
     s.parent = this.parent;
     s.branches = this.branches;
     s.insnIdx = this.insnIdx;

@@ -4,6 +4,7 @@ import type { ObjectSpec, ProgramSpec } from '../elf/object-spec.js';
 import { hookVerifierRules } from './hook-rules.js';
 import type { MapDesc } from './maps.js';
 import { verify, type VerifierResult, type VerifyOptions } from './verify.js';
+import type { Btf } from '../btf/btf.js';
 
 export interface ObjectVerifyOptions {
   /** Program type to use instead of the one the section implies (kernel name, e.g. `xdp`). */
@@ -33,6 +34,18 @@ export function frozenValueOf(m: ObjectSpec['maps'][number]): Uint8Array | undef
   return v instanceof Uint8Array ? v : new Uint8Array(m.valueSize);
 }
 
+/** Byte offset of a top-level `struct bpf_spin_lock` member of a map's value type (btf_parse_fields). */
+export function spinLockOffset(btf: Btf | null, valueType: number): number | undefined {
+  if (btf === null || valueType === 0) return undefined;
+  const t = btf.resolve(valueType);
+  if (t.kind !== 'struct') return undefined;
+  for (const m of t.members) {
+    const mt = btf.resolve(m.type);
+    if (mt.kind === 'struct' && mt.name === 'bpf_spin_lock' && m.bitOffset % 8 === 0) return m.bitOffset / 8;
+  }
+  return undefined;
+}
+
 /** The object's maps as the verifier describes them (indices as in lddw). */
 export function objectMaps(obj: ObjectSpec): MapDesc[] {
   const convert = (m: ObjectSpec['maps'][number]): MapDesc => ({
@@ -44,6 +57,8 @@ export function objectMaps(obj: ObjectSpec): MapDesc[] {
     name: m.name,
     inner: m.inner ? convert(m.inner) : undefined,
     frozenValue: frozenValueOf(m),
+    spinLockOffset: spinLockOffset(obj.btf, m.valueType),
+    hasBtf: obj.btf !== null && m.valueType !== 0,
   });
   return obj.maps.map(convert);
 }

@@ -142,7 +142,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     }
     if (logLevel >= 2) for (let i = 0; i < subprogs.length; i++) preLog.push(`func#${i} @${subprogs[i].start}\n`);
     checkSubprogs(insns, subprogs);
-    resolveInsns(insns, maps);
+    resolveInsns(insns, maps, rules.name);
     const cfg = checkCfg(insns, !options.unprivileged);
     const argCount = (id: number): number | undefined => (rules.helperAllowed(id) ? helpers(id)?.args.length : undefined);
     const edges = computeEdges(insns);

@@ -144,6 +144,18 @@ describe('tsbpf test-run --backend kernel against bpftool prog run', { skip: ker
     });
   }
 
+  test('per-CPU maps: the kernel run is pinned to CPU 0, where the VM runs, so both reports are the same', async () => {
+    const inputs = [frames.allowed, frames.v6, frames.arp].flatMap((f) => ['--data-in', f]);
+    const strip = (out: string): unknown => {
+      const report = JSON.parse(out) as JsonReport;
+      return { ...report, results: report.results.map((r) => ({ ...r, duration_ns: 0 })) };
+    };
+    const kernel = await runCliInProcess(['test-run', fixturePath('proto_counter'), '--backend', 'kernel', ...inputs, '--json']);
+    const vm = await runCliInProcess(['test-run', fixturePath('proto_counter'), '--backend', 'vm', ...inputs, '--json']);
+    assert.equal(kernel.code, 0, kernel.stderr);
+    assert.deepEqual(strip(kernel.stdout), strip(vm.stdout));
+  });
+
   test('the kernel verifier\'s refusal exits 1 with the source line', async () => {
     const r = await runCli(['test-run', unchecked, '--backend', 'kernel', '--data-in', frames.short]);
     assert.equal(r.code, 1);

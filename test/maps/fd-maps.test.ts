@@ -40,6 +40,7 @@ test('perf_event_array: samples go to the buffer of the slot, on its CPU only', 
   const arena = new Arena();
   mapRegistry(arena).nCpus = 2;
   const pe = createMap(arena, { type: 'perf_event_array', keySize: 4, valueSize: 4, maxEntries: 2, name: 'events' }) as PerfEventArrayMap;
+  assert.equal(errnoOf(() => pe.lookup(u32(0))), ENOTSUPP, 'bpf() lookups are refused even on an empty slot, as bpftool map dump shows');
   assert.equal(pe.output(0, 0, new Uint8Array([1])), -ENOENT, 'no buffer open');
   const [b0, b1] = pe.openAll(64);
   assert.equal(pe.output(0, 0, new Uint8Array([1, 2, 3])), 0);

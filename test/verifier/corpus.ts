@@ -3,7 +3,7 @@
 //
 //   == name of the case
 //   type: socket_filter            program type (kernel name)
-//   map: hash key=4 value=8 entries=16 [flags=0x80] [name=counts] [frozen=<hex bytes>]
+//   map: hash key=4 value=8 entries=16 [flags=0x80] [name=counts] [frozen=<hex bytes>] [lock=<offset of a struct bpf_spin_lock in the value>]
 //   mode: unprivileged             optional; such cases are not run in the kernel
 //   funcinfo: yes                  optional; the program has BTF func_info
 //   expect: accept | reject
@@ -64,6 +64,7 @@ function parseMap(spec: string, where: string): MapDesc {
     name: kv.get('name'),
     inner: inner ? { type: inner, keySize: 4, valueSize: num('inner_value', 8), maxEntries: 1 } : undefined,
     frozenValue: frozen ? Uint8Array.from(frozen.match(/../g)!.map((h) => parseInt(h, 16))) : undefined,
+    ...(kv.has('lock') ? { spinLockOffset: num('lock'), hasBtf: true } : {}),
   };
 }
 

@@ -52,10 +52,17 @@ function createMap(m: MapDesc, owned: KernelMap[]): KernelMap {
     const im = createMap(inner, owned);
     innerFd = im.fd;
   }
-  const map = KernelMap.create({
-    type: mapTypeNumber(m.type), keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
-    flags: m.flags ?? 0, innerMapFd: innerFd,
-  });
+  const btf = m.spinLockOffset !== undefined ? spinLockBtf(m.keySize, m.valueSize, m.spinLockOffset) : undefined;
+  let map: KernelMap;
+  try {
+    map = KernelMap.create({
+      type: mapTypeNumber(m.type), keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
+      flags: m.flags ?? 0, innerMapFd: innerFd,
+      ...(btf ? { btfFd: btf.btf.fd, btfKeyTypeId: btf.key, btfValueTypeId: btf.value } : {}),
+    });
+  } finally {
+    btf?.btf.close();
+  }
   owned.push(map);
   if (m.frozenValue) {
     const value = new Uint8Array(m.valueSize);
@@ -64,6 +71,16 @@ function createMap(m: MapDesc, owned: KernelMap[]): KernelMap {
     freezeMap(map.fd);
   }
   return map;
+}
+
+/** BTF for a map whose value holds a struct bpf_spin_lock at `lockOff` (the kernel finds it there). */
+function spinLockBtf(keySize: number, valueSize: number, lockOff: number): { btf: KernelBtf; key: number; value: number } {
+  const b = new BtfBuilder();
+  const u32 = b.int('unsigned int', 4);
+  const key = keySize === 4 ? u32 : b.int('key', keySize);
+  const lock = b.struct('bpf_spin_lock', 4, [['val', u32, 0]]);
+  const value = b.struct('value', valueSize, [['lock', lock, lockOff * 8]]);
+  return { btf: KernelBtf.load(b.build()), key, value };
 }
 
 /**
