@@ -19,6 +19,10 @@ import { PerfEventArrayMap } from './perf-event-array-map.js';
 import { ProgArrayMap } from './prog-array-map.js';
 import { ArrayOfMapsMap } from './array-of-maps-map.js';
 import { HashOfMapsMap } from './hash-of-maps-map.js';
+import { DevMap } from './dev-map.js';
+import { DevMapHash } from './dev-map-hash.js';
+import { CpuMap } from './cpu-map.js';
+import { XskMap } from './xsk-map.js';
 
 type MapConstructor = new (arena: Arena, def: ResolvedMapDefinition) => BpfMap;
 
@@ -38,6 +42,10 @@ const constructors: Partial<Record<MapTypeName, MapConstructor>> = {
   prog_array: ProgArrayMap,
   array_of_maps: ArrayOfMapsMap,
   hash_of_maps: HashOfMapsMap,
+  devmap: DevMap,
+  devmap_hash: DevMapHash,
+  cpumap: CpuMap,
+  xskmap: XskMap,
 };
 
 /** Map types this VM implements. */

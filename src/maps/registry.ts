@@ -20,6 +20,12 @@ export interface ProgramEntry {
 export class MapRegistry {
   /** num_possible_cpus() for per-CPU maps created from now on. */
   nCpus = 1;
+  /**
+   * ifindexes of the network devices devmaps may name. The VM has no
+   * netdevs; like every network namespace it has the loopback device (1),
+   * which test runs use. Hosts add the ifindexes they forward to.
+   */
+  readonly netdevs = new Set<number>([1]);
   private readonly byDescriptor = new Map<number, BpfMap>();
   private readonly byPointer = new Map<bigint, BpfMap>();
   /** The last pointer looked up, and its map: programs pass the same map pointer again and again. */

@@ -71,19 +71,26 @@ function ethTypeTrans(packet: Uint8Array): { pktType: number; protocol: number }
 export class SkbBuff implements ProgramContext {
   readonly kind = 'skb';
   readonly ctxOffset: number;
-  readonly headOffset: number;
-  readonly data: number;
-  readonly dataEnd: number;
+  /** The data buffer (skb->head): [headOffset, bufferEnd); helpers that reshape the packet may replace it. */
+  headOffset: number;
+  private bufferEnd: number;
+  /** skb->data and skb->tail as arena offsets. */
+  data: number;
+  dataEnd: number;
   private readonly ctxIn: Uint8Array;
   private readonly regions: Region[] = [];
+  private packetRegion: Region | undefined;
   private released = false;
 
-  private constructor(private readonly arena: Arena, packet: Uint8Array, ctxIn: Uint8Array, readonly runKind: SkbRunKind, hasCtx: boolean) {
+  private constructor(readonly arena: Arena, packet: Uint8Array, ctxIn: Uint8Array, readonly runKind: SkbRunKind, hasCtx: boolean) {
     this.ctxIn = ctxIn;
     this.headOffset = arena.alloc(SKB_TEST_HEADROOM + packet.length + SKB_SHARED_INFO_SIZE, 64);
+    this.bufferEnd = this.headOffset + SKB_TEST_HEADROOM + packet.length + SKB_SHARED_INFO_SIZE;
+    arena.bytes.fill(0, this.headOffset, this.bufferEnd);
     this.ctxOffset = arena.alloc(SK_BUFF_SIZE);
     arena.bytes.set(packet, this.headOffset + SKB_TEST_HEADROOM);
     this.data = this.headOffset + SKB_TEST_HEADROOM + (runKind.l2 ? 0 : ETH_HLEN);
+    this.networkOffset = runKind.l2 ? ETH_HLEN : 0;
     this.dataEnd = this.headOffset + SKB_TEST_HEADROOM + packet.length;
     const { pktType, protocol } = ethTypeTrans(packet);
     const ctx = arena.bytes.subarray(this.ctxOffset, this.ctxOffset + SK_BUFF_SIZE);
@@ -102,7 +109,7 @@ export class SkbBuff implements ProgramContext {
     v.setUint32(at(SK_BUFF.data_end), this.dataEnd, true);
     v.setUint32(at(SK_BUFF.data_meta), this.data, true);
     this.regions.push(arena.addRegion(this.ctxOffset, SK_BUFF_SIZE, 'ctx', '__sk_buff', true));
-    if (this.dataEnd > this.data) this.regions.push(arena.addRegion(this.data, this.dataEnd - this.data, 'packet', 'skb packet', true));
+    if (this.dataEnd > this.data) this.packetRegion = arena.addRegion(this.data, this.dataEnd - this.data, 'packet', 'skb packet', true);
     registerContext(arena, this);
   }
 
@@ -141,6 +148,60 @@ export class SkbBuff implements ProgramContext {
     return this.dataEnd - this.data;
   }
 
+  /** skb_network_offset(): the network header relative to skb->data (ETH_HLEN for tc, 0 for the types that start at it). */
+  networkOffset = 0;
+
+  /** Bytes free before skb->data and after skb->tail. */
+  get headroom(): number { return this.data - this.headOffset; }
+  get tailroom(): number { return this.bufferEnd - this.dataEnd; }
+
+  /**
+   * pskb_expand_head(): makes sure of `head` bytes of headroom and `tail`
+   * bytes of tailroom, moving the packet to a larger zeroed buffer when needed.
+   */
+  reserve(head: number, tail: number): void {
+    if (this.headroom >= head && this.tailroom >= tail) return;
+    const headroom = Math.max(head, this.headroom);
+    const size = headroom + this.len + Math.max(tail, this.tailroom);
+    const buffer = this.arena.alloc(size, 64);
+    this.arena.bytes.fill(0, buffer, buffer + size);
+    this.arena.bytes.copyWithin(buffer + headroom, this.data, this.dataEnd);
+    const len = this.len;
+    this.arena.free(this.headOffset);
+    this.headOffset = buffer;
+    this.bufferEnd = buffer + size;
+    this.data = buffer + headroom;
+    this.dataEnd = this.data + len;
+  }
+
+  /** Moves skb->data and skb->tail (within the buffer) and updates len, data, data_end, data_meta and the packet region. */
+  setPacket(data: number, dataEnd: number): void {
+    this.data = data;
+    this.dataEnd = dataEnd;
+    const v = this.arena.view;
+    v.setUint32(this.ctxOffset + SK_BUFF.len, dataEnd - data, true);
+    v.setUint32(this.ctxOffset + SK_BUFF.data, data, true);
+    v.setUint32(this.ctxOffset + SK_BUFF.data_end, dataEnd, true);
+    v.setUint32(this.ctxOffset + SK_BUFF.data_meta, data, true);
+    if (this.packetRegion) this.arena.removeRegion(this.packetRegion);
+    this.packetRegion = dataEnd > data ? this.arena.addRegion(data, dataEnd - data, 'packet', 'skb packet', true) : undefined;
+  }
+
+  /** skb->protocol (network order, as a u16 read from memory gives it on little-endian). */
+  get protocol(): number { return this.arena.view.getUint16(this.ctxOffset + SK_BUFF.protocol, true); }
+  set protocol(p: number) { this.arena.view.setUint32(this.ctxOffset + SK_BUFF.protocol, p & 0xffff, true); }
+
+  /** The hardware-accelerated VLAN tag (skb->vlan_proto, network order; skb->vlan_tci); proto 0 and tci 0: none. */
+  get vlanProto(): number { return this.arena.view.getUint32(this.ctxOffset + SK_BUFF.vlan_proto, true); }
+  get vlanTci(): number { return this.arena.view.getUint32(this.ctxOffset + SK_BUFF.vlan_tci, true); }
+  setVlanTag(proto: number, tci: number): void {
+    const v = this.arena.view;
+    v.setUint32(this.ctxOffset + SK_BUFF.vlan_proto, proto & 0xffff, true);
+    v.setUint32(this.ctxOffset + SK_BUFF.vlan_tci, tci & 0xffff, true);
+    // __sk_buff.vlan_present reads vlan_all != 0.
+    v.setUint32(this.ctxOffset + SK_BUFF.vlan_present, (proto | tci) & 0xffff ? 1 : 0, true);
+  }
+
   /** data_out: the packet from skb->data; non-tc types get the Ethernet header back as zeros. */
   dataOut(): Uint8Array {
     const packet = this.arena.bytes.subarray(this.data, this.dataEnd);
@@ -164,6 +225,7 @@ export class SkbBuff implements ProgramContext {
     this.released = true;
     unregisterContext(this.arena, this);
     for (const r of this.regions) this.arena.removeRegion(r);
+    if (this.packetRegion) this.arena.removeRegion(this.packetRegion);
     this.arena.free(this.headOffset);
     this.arena.free(this.ctxOffset);
   }

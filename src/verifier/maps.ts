@@ -50,12 +50,14 @@ export function normalizeMap(m: MapDesc): VerifierMap {
   else if (isMapTypeName(m.type)) type = BPF_MAP_TYPE[m.type];
   else throw new TypeError(`unknown map type ${m.type}`);
   const inner = m.inner ?? m.innerMap;
+  // dev_map_init_map() adds BPF_F_RDONLY_PROG: programs read devmap entries but never write them.
+  const readOnly = type === MapType.devmap || type === MapType.devmap_hash ? BPF_F_RDONLY_PROG : 0;
   return {
     type,
     keySize: m.keySize,
     valueSize: m.valueSize,
     maxEntries: m.maxEntries,
-    flags: m.flags ?? 0,
+    flags: (m.flags ?? 0) | readOnly,
     name: m.name,
     inner: inner ? normalizeMap(inner) : undefined,
     frozenValue: m.frozenValue,

@@ -1,0 +1,41 @@
+import type { Arena } from '../memory/arena.js';
+import type { ResolvedMapDefinition } from './definition.js';
+import { RedirectTargetMap, checkRedirectMapDefinition, DEV_CREATE_FLAG_MASK } from './redirect-target-map.js';
+import { arrayGetNextKey } from './array-next-key.js';
+import { E2BIG, EBADF, EINVAL, EOPNOTSUPP } from './errno.js';
+import { BPF_EXIST } from './flags.js';
+
+/**
+ * BPF_MAP_TYPE_XSKMAP: AF_XDP sockets by queue index. The VM has no
+ * sockets, so no update can name one (-EBADF, what sockfd_lookup() gives
+ * for a descriptor that is not open) and the map stays empty:
+ * bpf_redirect_map() always takes the fallback action. bpf() lookups are
+ * -EOPNOTSUPP (xsk_map_lookup_elem_sys), deletes succeed within range.
+ */
+export class XskMap extends RedirectTargetMap {
+  constructor(arena: Arena, def: ResolvedMapDefinition) {
+    super(arena, def, (d) => checkRedirectMapDefinition(d, [4], DEV_CREATE_FLAG_MASK));
+  }
+
+  protected slotOf(): number {
+    return -1;
+  }
+
+  protected override sysLookup(): number {
+    return -EOPNOTSUPP;
+  }
+
+  protected override sysUpdate(keyOffset: number, _valueOffset: number, flags: number): number {
+    if (flags > BPF_EXIST) return -EINVAL;
+    if (this.arena.view.getUint32(keyOffset, true) >= this.def.maxEntries) return -E2BIG;
+    return -EBADF;
+  }
+
+  override deleteElem(keyOffset: number): number {
+    return this.arena.view.getUint32(keyOffset, true) >= this.def.maxEntries ? -EINVAL : 0;
+  }
+
+  protected getNextKey(keyOffset: number | null, nextOffset: number): number {
+    return arrayGetNextKey(this.arena.view, keyOffset, nextOffset, this.def.maxEntries);
+  }
+}
