@@ -1,10 +1,11 @@
 import { skbVlanPop, skbVlanPush } from '../progtypes/skb-vlan.js';
 import { skbChangeHead, skbChangeTail } from '../progtypes/skb-resize.js';
+import { skbAdjustRoom } from '../progtypes/skb-adjust-room.js';
 import { defineHelper, type HelperDefinition } from './definition.js';
 import { skbArg } from './packet-access.js';
-import { ret, u32, u64 } from './args.js';
+import { ret, s32, u32, u64 } from './args.js';
 
-// Helpers that reshape a tc program's packet; the verifier invalidates packet pointers after each (bpf_helper_changes_pkt_data).
+// Helpers that reshape a tc program's packet (VLAN tags, head, tail, room inside it); the verifier invalidates packet pointers after each (bpf_helper_changes_pkt_data).
 
 /** bpf_skb_vlan_push(skb, vlan_proto (network order), vlan_tci). */
 const skbVlanPushHelper = defineHelper('skb_vlan_push', ['ARG_PTR_TO_CTX', 'ARG_ANYTHING', 'ARG_ANYTHING'], 'RET_INTEGER', (env, r1, r2, r3) =>
@@ -22,4 +23,9 @@ const skbChangeTailHelper = defineHelper('skb_change_tail', ['ARG_PTR_TO_CTX', '
 const skbChangeHeadHelper = defineHelper('skb_change_head', ['ARG_PTR_TO_CTX', 'ARG_ANYTHING', 'ARG_ANYTHING'], 'RET_INTEGER', (env, r1, r2, r3) =>
   ret(skbChangeHead(skbArg(env, r1, 'bpf_skb_change_head'), u32(r2), u64(r3))), { retErrnoOnly: true });
 
-export const SKB_RESHAPE_HELPERS: readonly HelperDefinition[] = [skbVlanPushHelper, skbVlanPopHelper, skbChangeTailHelper, skbChangeHeadHelper];
+/** bpf_skb_adjust_room(skb, len_diff (s32), mode, flags). */
+const skbAdjustRoomHelper = defineHelper('skb_adjust_room', ['ARG_PTR_TO_CTX', 'ARG_ANYTHING', 'ARG_ANYTHING', 'ARG_ANYTHING'], 'RET_INTEGER', (env, r1, r2, r3, r4) =>
+  ret(skbAdjustRoom(skbArg(env, r1, 'bpf_skb_adjust_room'), s32(r2), u32(r3), u64(r4))), { retErrnoOnly: true });
+
+export const SKB_RESHAPE_HELPERS: readonly HelperDefinition[] = [skbVlanPushHelper, skbVlanPopHelper, skbChangeTailHelper, skbChangeHeadHelper,
+  skbAdjustRoomHelper];

@@ -151,6 +151,15 @@ export class SkbBuff implements ProgramContext {
   /** skb_network_offset(): the network header relative to skb->data (ETH_HLEN for tc, 0 for the types that start at it). */
   networkOffset = 0;
 
+  /** skb_transport_offset() once a helper set the transport header (a test run leaves it unset); setPacket() keeps it in place. */
+  transportOffset: number | undefined;
+
+  /** skb->encapsulation: set by bpf_skb_adjust_room()'s ENCAP flags. */
+  encapsulation = false;
+
+  /** skb_is_gso(): the shared info's gso_size, which only a ctx_in sets in a test run. */
+  get isGso(): boolean { return this.arena.view.getUint32(this.ctxOffset + SK_BUFF.gso_size, true) !== 0; }
+
   /** Bytes free before skb->data and after skb->tail. */
   get headroom(): number { return this.data - this.headOffset; }
   get tailroom(): number { return this.bufferEnd - this.dataEnd; }
@@ -176,6 +185,7 @@ export class SkbBuff implements ProgramContext {
 
   /** Moves skb->data and skb->tail (within the buffer) and updates len, data, data_end, data_meta and the packet region. */
   setPacket(data: number, dataEnd: number): void {
+    if (this.transportOffset !== undefined) this.transportOffset += this.data - data;
     this.data = data;
     this.dataEnd = dataEnd;
     const v = this.arena.view;
