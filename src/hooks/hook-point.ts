@@ -1,6 +1,7 @@
 import type { Arena } from '../memory/arena.js';
 import type { Region } from '../memory/region.js';
 import type { ProgTypeName } from '../progtypes/prog-types.js';
+import { CtxImage } from './ctx/image.js';
 import { CtxAccessError, WrongProgramTypeError } from './errors.js';
 import { Link } from './link.js';
 import type { HookProgram } from './program.js';
@@ -65,6 +66,10 @@ export abstract class HookPoint {
   private linkList: readonly Link[] = [];
   private readonly slots = new Map<Arena, ArenaSlot>();
   private epoch = 0;
+  /** The slot every attached program uses, when they share one (the usual case: events write their ctx into it in place). */
+  private soleSlot: ArenaSlot | null = null;
+  /** The ctx image over soleSlot's bytes (made on first use, and again after the arena grows). */
+  private soleImage: CtxImage | null = null;
 
   /** Programs attached now. */
   get attachedCount(): number {
@@ -132,22 +137,49 @@ export abstract class HookPoint {
   private setAttachments(list: Attachment[]): void {
     this.attachments = list;
     this.linkList = list.map((x) => x.link);
+    const first = list[0]?.slot ?? null;
+    this.soleSlot = first !== null && list.every((x) => x.slot === first) ? first : null;
+    this.soleImage = null;
+  }
+
+  /**
+   * The image to write an event's context into: when every attached
+   * program shares one arena, the ctx slot of that arena itself (written
+   * once, copied nowhere: pass runAll no prepare function; inPlaceSlot()
+   * is that slot); else `own`, which runAll's prepare copies into each slot.
+   */
+  protected eventImage(own: CtxImage): CtxImage {
+    const slot = this.soleSlot;
+    if (slot === null) return own;
+    let img = this.soleImage;
+    // A view of a buffer that growth has detached has length 0.
+    if (img === null || img.bytes.length === 0) {
+      const bytes = slot.arena.bytes.subarray(slot.ctxOffset, slot.ctxOffset + own.layout.size);
+      this.soleImage = img = new CtxImage(own.layout, bytes);
+    }
+    return img;
+  }
+
+  /** The slot eventImage() writes in place, when it does (for hooks that also write user memory in place). */
+  protected inPlaceSlot(): ArenaSlot | null {
+    return this.soleSlot;
   }
 
   /**
    * Runs every attached program once, in attach order. `prepare` writes the
    * context (and any scratch data) into a slot; it is called once per arena
-   * per event. `onResult` sees each program's r0. A program that fails is
-   * counted on its link and the others still run: the host never sees it.
+   * per event; null when the event was written in place (eventImage).
+   * `onResult` sees each program's r0. A program that fails is counted on
+   * its link and the others still run: the host never sees it.
    */
-  protected runAll(prepare: (slot: ArenaSlot) => void, onResult?: (r0: bigint, link: Link) => void): void {
+  protected runAll(prepare: ((slot: ArenaSlot) => void) | null, onResult?: (r0: bigint, link: Link) => void): void {
     const epoch = ++this.epoch;
     // The array is replaced, never mutated, so detaching during a run is safe.
     const list = this.attachments;
     for (const a of list) {
       const slot = a.slot;
       if (!a.link.attached || !slot) continue;
-      if (slot.epoch !== epoch) {
+      if (prepare !== null && slot.epoch !== epoch) {
         try {
           prepare(slot);
         } catch (err) {

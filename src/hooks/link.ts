@@ -11,7 +11,7 @@ export interface LinkStats {
   readonly errorCount: number;
   /** The last such error. */
   readonly lastError: Error | null;
-  /** r0 of the last successful run (what the hook did with it depends on the hook). */
+  /** r0 of the last successful run, as a u64 (what the hook did with it depends on the hook). */
   readonly lastRetval: bigint;
 }
 
@@ -28,7 +28,8 @@ export class Link {
   private timeNs = 0;
   private errors = 0;
   private last: Error | null = null;
-  private retval = 0n;
+  /** r0 of the last successful run, as a u64: kept in a typed array, so that a run stores no BigInt into the link (a write barrier per run). */
+  private readonly retval = new BigUint64Array(1);
   private readonly errorListeners = new Set<LinkErrorListener>();
   private warned = false;
   /** @internal What runs through this link tell the helpers (made once, not per run). */
@@ -53,7 +54,7 @@ export class Link {
   }
 
   get stats(): LinkStats {
-    return { runCount: this.runs, runTimeNs: this.timeNs, errorCount: this.errors, lastError: this.last, lastRetval: this.retval };
+    return { runCount: this.runs, runTimeNs: this.timeNs, errorCount: this.errors, lastError: this.last, lastRetval: this.retval[0] };
   }
 
   /** Detaches the program; a second call does nothing. */
@@ -72,7 +73,7 @@ export class Link {
   /** @internal */
   recordRun(ns: number, r0: bigint): void {
     this.runs++;
-    this.retval = r0;
+    this.retval[0] = r0;
     this.timeNs += ns;
   }
 

@@ -52,7 +52,9 @@ export type HookHelperContext = HelperContext & { attachCookie?: bigint; funcIp?
 /**
  * A run function that hands each run a HelperContext reset for it, reusing
  * one object between runs (hooks fire on every request: no allocation per
- * run), and a fresh one when a run starts inside another.
+ * run), and a fresh one when a run starts inside another or after a run
+ * that threw (no try/finally on this path: the context is simply not
+ * given back).
  */
 export function reusingEnv(arena: Arena, run: (ctx: bigint, env: HookHelperContext) => bigint): HookProgram['run'] {
   let spare: HookHelperContext | null = null;
@@ -68,11 +70,9 @@ export function reusingEnv(arena: Arena, run: (ctx: bigint, env: HookHelperConte
     env.cpu = 0;
     env.attachCookie = info.cookie;
     env.funcIp = info.funcIp;
-    try {
-      return run(ctx, env);
-    } finally {
-      spare = env;
-    }
+    const r0 = run(ctx, env);
+    spare = env;
+    return r0;
   };
 }
 

@@ -13,6 +13,14 @@ export const ARENA_BASE_HI = Number(ARENA_BASE >> 32n) | 0;
 const PAGE = 65536;
 /** Offsets below this are never handed out, so that offset 0 stays a trap. */
 const RESERVED_PREFIX = 4096;
+/**
+ * Arena offset of a memo of one region, its start and end as two u32s, in
+ * the reserved prefix: generated code keeps there the last region it found
+ * an access inside (the JIT's inlined probe reads), and the arena zeroes it
+ * whenever its region table changes, so that it never names a region that
+ * is gone. (Programs cannot reach it: no region covers the prefix.)
+ */
+export const REGION_MEMO = 16;
 const MAX_PAGES = 65536; // 4 GiB: the whole wasm32 address space
 
 /**
@@ -138,7 +146,7 @@ export class Arena {
       throw new Error(`arena: region ${name} [${start}, ${region.end}) overlaps ${before?.end > start ? before.name : after.name}`);
     }
     this.regions.splice(at, 0, region);
-    this.generation++;
+    this.regionsChanged();
     return region;
   }
 
@@ -152,7 +160,14 @@ export class Arena {
     }
     if (this.regions[lo] === region) this.regions.splice(lo, 1);
     if (this.lastHit === region) this.lastHit = null;
+    this.regionsChanged();
+  }
+
+  private regionsChanged(): void {
     this.generation++;
+    const view = this.view;
+    view.setUint32(REGION_MEMO, 0, true);
+    view.setUint32(REGION_MEMO + 4, 0, true);
   }
 
   /** The region holding offset `start`, or null. */

@@ -66,12 +66,28 @@ export class VmProgram implements TailCallTarget {
   /** Runs the program with r1 = ctx in an existing run (a tail call) or a new one. */
   run(ctx: bigint, env: VmRunContext = this.newContext(ctx, 0)): bigint {
     const saved = env.callFunction;
-    env.callFunction = this.callbacks.invoker(env, 0);
+    env.callFunction = this.invokerOf(env);
+    // The engines read their arguments at entry, so one array serves every run (hooks run a program per event).
+    const args = this.args;
+    args[0] = ctx;
     try {
-      return this.executable.run([ctx], env);
+      return this.executable.run(args, env);
     } finally {
       env.callFunction = saved;
     }
+  }
+
+  private readonly args: bigint[] = [0n];
+  private lastEnv: VmRunContext | null = null;
+  private lastInvoker: VmRunContext['callFunction'] = undefined;
+
+  /** env.callFunction of a run on `env`: made once per helper context (hooks reuse theirs run after run), not per run. */
+  private invokerOf(env: VmRunContext): VmRunContext['callFunction'] {
+    if (env !== this.lastEnv) {
+      this.lastInvoker = this.callbacks.invoker(env, 0);
+      this.lastEnv = env;
+    }
+    return this.lastInvoker;
   }
 
   /**

@@ -2,7 +2,9 @@
 // against the interpreter (the helpers themselves): the same r0 and the
 // same memory for sources inside a region, across two adjacent regions,
 // running off into unmapped arena space, given as a zero-extended offset,
-// or no arena address at all; strings with and without their NUL in reach.
+// or no arena address at all; strings with and without their NUL in reach;
+// and the copy in WebAssembly from the region the last read left in the
+// arena's memo, which must not outlive the region.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -128,4 +130,30 @@ test('probe read fast path: checked (unverified) code keeps the helper call', ()
   arena.bytes[mem + SIZE] = 8;
   assert.equal(exe.run([arena.pointer(mem)], newHelperContext(arena)), 0n);
   assert.equal(calls, 1);
+});
+
+test('probe read fast path: the region a read left in the memo is forgotten when the region goes', () => {
+  const arena = new Arena();
+  const registry = mapRegistry(arena);
+  const mem = arena.alloc(REGION);
+  const other = arena.alloc(REGION);
+  arena.addRegion(mem, REGION, 'mem', 'a');
+  const gone = arena.addRegion(other, REGION, 'mem', 'b');
+  let calls = 0;
+  const counting = new Map([...HELPER_TABLE].map(([id, fn]) => [id, ((env, ...args) => { calls++; return fn(env, ...args); }) as HelperFn]));
+  const insns = [mov(6, 1), ldxDw(3, 6, SRC), ldxB(2, 6, SIZE), mov(1, 6), call(BPF_FUNC.probe_read_kernel), exit()];
+  const exe = createJit({ insns }, { arena, helpers: counting, checked: false, inliners: mapInliners(registry) });
+  arena.bytes.fill(0x77, other, other + REGION);
+  const read = (): bigint => {
+    arena.view.setBigUint64(mem + SRC, arena.pointer(other + 4), true);
+    arena.bytes[mem + SIZE] = 8;
+    return BigInt.asIntN(64, exe.run([arena.pointer(mem)], newHelperContext(arena)));
+  };
+  assert.equal(read(), 0n);
+  assert.equal(read(), 0n, 'again, from the memo');
+  assert.equal(arena.view.getBigUint64(mem, true), 0x7777777777777777n);
+  arena.removeRegion(gone);
+  assert.equal(read(), -14n, 'the region is gone: -EFAULT, as the helper says');
+  assert.equal(arena.view.getBigUint64(mem, true), 0n, 'and the destination zeroed');
+  assert.equal(calls, 0);
 });

@@ -9,8 +9,14 @@ import net, { type AddressInfo } from 'node:net';
 import { attach } from '../../src/hooks/attach.js';
 import { fieldOffset, layoutOf } from '../../src/hooks/ctx/layout.js';
 import { HTTP_SERVER_REQUEST, HTTP_SERVER_RESPONSE } from '../../src/hooks/tracepoints/http-server.js';
-import { RequestStamps } from '../../src/hooks/tracepoints/request-stamps.js';
+import { RequestStamps, type QueueHolder } from '../../src/hooks/tracepoints/request-stamps.js';
 import { asmProgram, recordingHelper } from './support.js';
+
+/** What an end gives its readers: the request's id and start, or undefined when its start was not seen. */
+const ended = (stamps: RequestStamps, request: object, conn: QueueHolder): { id: number; startNs: bigint } | undefined => {
+  const q = stamps.end(request, conn);
+  return q && { id: q.endedId, startNs: q.endedStartNs };
+};
 
 test('RequestStamps: one stamp per request from its start; every reader of its end sees it; then it is gone', () => {
   const stamps = new RequestStamps();
@@ -20,16 +26,15 @@ test('RequestStamps: one stamp per request from its start; every reader of its e
   const b = {};
   const sa = stamps.start(a, conn, 10n);
   assert.equal(stamps.start(a, conn, 99n), sa, 'a second subscriber of the start gets the same stamp');
-  assert.equal(sa.startNs, 10n);
   const sb = stamps.start(b, conn, 20n);
-  assert.notEqual(sb.id, sa.id);
+  assert.notEqual(sb, sa);
   assert.equal(stamps.inFlight(conn), 2);
-  assert.equal(stamps.end(a, conn), sa);
-  assert.equal(stamps.end(a, conn), sa, 'the other subscribers of the same end get it too');
+  assert.deepEqual(ended(stamps, a, conn), { id: sa, startNs: 10n });
+  assert.deepEqual(ended(stamps, a, conn), { id: sa, startNs: 10n }, 'the other subscribers of the same end get it too');
   assert.equal(stamps.inFlight(conn), 1);
-  assert.equal(stamps.end(b, conn), sb);
-  assert.equal(stamps.end(a, conn), undefined, 'gone once another request ended');
-  assert.equal(stamps.end({}, conn), undefined, 'a request that never started has no stamp');
+  assert.deepEqual(ended(stamps, b, conn), { id: sb, startNs: 20n });
+  assert.equal(ended(stamps, a, conn), undefined, 'gone once another request ended');
+  assert.equal(ended(stamps, {}, conn), undefined, 'a request that never started has no stamp');
   assert.equal(stamps.inFlight(conn), 0);
   release();
 });
@@ -39,28 +44,38 @@ test('RequestStamps: per connection, in order; requests left behind are dropped;
   const release = stamps.acquire();
   const [c1, c2, c3] = [{ requests: undefined }, { requests: undefined }, { requests: undefined }];
   const r = Array.from({ length: 6 }, () => ({}));
-  const s = r.map((x, i) => stamps.start(x, i % 2 ? c2 : c1, BigInt(i)));
-  assert.equal(stamps.end(r[1], c2), s[1], 'another connection\'s requests do not stand in the way');
+  const s = r.map((x, i) => ({ id: stamps.start(x, i % 2 ? c2 : c1, BigInt(i)), startNs: BigInt(i) }));
+  assert.deepEqual(ended(stamps, r[1], c2), s[1], 'another connection\'s requests do not stand in the way');
   // r[0] never ends: r[2]'s end drops it.
-  assert.equal(stamps.end(r[2], c1), s[2]);
-  assert.equal(stamps.end(r[0], c1), undefined);
+  assert.deepEqual(ended(stamps, r[2], c1), s[2]);
+  assert.equal(ended(stamps, r[0], c1), undefined);
   assert.equal(stamps.inFlight(c1), 1);
   for (let i = 0; i < 1000; i++) {
     const q = {};
     stamps.start(q, c3, 0n);
-    assert.ok(stamps.end(q, c3));
+    assert.ok(ended(stamps, q, c3));
   }
   assert.equal(stamps.inFlight(c3), 0, 'requests that end leave nothing');
   assert.equal(stamps.inFlight(c2), 2, 'r[3] and r[5] still wait');
+  // More requests than the first queue holds: it grows, and keeps every stamp and the last end.
+  const many = Array.from({ length: 40 }, () => ({}));
+  const manyIds = many.map((x, i) => stamps.start(x, c2, 100n + BigInt(i)));
+  assert.deepEqual(ended(stamps, many[0], c2), { id: manyIds[0], startNs: 100n }, 'r[3] and r[5] given up before it');
+  assert.deepEqual(ended(stamps, many[0], c2), { id: manyIds[0], startNs: 100n });
+  assert.deepEqual(ended(stamps, many[39], c2), { id: manyIds[39], startNs: 139n });
   for (let i = 0; i < 300; i++) stamps.start({}, c1, 0n);
   assert.ok(stamps.inFlight(c1) <= 256, 'a connection keeps at most 256 requests waiting');
+  const r6 = {};
+  const s6 = { id: stamps.start(r6, c3, 6n), startNs: 6n };
   const again = stamps.acquire();
   release();
-  assert.equal(stamps.end(r[3], c2), s[3], 'still attached: still known');
+  assert.deepEqual(ended(stamps, r6, c3), s6, 'still attached: still known');
+  const r7 = {};
+  stamps.start(r7, c3, 7n);
   again();
-  assert.equal(stamps.inFlight(c2), 0, 'the last user gone, every stamp is forgotten');
+  assert.equal(stamps.inFlight(c3), 0, 'the last user gone, every stamp is forgotten');
   const later = stamps.acquire();
-  assert.equal(stamps.end(r[5], c2), undefined, 'a later attach never sees them');
+  assert.equal(ended(stamps, r7, c3), undefined, 'a later attach never sees them');
   later();
 });
 

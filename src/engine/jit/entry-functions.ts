@@ -5,7 +5,7 @@ import type { CompileContext, FunctionSignature } from './compile-context.js';
 import { FaultKind } from './compile-context.js';
 import type { StackZeroRange } from './stack-use.js';
 import type { FunctionBody } from './wasm-module.js';
-import { I64, Op, VOID } from './wasm-opcodes.js';
+import { I32, I64, Op, VOID } from './wasm-opcodes.js';
 
 function local(w: ByteWriter, opcode: number, index: number): void {
   w.u8(opcode);
@@ -21,6 +21,10 @@ function local(w: ByteWriter, opcode: number, index: number): void {
 export function mainBody(f0: FunctionSignature, zero: readonly StackZeroRange[]): FunctionBody {
   const w = new ByteWriter(64);
   for (const { below, bytes } of zero) {
+    if (bytes <= SMALL_ZERO && bytes % 8 === 0) {
+      zeroByStores(w, below, bytes);
+      continue;
+    }
     local(w, Op.local_get, 0);
     w.u8(Op.i32_wrap_i64);
     w.u8(Op.i32_const);
@@ -45,7 +49,31 @@ export function mainBody(f0: FunctionSignature, zero: readonly StackZeroRange[])
   w.uleb(f0.index);
   for (let i = 1; i < f0.results.length; i++) w.u8(Op.drop);
   w.u8(Op.end);
-  return { locals: [], code: w.view().slice() };
+  return { locals: [I32], code: w.view().slice() };
+}
+
+/** Ranges up to this many bytes are zeroed by i64 stores: memory.fill is a call out of the module, dearer for a few words. */
+const SMALL_ZERO = 128;
+
+/** main's i32 local (after fp0 and r1..r5): the base of a range zeroed by stores. */
+const MAIN_BASE = 6;
+
+/** Zeroes `bytes` bytes from `below` bytes under fp0 (local 0), one i64.store of 0 per word. */
+function zeroByStores(w: ByteWriter, below: number, bytes: number): void {
+  local(w, Op.local_get, 0);
+  w.u8(Op.i32_wrap_i64);
+  w.u8(Op.i32_const);
+  w.sleb32(below);
+  w.u8(Op.i32_sub);
+  local(w, Op.local_set, MAIN_BASE);
+  for (let at = 0; at < bytes; at += 8) {
+    local(w, Op.local_get, MAIN_BASE);
+    w.u8(Op.i64_const);
+    w.sleb32(0);
+    w.u8(Op.i64_store);
+    w.u8(3);
+    w.uleb(at);
+  }
 }
 
 /**

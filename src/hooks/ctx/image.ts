@@ -3,24 +3,49 @@ import type { StructLayout } from './layout.js';
 const encoder = new TextEncoder();
 
 /**
- * The bytes of one context struct, built on the host before a hook copies
- * them into each attached program's arena. Strings are copied with a
- * bounded length and always NUL-terminated, as the kernel's fixed `char[]`
- * tracepoint fields are.
+ * The bytes of one context struct: built on the host before a hook copies
+ * them into each attached program's arena, or written in place, in an
+ * arena's ctx slot (`bytes` given: a view of exactly the struct's bytes).
+ * Strings are copied with a bounded length and always NUL-terminated, as
+ * the kernel's fixed `char[]` tracepoint fields are.
  */
 export class CtxImage {
   readonly bytes: Uint8Array;
   readonly view: DataView;
+  /**
+   * The struct's whole 8-byte words, two ways: as doubles, which clear()
+   * zeroes with inline stores (fill() is a call into the runtime, which
+   * costs more than the stores on a ctx of a few hundred bytes), and as
+   * u64s, which take a bigint without a conversion call (DataView's
+   * setBigUint64 is one; `a - b` stored here allocates no BigInt).
+   */
+  private readonly doubles: Float64Array;
+  private readonly u64s: BigUint64Array;
 
-  constructor(readonly layout: StructLayout) {
-    this.bytes = new Uint8Array(layout.size);
-    this.view = new DataView(this.bytes.buffer);
+  constructor(readonly layout: StructLayout, bytes?: Uint8Array) {
+    const b = bytes ?? new Uint8Array(layout.size);
+    if (b.byteOffset % 8 !== 0) throw new RangeError(`ctx image of ${layout.name}: its bytes must start 8-byte aligned`);
+    this.bytes = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    this.doubles = new Float64Array(b.buffer, b.byteOffset, b.byteLength >> 3);
+    this.u64s = new BigUint64Array(b.buffer, b.byteOffset, b.byteLength >> 3);
   }
 
   /** Zeroes every byte (each event starts from a clean struct). */
   clear(): this {
-    this.bytes.fill(0);
+    this.zero(0, this.bytes.length);
     return this;
+  }
+
+  /** Zeroes bytes [from, to): single bytes up to the first whole word, words (+0.0 is all zero bits), then the last bytes. */
+  private zero(from: number, to: number): void {
+    const bytes = this.bytes;
+    let i = from;
+    for (; i < to && (i & 7) !== 0; i++) bytes[i] = 0;
+    const doubles = this.doubles;
+    const words = to >> 3;
+    for (let w = i >> 3; w < words; w++) doubles[w] = 0;
+    for (i = Math.max(i, words << 3); i < to; i++) bytes[i] = 0;
   }
 
   u8(offset: number, v: number): void { this.view.setUint8(offset, v & 0xff); }
@@ -36,7 +61,14 @@ export class CtxImage {
       this.view.setUint32(offset + 4, Math.floor(v / 0x1_0000_0000) >>> 0, true);
       return;
     }
-    this.view.setBigUint64(offset, BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))), true);
+    if (typeof v === 'bigint') this.bigU64(offset, v);
+    else this.view.setBigUint64(offset, BigInt.asUintN(64, BigInt(Math.trunc(v))), true);
+  }
+
+  /** 64-bit from a bigint, mod 2^64 (u64 fields are 8-aligned in a struct: one typed-array store). */
+  bigU64(offset: number, v: bigint): void {
+    if ((offset & 7) === 0) this.u64s[offset >> 3] = v;
+    else this.view.setBigUint64(offset, BigInt.asUintN(64, v), true);
   }
 
   /**
@@ -56,13 +88,13 @@ export class CtxImage {
         bytes[offset + i] = c;
       }
       if (i === n) {
-        bytes.fill(0, offset + n, offset + capacity);
+        this.zero(offset + n, offset + capacity);
         return n;
       }
     }
     const target = this.bytes.subarray(offset, offset + capacity - 1);
     const { read, written } = encoder.encodeInto(text, target);
-    this.bytes.fill(0, offset + written, offset + capacity);
+    this.zero(offset + written, offset + capacity);
     return read === text.length ? written : Buffer.byteLength(text, 'utf8');
   }
 
@@ -74,7 +106,7 @@ export class CtxImage {
     }
     const n = Math.min(capacity, data.length);
     this.bytes.set(n === data.length ? data : data.subarray(0, n), offset);
-    this.bytes.fill(0, offset + n, offset + capacity);
+    this.zero(offset + n, offset + capacity);
     return n;
   }
 }

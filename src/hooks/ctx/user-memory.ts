@@ -12,12 +12,20 @@ const SMALL_COPY = 512;
  * address differs per arena. Pointer fields of the ctx are recorded as
  * fixups and patched per arena (`place`), so bpf_probe_read_user() and
  * bpf_probe_read_user_str() read them like memory of the traced process.
+ * When every attached program shares one arena, items are written in
+ * place instead, in its scratch area, with their final pointers.
  * Probes fire on every call of a function: nothing here allocates per event.
  */
 export class UserMemory {
+  /** The staging area. */
   readonly bytes: Uint8Array;
   private readonly words: Uint32Array;
-  /** Bytes staged, a multiple of 8 (every item starts 8-aligned). */
+  /** Where this event's items go: the staging area, or an arena's bytes (in place). */
+  private out: Uint8Array;
+  /** Offset in `out` of user memory's byte 0: 0 when staging, the scratch area's offset in place. */
+  private base = 0;
+  private inPlace = false;
+  /** Bytes used, a multiple of 8 (every item starts 8-aligned). */
   private used = 0;
   /** ctx field, staged offset; pairs, `fixupCount` of them in use. */
   private readonly fixups: number[] = [];
@@ -28,11 +36,26 @@ export class UserMemory {
   constructor(readonly capacity: number, private readonly maxItem: number) {
     this.bytes = new Uint8Array(capacity);
     this.words = new Uint32Array(this.bytes.buffer, 0, capacity >> 2);
+    this.out = this.bytes;
   }
 
-  reset(): void {
+  /**
+   * Starts an event: items are staged for place(), or, given the slot of
+   * the one arena every attached program uses, written in place in its
+   * scratch area (then place() has nothing to do).
+   */
+  reset(inPlace: ArenaSlot | null = null): void {
     this.used = 0;
     this.fixupCount = 0;
+    if (inPlace === null) {
+      this.out = this.bytes;
+      this.base = 0;
+      this.inPlace = false;
+    } else {
+      this.out = inPlace.arena.bytes;
+      this.base = inPlace.scratchOffset;
+      this.inPlace = true;
+    }
   }
 
   /**
@@ -48,7 +71,8 @@ export class UserMemory {
       return Buffer.byteLength(text);
     }
     const at = this.used;
-    const bytes = this.bytes;
+    const bytes = this.out;
+    const base = this.base;
     const n = text.length;
     let written = 0;
     let whole = false;
@@ -58,7 +82,7 @@ export class UserMemory {
       for (; i < n; i++) {
         const c = text.charCodeAt(i);
         if (c >= 0x80) break;
-        bytes[at + i] = c;
+        bytes[base + at + i] = c;
       }
       if (i === n) {
         written = n;
@@ -66,12 +90,12 @@ export class UserMemory {
       }
     }
     if (!whole) {
-      const r = encoder.encodeInto(text, bytes.subarray(at, at + room - 1));
+      const r = encoder.encodeInto(text, bytes.subarray(base + at, base + at + room - 1));
       written = r.written;
       whole = r.read === n;
     }
-    bytes[at + written] = 0;
-    this.point(ctxField, at);
+    bytes[base + at + written] = 0;
+    this.point(ctx, ctxField, at);
     this.used = (at + written + 1 + 7) & ~7;
     this.lastTruncated = !whole;
     return whole ? written : Buffer.byteLength(text);
@@ -84,14 +108,19 @@ export class UserMemory {
       this.lastTruncated = true;
       return data.length;
     }
-    this.bytes.set(n === data.length ? data : data.subarray(0, n), this.used);
-    this.point(ctxField, this.used);
+    this.out.set(n === data.length ? data : data.subarray(0, n), this.base + this.used);
+    this.point(ctx, ctxField, this.used);
     this.used = (this.used + n + 7) & ~7;
     this.lastTruncated = n < data.length;
     return data.length;
   }
 
-  private point(ctxField: number, at: number): void {
+  /** The u64 at `ctxField` points to item `at`: now when in place, else as a fixup for place(). */
+  private point(ctx: CtxImage, ctxField: number, at: number): void {
+    if (this.inPlace) {
+      setPointer(ctx.view, ctxField, this.base + at);
+      return;
+    }
     const i = 2 * this.fixupCount++;
     this.fixups[i] = ctxField;
     this.fixups[i + 1] = at;
@@ -100,13 +129,8 @@ export class UserMemory {
   /** Copies the staged bytes into a slot's scratch area and the ctx with its pointers patched for that arena. */
   place(ctx: CtxImage, slot: ArenaSlot): void {
     const arena = slot.arena;
-    // Pointers are ARENA_BASE + offset, and ARENA_BASE's low 32 bits are 0: the high word is ARENA_BASE's.
-    const hi = ARENA_BASE_HI >>> 0;
     const view = ctx.view;
-    for (let i = 0; i < 2 * this.fixupCount; i += 2) {
-      view.setUint32(this.fixups[i], slot.scratchOffset + this.fixups[i + 1], true);
-      view.setUint32(this.fixups[i] + 4, hi, true);
-    }
+    for (let i = 0; i < 2 * this.fixupCount; i += 2) setPointer(view, this.fixups[i], slot.scratchOffset + this.fixups[i + 1]);
     const bytes = arena.bytes;
     const used = this.used;
     if (used > SMALL_COPY || (slot.scratchOffset & 3) !== 0) {
@@ -120,4 +144,10 @@ export class UserMemory {
     }
     bytes.set(ctx.bytes, slot.ctxOffset);
   }
+}
+
+/** Writes the u64 pointer to arena offset `offset` at `field`: ARENA_BASE's low 32 bits are 0, so its high word and the offset. */
+function setPointer(view: DataView, field: number, offset: number): void {
+  view.setUint32(field, offset, true);
+  view.setUint32(field + 4, ARENA_BASE_HI >>> 0, true);
 }

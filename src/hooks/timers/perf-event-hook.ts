@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
+import { monotonicNowNs } from '../../helpers/clock.js';
 import type { ProgTypeName } from '../../progtypes/prog-types.js';
 import { CtxImage } from '../ctx/image.js';
 import { HookTargetError } from '../errors.js';
@@ -75,7 +76,7 @@ export class PerfEventHook extends HookPoint {
     const img = this.image.clear();
     img.u64(PERF_AT.ip, ++this.samples);
     img.u64(PERF_AT.samplePeriod, this.periodNs);
-    img.u64(PERF_AT.ts, process.hrtime.bigint());
+    img.u64(PERF_AT.ts, monotonicNowNs());
     img.u64(PERF_AT.lag, lagNs);
     img.u64(PERF_AT.elu, Math.round(elu.utilization * 1e6));
     img.u64(PERF_AT.heapUsed, mem.heapUsed);

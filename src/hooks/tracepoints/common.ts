@@ -51,7 +51,7 @@ export function writeCommon(img: CtxImage, id: number, nowNs: bigint): void {
   const v = img.view;
   v.setUint16(0, id, true);
   v.setInt32(4, PID, true);
-  v.setBigUint64(8, nowNs, true);
+  img.bigU64(8, nowNs);
   v.setUint32(16, threadId >>> 0, true);
   v.setUint32(20, executionAsyncId() >>> 0, true);
 }
@@ -71,6 +71,8 @@ export interface SocketOffsets {
 /** SOCKET_FIELDS alone: the block writeSocket caches per socket and copies into a record. */
 const SOCKET_BLOCK = layoutOf({ name: 'tsbpf_socket_fields', doc: 'SOCKET_FIELDS in a row', fields: SOCKET_FIELDS });
 const SOCKET_BLOCK_AT = socketOffsetsIn(SOCKET_BLOCK);
+const SOCKET_BLOCK_WORDS = SOCKET_BLOCK.size >> 2;
+if (SOCKET_BLOCK.size % 4 !== 0) throw new RangeError('SOCKET_FIELDS must fill whole 32-bit words');
 
 function socketOffsetsIn(layout: StructLayout): SocketOffsets {
   const o = (n: string): number => fieldOffset(layout, n);
@@ -94,7 +96,8 @@ export interface SocketBlock {
   readonly protocol: number;
   /** The socket's cached peer name when the block was made: a socket that connects again drops it. */
   readonly peer: unknown;
-  readonly bytes: Uint8Array;
+  /** The block as little-endian 32-bit words: stores of words cost less than a TypedArray copy per event. */
+  readonly words: Uint32Array;
 }
 
 type WithPeer = { _peername?: unknown };
@@ -113,7 +116,9 @@ export function writeSocket(img: CtxImage, at: SocketOffsets, socket: Socket | n
   const conn = state ?? connectionState(socket);
   const known = conn.block;
   if (known !== undefined && known.peer === s._peername && known.protocol === protocol) {
-    img.bytes.set(known.bytes, at.family);
+    const view = img.view;
+    const words = known.words;
+    for (let i = 0; i < SOCKET_BLOCK_WORDS; i++) view.setUint32(at.family + 4 * i, words[i], true);
     return;
   }
   const local = socket.localAddress;
@@ -126,7 +131,9 @@ export function writeSocket(img: CtxImage, at: SocketOffsets, socket: Socket | n
   if (local && remote && lport !== undefined && rport !== undefined) {
     const block = blockImage.clear();
     writeEndpoints(block, SOCKET_BLOCK_AT, family, local, lport, remote, rport, protocol);
-    conn.block = { protocol, peer: s._peername, bytes: block.bytes.slice() };
+    const words = new Uint32Array(SOCKET_BLOCK_WORDS);
+    for (let i = 0; i < SOCKET_BLOCK_WORDS; i++) words[i] = block.view.getUint32(4 * i, true);
+    conn.block = { protocol, peer: s._peername, words };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { monotonicNowNs } from '../../helpers/clock.js';
 import { fieldOffset, layoutOf, type StructDef } from '../ctx/layout.js';
 import { COMMON_FIELDS, SOCKET_FIELDS, socketOffsets, writeSocket } from './common.js';
 import { HTTP_HOST_LEN, HTTP_METHOD_LEN, HTTP_URL_LEN } from './http-server.js';
@@ -92,7 +93,7 @@ export const httpClientResponse: NodeTracepointDef = {
   struct: HTTP_CLIENT_RESPONSE,
   install: (emit) => {
     const stamp = subscribe('http.client.request.start', (m) => {
-      stampOf((m as ClientMessage).request, process.hrtime.bigint());
+      stampOf((m as ClientMessage).request, monotonicNowNs());
     });
     const finish = onChannel('http.client.response.finish', (img, message) => {
       const { request, response } = message as ClientMessage;

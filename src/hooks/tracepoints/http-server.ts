@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { monotonicNowNs } from '../../helpers/clock.js';
 import { fieldOffset, layoutOf, type StructDef } from '../ctx/layout.js';
 import { COMMON_FIELDS, IPPROTO_TCP, SOCKET_FIELDS, socketOffsets, writeSocket } from './common.js';
 import { connectionState, type ConnectionState } from './connection-state.js';
 import type { NodeTracepointDef } from './node-tracepoint-def.js';
 import { onChannel, subscribe } from './node-tracepoint-def.js';
-import { newStamp } from './object-ids.js';
+import { nextObjectId } from './object-ids.js';
 import { RequestStamps } from './request-stamps.js';
 
 export const HTTP_METHOD_LEN = 16;
@@ -80,7 +81,7 @@ export const httpServerRequest: NodeTracepointDef = {
       const m = message as ServerMessage;
       const request = m.request;
       const conn = connectionOf(m);
-      img.u64(reqAt.reqId, requests.start(request, conn, now).id);
+      img.u64(reqAt.reqId, requests.start(request, conn, now));
       writeSocket(img, reqAt.sock, request.socket, IPPROTO_TCP, conn);
       img.u8(reqAt.major, request.httpVersionMajor);
       img.u8(reqAt.minor, request.httpVersionMinor);
@@ -104,16 +105,21 @@ export const httpServerResponse: NodeTracepointDef = {
     const release = requests.acquire();
     // Requests are stamped at their start, so that the response knows its duration.
     const stamp = subscribe('http.server.request.start', (m) => {
-      requests.start((m as ServerMessage).request, connectionOf(m as ServerMessage), process.hrtime.bigint());
+      requests.start((m as ServerMessage).request, connectionOf(m as ServerMessage), monotonicNowNs());
     });
     const finish = onChannel('http.server.response.finish', (img, message, now) => {
       const m = message as ServerMessage;
       const { request, response } = m;
       const conn = connectionOf(m);
       // A request that started before the tracepoint was attached has no stamp: a new id, no duration.
-      const s = requests.end(request, conn) ?? newStamp(now);
-      img.u64(resAt.reqId, s.id);
-      if (s.startNs < now) img.view.setBigUint64(resAt.duration, now - s.startNs, true);
+      const q = requests.end(request, conn);
+      if (q === undefined) {
+        img.u64(resAt.reqId, nextObjectId());
+      } else {
+        img.u64(resAt.reqId, q.endedId);
+        const start = q.endedStartNs;
+        if (start < now) img.bigU64(resAt.duration, now - start);
+      }
       writeSocket(img, resAt.sock, request.socket, IPPROTO_TCP, conn);
       img.u16(resAt.status, response.statusCode);
       img.str(resAt.method, HTTP_METHOD_LEN, request.method ?? '');

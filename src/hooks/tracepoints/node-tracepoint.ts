@@ -1,3 +1,4 @@
+import { monotonicNowNs } from '../../helpers/clock.js';
 import type { ProgTypeName } from '../../progtypes/prog-types.js';
 import { CtxImage } from '../ctx/image.js';
 import { layoutOf } from '../ctx/layout.js';
@@ -39,10 +40,11 @@ export class NodeTracepoint extends HookPoint {
     if (!this.active) return;
     // An event shaped differently than expected (another Node version) is skipped, never thrown into the app.
     try {
-      const img = this.image.clear();
-      const now = process.hrtime.bigint();
+      const own = this.image;
+      const img = this.eventImage(own).clear();
+      const now = monotonicNowNs();
       writeCommon(img, this.def.id, now);
-      if (fill(img, message, now) !== false) this.runAll(this.writeImage);
+      if (fill(img, message, now) !== false) this.runAll(img === own ? this.writeImage : null);
     } catch (err) {
       this.skipEvent(err);
     }

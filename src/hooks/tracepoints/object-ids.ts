@@ -18,6 +18,11 @@ export interface Stamp {
 const stamps = new WeakMap<object, Stamp>();
 let next = 1;
 
+/** A new id (a counter shared by every kind of object: ids never repeat). */
+export function nextObjectId(): number {
+  return next++;
+}
+
 /** A new id, first seen at `nowNs`. */
 export function newStamp(nowNs: bigint): Stamp {
   return { id: next++, startNs: nowNs };

@@ -1,53 +1,97 @@
-import { newStamp, type Stamp } from './object-ids.js';
+import { nextObjectId } from './object-ids.js';
 
 /** Requests one connection may have in flight (pipelined) before the oldest are given up. */
 const MAX_QUEUED = 256;
 
-/** The requests of one connection that have started and not yet ended, oldest first (a ring). */
+/**
+ * The requests of one connection that have started and not yet ended,
+ * oldest first (a ring), with each one's id and start time. Ids and times
+ * sit in one buffer, as 8-byte pairs (id as a double, start as a u64): a
+ * request costs no object of its own, and the times no BigInt kept alive.
+ */
 export class RequestQueue {
-  requests: Array<object | undefined> = new Array<object | undefined>(4);
-  stamps: Array<Stamp | undefined> = new Array<Stamp | undefined>(4);
+  requests: Array<object | undefined>;
+  /** Pair i: ids[2i] and starts[2i + 1]; pair `capacity` holds the request that ended last. */
+  ids: Float64Array;
+  starts: BigUint64Array;
   head = 0;
   count = 0;
-  /** The request that ended last, and its stamp: every reader of that end gets it. */
+  /** The request that ended last: every reader of that end gets its id and start. */
   ended: object | undefined = undefined;
-  endedStamp: Stamp | undefined = undefined;
 
-  constructor(readonly generation: number) {}
+  constructor(readonly generation: number) {
+    this.requests = new Array<object | undefined>(4);
+    ({ ids: this.ids, starts: this.starts } = pairs(4));
+  }
+
+  get capacity(): number {
+    return this.requests.length;
+  }
+
+  /** Id of the request that ended last. */
+  get endedId(): number {
+    return this.ids[2 * this.capacity];
+  }
+
+  /** Start (monotonic ns) of the request that ended last. */
+  get endedStartNs(): bigint {
+    return this.starts[2 * this.capacity + 1];
+  }
 
   at(i: number): number {
     return (this.head + i) & (this.requests.length - 1);
   }
 
-  push(request: object, stamp: Stamp): void {
+  push(request: object, id: number, startNs: bigint): void {
     if (this.count === this.requests.length) {
       if (this.count >= MAX_QUEUED) this.shift();
       else this.grow();
     }
-    const i = this.at(this.count++);
+    const i = (this.head + this.count++) & (this.requests.length - 1);
     this.requests[i] = request;
-    this.stamps[i] = stamp;
+    this.ids[2 * i] = id;
+    this.starts[2 * i + 1] = startNs;
   }
 
   shift(): void {
     this.requests[this.head] = undefined;
-    this.stamps[this.head] = undefined;
     this.head = (this.head + 1) & (this.requests.length - 1);
     this.count--;
+  }
+
+  /** Makes queued request k the one that ended last, and drops it with every request before it. */
+  endAt(k: number, request: object): void {
+    const last = this.requests.length;
+    const from = (this.head + k) & (last - 1);
+    this.ids[2 * last] = this.ids[2 * from];
+    this.starts[2 * last + 1] = this.starts[2 * from + 1];
+    this.ended = request;
+    for (let i = 0; i <= k; i++) this.shift();
   }
 
   private grow(): void {
     const n = this.requests.length;
     const requests = new Array<object | undefined>(2 * n);
-    const stamps = new Array<Stamp | undefined>(2 * n);
+    const { ids, starts } = pairs(2 * n);
     for (let i = 0; i < this.count; i++) {
-      requests[i] = this.requests[this.at(i)];
-      stamps[i] = this.stamps[this.at(i)];
+      const from = this.at(i);
+      requests[i] = this.requests[from];
+      ids[2 * i] = this.ids[2 * from];
+      starts[2 * i + 1] = this.starts[2 * from + 1];
     }
+    ids[4 * n] = this.endedId;
+    starts[4 * n + 1] = this.endedStartNs;
     this.requests = requests;
-    this.stamps = stamps;
+    this.ids = ids;
+    this.starts = starts;
     this.head = 0;
   }
+}
+
+/** Room for `capacity` (id, start) pairs and the ended request's. */
+function pairs(capacity: number): { ids: Float64Array; starts: BigUint64Array } {
+  const buffer = new ArrayBuffer(16 * (capacity + 1));
+  return { ids: new Float64Array(buffer), starts: new BigUint64Array(buffer) };
 }
 
 /** Where a connection's queue is kept: the connection's state (connection-state.ts), one lookup per event. */
@@ -66,9 +110,9 @@ export interface QueueHolder {
  * object-ids.ts. Measured on a live server, each of these cost more than
  * the rest of the tracepoint.)
  *
- * Every subscriber of a start and of an end gets the same stamp, in any
- * order. A request that never ends (a client gone mid-way) ends with its
- * connection. Stamps made while the tracepoints were attached are
+ * Every subscriber of a start and of an end gets the same id and start, in
+ * any order. A request that never ends (a client gone mid-way) ends with
+ * its connection. Stamps made while the tracepoints were attached are
  * forgotten when the last one goes (`acquire` / its release), so that a
  * later attach never pairs a response with another request's start.
  */
@@ -87,33 +131,36 @@ export class RequestStamps {
     };
   }
 
-  /** The request's stamp, made at its start (the same for every subscriber of the start). */
-  start(request: object, connection: QueueHolder, nowNs: bigint): Stamp {
+  /** The request's id, given at its start at `nowNs` (the same for every subscriber of the start). */
+  start(request: object, connection: QueueHolder, nowNs: bigint): number {
     let q = connection.requests;
     if (q === undefined || q.generation !== this.generation) connection.requests = q = new RequestQueue(this.generation);
     if (q.count > 0) {
-      const last = q.at(q.count - 1);
-      if (q.requests[last] === request) return q.stamps[last] as Stamp;
+      const last = (q.head + q.count - 1) & (q.requests.length - 1);
+      if (q.requests[last] === request) return q.ids[2 * last];
     }
-    const s = newStamp(nowNs);
-    q.push(request, s);
-    return s;
+    const id = nextObjectId();
+    q.push(request, id, nowNs);
+    return id;
   }
 
-  /** The request's stamp at its end, if its start was seen (the same for every subscriber of the end). */
-  end(request: object, connection: QueueHolder): Stamp | undefined {
+  /**
+   * Ends the request: its connection's queue, whose endedId and
+   * endedStartNs are then the request's (the same for every subscriber of
+   * the end); undefined when its start was not seen.
+   */
+  end(request: object, connection: QueueHolder): RequestQueue | undefined {
     const q = connection.requests;
     if (q === undefined || q.generation !== this.generation) return undefined;
-    if (q.ended === request) return q.endedStamp;
+    if (q.ended === request) return q;
     // Responses end in request order: requests queued before this one never ended (given up), dropped with it.
+    const requests = q.requests;
+    const mask = requests.length - 1;
     let k = 0;
-    while (k < q.count && q.requests[q.at(k)] !== request) k++;
+    while (k < q.count && requests[(q.head + k) & mask] !== request) k++;
     if (k === q.count) return undefined;
-    const s = q.stamps[q.at(k)];
-    for (let i = 0; i <= k; i++) q.shift();
-    q.ended = request;
-    q.endedStamp = s;
-    return s;
+    q.endAt(k, request);
+    return q;
   }
 
   /** Requests started and not ended on a connection (for tests). */

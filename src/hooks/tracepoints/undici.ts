@@ -1,3 +1,4 @@
+import { monotonicNowNs } from '../../helpers/clock.js';
 import { fieldOffset, layoutOf, type StructDef } from '../ctx/layout.js';
 import type { CtxImage } from '../ctx/image.js';
 import { COMMON_FIELDS } from './common.js';
@@ -52,7 +53,7 @@ function writeRequest(img: CtxImage, request: UndiciRequest, withDuration: boole
 function withCreateStamp(channel: string, fill: (img: CtxImage, message: unknown) => void): NodeTracepointDef['install'] {
   return (emit) => {
     const stamp = subscribe('undici:request:create', (m) => {
-      stampOf((m as { request: object }).request, process.hrtime.bigint());
+      stampOf((m as { request: object }).request, monotonicNowNs());
     });
     const stop = onChannel(channel, fill)(emit);
     return () => { stop(); stamp(); };

@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { monotonicNowNs } from '../../helpers/clock.js';
 import { UprobeHook, type SiteHooks } from './uprobe-hook.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -56,7 +57,7 @@ export abstract class ProbeSite implements SiteHooks {
       if (!entry.active && !exit.active) {
         return new.target ? Reflect.construct(original, args, new.target) : Reflect.apply(original, this, args);
       }
-      const t0 = process.hrtime.bigint();
+      const t0 = monotonicNowNs();
       if (entry.active) entry.fireEntry(args, t0);
       let result: unknown;
       try {

@@ -1,3 +1,4 @@
+import { monotonicNowNs } from '../../helpers/clock.js';
 import type { ProgTypeName } from '../../progtypes/prog-types.js';
 import { CtxImage } from '../ctx/image.js';
 import { UserMemory } from '../ctx/user-memory.js';
@@ -75,7 +76,7 @@ export class UprobeHook extends HookPoint {
    */
   fireReturn(value: unknown, entryNs: bigint, threw: boolean, promise: boolean): void {
     try {
-      const now = process.hrtime.bigint();
+      const now = monotonicNowNs();
       const img = this.begin(entryNs, now > entryNs ? now - entryNs : 0n);
       let flags = UPROBE_F_RETURN | (threw ? UPROBE_F_THREW : 0) | (promise ? UPROBE_F_PROMISE : 0);
       // A thrown Error reaches the program as its message (a string in ax).
@@ -89,18 +90,19 @@ export class UprobeHook extends HookPoint {
 
   /** Times are hrtime.bigint() readings and their differences: non-negative u64s, written as they are. */
   private begin(entryNs: bigint, latencyNs: bigint): CtxImage {
-    const img = this.image.clear();
-    this.memory.reset();
+    const own = this.image;
+    const img = this.eventImage(own).clear();
+    this.memory.reset(img === own ? null : this.inPlaceSlot());
     const view = img.view;
     view.setUint32(UPROBE_AT.ip, this.funcIpLow, true);
     view.setUint32(UPROBE_AT.ip + 4, this.funcIpHigh, true);
-    view.setBigUint64(UPROBE_AT.entryNs, entryNs, true);
-    view.setBigUint64(UPROBE_AT.latencyNs, latencyNs, true);
+    img.bigU64(UPROBE_AT.entryNs, entryNs);
+    img.bigU64(UPROBE_AT.latencyNs, latencyNs);
     return img;
   }
 
   private finish(img: CtxImage, flags: number): void {
     img.u32(UPROBE_AT.flags, flags);
-    this.runAll(this.place);
+    this.runAll(img === this.image ? this.place : null);
   }
 }
