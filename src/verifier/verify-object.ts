@@ -4,7 +4,7 @@ import type { ObjectSpec, ProgramSpec } from '../elf/object-spec.js';
 import { hookVerifierRules } from './hook-rules.js';
 import type { MapDesc } from './maps.js';
 import { verify, type VerifierResult, type VerifyOptions } from './verify.js';
-import type { Btf } from '../btf/btf.js';
+import { spinLockOffset } from '../btf/spin-lock.js';
 
 export interface ObjectVerifyOptions {
   /** Program type to use instead of the one the section implies (kernel name, e.g. `xdp`). */
@@ -32,18 +32,6 @@ export function frozenValueOf(m: ObjectSpec['maps'][number]): Uint8Array | undef
   if (m.global?.kind !== 'rodata') return undefined;
   const v = m.contents[0]?.value;
   return v instanceof Uint8Array ? v : new Uint8Array(m.valueSize);
-}
-
-/** Byte offset of a top-level `struct bpf_spin_lock` member of a map's value type (btf_parse_fields). */
-export function spinLockOffset(btf: Btf | null, valueType: number): number | undefined {
-  if (btf === null || valueType === 0) return undefined;
-  const t = btf.resolve(valueType);
-  if (t.kind !== 'struct') return undefined;
-  for (const m of t.members) {
-    const mt = btf.resolve(m.type);
-    if (mt.kind === 'struct' && mt.name === 'bpf_spin_lock' && m.bitOffset % 8 === 0) return m.bitOffset / 8;
-  }
-  return undefined;
 }
 
 /** The object's maps as the verifier describes them (indices as in lddw). */
