@@ -10,3 +10,4 @@ export * from './raw-context.js';
 export * from './skb-packet.js';
 export * from './test-run.js';
 export * from './allowed-helpers.js';
+export * from './narrow-ctx-stores.js';

@@ -212,6 +212,7 @@ export function checkMemAccess(
     if (t === 'write' && valueRegno >= 0 && isPointerValue(env, valueRegno)) env.fail(`R${valueRegno} leaks addr into ctx`);
     checkPtrOffReg(env, reg, regno, false);
     const loaded = checkCtxAccess(env, off, size, t, isLdsx);
+    if (t === 'write') env.ctxStores.set(env.insnIdx, off);
     if (t === 'read' && valueRegno >= 0) {
       const dst = regs[valueRegno];
       if (loaded === RegType.SCALAR_VALUE) {

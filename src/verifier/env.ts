@@ -77,6 +77,8 @@ export class VerifierEnv {
   exploredCount = 0;
   /** One past the last context byte an access touched (max_ctx_offset). */
   maxCtxOffset = 0;
+  /** Stores into the context: instruction → ctx offset (what the kernel's convert_ctx_accesses rewrites). */
+  readonly ctxStores = new Map<number, number>();
   /** Checkpoints dropped from the lists whose paths are still being explored (free_list_size). */
   freeListSize = 0;
   maxStatesPerInsn = 0;

@@ -83,6 +83,12 @@ export interface VerifierResult {
    * should run sanitizeDeadCode(insns, deadCode), as the kernel does.
    */
   readonly deadCode?: readonly number[];
+  /**
+   * Stores into the context of an accepted program: instruction index →
+   * ctx offset. Engines whose context is plain memory narrow the stores the
+   * kernel narrows (narrowCtxStores in src/progtypes).
+   */
+  readonly ctxStores?: ReadonlyMap<number, number>;
 }
 
 /** The kernel's BPF_MAXINSNS for unprivileged loaders. */
@@ -163,7 +169,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     checkMaxStackDepth(env);
     env.log.write(statsLine());
     logText = env.log.toString();
-    return { verdict: 'accept', processed: env.insnProcessed, log: logText, stats: stats(), deadCode: deadSlots(env) };
+    return { verdict: 'accept', processed: env.insnProcessed, log: logText, stats: stats(), deadCode: deadSlots(env), ctxStores: env.ctxStores };
   } catch (err) {
     if (!(err instanceof VerifierError)) throw err;
     let log = '';

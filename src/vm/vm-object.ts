@@ -15,6 +15,8 @@ import { ProgArrayMap } from '../maps/prog-array-map.js';
 import { mapRegistry, type MapRegistry, type ProgramEntry } from '../maps/registry.js';
 import { Arena } from '../memory/arena.js';
 import { skbPacket } from '../progtypes/skb-packet.js';
+import { narrowCtxStores } from '../progtypes/narrow-ctx-stores.js';
+import { progTypeNameOf } from '../progtypes/prog-types.js';
 import { Callbacks } from './callbacks.js';
 import { VmObjectError } from './errors.js';
 import { mapDefinitionOf } from './map-definition.js';
@@ -101,9 +103,12 @@ export class VmObject {
     // The JIT's fast paths: map lookups in WebAssembly (used for verified programs; the interpreter ignores them).
     const inliners = mapInliners(this.registry);
     for (const spec of this.spec.programs) {
-      const insns = relocateForVm(spec, mapsByIndex);
       const accepted = wantVerify ? verifyProgram(spec, this.spec) : null;
       const verified = accepted !== null;
+      const relocated = relocateForVm(spec, mapsByIndex);
+      // The kernel narrows stores into 16-bit skb fields as it loads a program (convert_ctx_access); so does the VM.
+      const type = progTypeNameOf(spec.typeId);
+      const insns = accepted?.ctxStores && type ? narrowCtxStores(type, relocated, accepted.ctxStores) : relocated;
       // The JIT is the default for verified programs; the interpreter (the reference, with traces) for the others.
       const factory = engineFactory(options.engine ?? (verified ? 'jit' : 'interp'));
       const engineOptions: InterpreterOptions & JitOptions = {
