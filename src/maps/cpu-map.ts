@@ -1,7 +1,7 @@
 import type { Arena } from '../memory/arena.js';
 import type { ResolvedMapDefinition } from './definition.js';
-import { RedirectTargetMap, checkRedirectMapDefinition } from './redirect-target-map.js';
-import { arrayGetNextKey } from './array-next-key.js';
+import { checkRedirectMapDefinition } from './redirect-target-map.js';
+import { IndexedRedirectMap } from './indexed-redirect-map.js';
 import { E2BIG, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM } from './errno.js';
 import { BPF_EXIST, BPF_F_NUMA_NODE, BPF_NOEXIST } from './flags.js';
 import { Errno } from '../uapi/errno.js';
@@ -16,16 +16,9 @@ const CPUMAP_MAX_QSIZE = 16384;
  * and a program that cannot be used makes the entry allocation fail (-ENOMEM).
  * bpf() lookups read qsize and the program's id; programs can only redirect.
  */
-export class CpuMap extends RedirectTargetMap {
-  private readonly present: Uint8Array;
-
+export class CpuMap extends IndexedRedirectMap {
   constructor(arena: Arena, def: ResolvedMapDefinition) {
     super(arena, def, (d) => checkRedirectMapDefinition(d, [4, 8], BPF_F_NUMA_NODE));
-    this.present = new Uint8Array(def.maxEntries);
-  }
-
-  protected slotOf(key: number): number {
-    return key < this.def.maxEntries && this.present[key] ? key : -1;
   }
 
   /** Programs cannot look cpumap entries up (the verifier refuses it). */
@@ -51,7 +44,7 @@ export class CpuMap extends RedirectTargetMap {
     if (qsize > CPUMAP_MAX_QSIZE) return -Errno.EOVERFLOW;
     if (cpu >= this.nCpus) return -ENODEV;
     if (qsize === 0) {
-      this.present[cpu] = 0;
+      this.setPresent(cpu, false);
       return 0;
     }
     let progId = 0;
@@ -64,19 +57,7 @@ export class CpuMap extends RedirectTargetMap {
     const at = this.valueAt(cpu);
     view.setUint32(at, qsize, true);
     if (this.def.valueSize >= 8) view.setUint32(at + 4, progId, true);
-    this.present[cpu] = 1;
+    this.setPresent(cpu, true);
     return 0;
-  }
-
-  /** cpu_map_delete_elem(): -EINVAL out of range, 0 otherwise. */
-  override deleteElem(keyOffset: number): number {
-    const cpu = this.arena.view.getUint32(keyOffset, true);
-    if (cpu >= this.def.maxEntries) return -EINVAL;
-    this.present[cpu] = 0;
-    return 0;
-  }
-
-  protected getNextKey(keyOffset: number | null, nextOffset: number): number {
-    return arrayGetNextKey(this.arena.view, keyOffset, nextOffset, this.def.maxEntries);
   }
 }

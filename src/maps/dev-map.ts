@@ -1,8 +1,8 @@
 import type { Arena } from '../memory/arena.js';
 import type { ResolvedMapDefinition } from './definition.js';
-import { RedirectTargetMap, checkRedirectMapDefinition, DEV_CREATE_FLAG_MASK } from './redirect-target-map.js';
+import { checkRedirectMapDefinition, DEV_CREATE_FLAG_MASK } from './redirect-target-map.js';
+import { IndexedRedirectMap } from './indexed-redirect-map.js';
 import { devmapValue, writeDevmapValue } from './dev-map-value.js';
-import { arrayGetNextKey } from './array-next-key.js';
 import { E2BIG, EEXIST, EINVAL } from './errno.js';
 import { BPF_EXIST, BPF_NOEXIST } from './flags.js';
 
@@ -13,16 +13,9 @@ import { BPF_EXIST, BPF_NOEXIST } from './flags.js';
  * 0 empties a slot, BPF_NOEXIST always fails (slots always exist), and
  * deletes of empty slots succeed.
  */
-export class DevMap extends RedirectTargetMap {
-  private readonly present: Uint8Array;
-
+export class DevMap extends IndexedRedirectMap {
   constructor(arena: Arena, def: ResolvedMapDefinition) {
     super(arena, def, (d) => checkRedirectMapDefinition(d, [4, 8], DEV_CREATE_FLAG_MASK));
-    this.present = new Uint8Array(def.maxEntries);
-  }
-
-  protected slotOf(key: number): number {
-    return key < this.def.maxEntries && this.present[key] ? key : -1;
   }
 
   /** __dev_map_update_elem(). */
@@ -35,25 +28,13 @@ export class DevMap extends RedirectTargetMap {
     if (view.getUint32(valueOffset, true) === 0) {
       // An ifindex of 0 empties the slot; it cannot come with a program.
       if (this.def.valueSize >= 8 && view.getInt32(valueOffset + 4, true) > 0) return -EINVAL;
-      this.present[index] = 0;
+      this.setPresent(index, false);
       return 0;
     }
     const value = devmapValue(this.registry, view, valueOffset, this.def.valueSize);
     if (typeof value === 'number') return value;
     writeDevmapValue(view, this.valueAt(index), this.def.valueSize, value);
-    this.present[index] = 1;
+    this.setPresent(index, true);
     return 0;
-  }
-
-  /** dev_map_delete_elem(): -EINVAL out of range, 0 otherwise (empty or not). */
-  override deleteElem(keyOffset: number): number {
-    const index = this.arena.view.getUint32(keyOffset, true);
-    if (index >= this.def.maxEntries) return -EINVAL;
-    this.present[index] = 0;
-    return 0;
-  }
-
-  protected getNextKey(keyOffset: number | null, nextOffset: number): number {
-    return arrayGetNextKey(this.arena.view, keyOffset, nextOffset, this.def.maxEntries);
   }
 }

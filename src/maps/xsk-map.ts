@@ -1,7 +1,7 @@
 import type { Arena } from '../memory/arena.js';
 import type { ResolvedMapDefinition } from './definition.js';
-import { RedirectTargetMap, checkRedirectMapDefinition, DEV_CREATE_FLAG_MASK } from './redirect-target-map.js';
-import { arrayGetNextKey } from './array-next-key.js';
+import { checkRedirectMapDefinition, DEV_CREATE_FLAG_MASK } from './redirect-target-map.js';
+import { IndexedRedirectMap } from './indexed-redirect-map.js';
 import { E2BIG, EBADF, EINVAL, EOPNOTSUPP } from './errno.js';
 import { BPF_EXIST } from './flags.js';
 
@@ -12,13 +12,9 @@ import { BPF_EXIST } from './flags.js';
  * bpf_redirect_map() always takes the fallback action. bpf() lookups are
  * -EOPNOTSUPP (xsk_map_lookup_elem_sys), deletes succeed within range.
  */
-export class XskMap extends RedirectTargetMap {
+export class XskMap extends IndexedRedirectMap {
   constructor(arena: Arena, def: ResolvedMapDefinition) {
     super(arena, def, (d) => checkRedirectMapDefinition(d, [4], DEV_CREATE_FLAG_MASK));
-  }
-
-  protected slotOf(): number {
-    return -1;
   }
 
   protected override sysLookup(): number {
@@ -29,13 +25,5 @@ export class XskMap extends RedirectTargetMap {
     if (flags > BPF_EXIST) return -EINVAL;
     if (this.arena.view.getUint32(keyOffset, true) >= this.def.maxEntries) return -E2BIG;
     return -EBADF;
-  }
-
-  override deleteElem(keyOffset: number): number {
-    return this.arena.view.getUint32(keyOffset, true) >= this.def.maxEntries ? -EINVAL : 0;
-  }
-
-  protected getNextKey(keyOffset: number | null, nextOffset: number): number {
-    return arrayGetNextKey(this.arena.view, keyOffset, nextOffset, this.def.maxEntries);
   }
 }
