@@ -114,27 +114,27 @@ export function writeSocket(img: CtxImage, at: SocketOffsets, socket: Socket | n
   // the socket keeps the peer name its getters cached (a plain field, reset when a closed socket connects again).
   const s = socket as Socket & WithPeer;
   const conn = state ?? connectionState(socket);
-  const known = conn.block;
-  if (known !== undefined && known.peer === s._peername && known.protocol === protocol) {
-    const view = img.view;
-    const words = known.words;
-    for (let i = 0; i < SOCKET_BLOCK_WORDS; i++) view.setUint32(at.family + 4 * i, words[i], true);
-    return;
-  }
-  const local = socket.localAddress;
-  const remote = socket.remoteAddress;
-  const lport = socket.localPort;
-  const rport = socket.remotePort;
-  const family = socket.remoteFamily ?? (local?.includes(':') ? 'IPv6' : 'IPv4');
-  writeEndpoints(img, at, family, local, lport, remote, rport, protocol);
-  // Only a socket with both ends known is cached (a client socket learns them as it connects).
-  if (local && remote && lport !== undefined && rport !== undefined) {
+  let known = conn.block;
+  if (known === undefined || known.peer !== s._peername || known.protocol !== protocol) {
+    const local = socket.localAddress;
+    const remote = socket.remoteAddress;
+    const lport = socket.localPort;
+    const rport = socket.remotePort;
+    const family = socket.remoteFamily ?? (local?.includes(':') ? 'IPv6' : 'IPv4');
+    // Only a socket with both ends known is cached (a client socket learns them as it connects).
+    if (!local || !remote || lport === undefined || rport === undefined) {
+      writeEndpoints(img, at, family, local, lport, remote, rport, protocol);
+      return;
+    }
     const block = blockImage.clear();
     writeEndpoints(block, SOCKET_BLOCK_AT, family, local, lport, remote, rport, protocol);
     const words = new Uint32Array(SOCKET_BLOCK_WORDS);
     for (let i = 0; i < SOCKET_BLOCK_WORDS; i++) words[i] = block.view.getUint32(4 * i, true);
-    conn.block = { protocol, peer: s._peername, words };
+    conn.block = known = { protocol, peer: s._peername, words };
   }
+  const view = img.view;
+  const words = known.words;
+  for (let i = 0; i < SOCKET_BLOCK_WORDS; i++) view.setUint32(at.family + 4 * i, words[i], true);
 }
 
 /** Writes the socket fields from addresses as Node reports them. */
