@@ -47,7 +47,7 @@ export class RequestQueue {
       if (this.count >= MAX_QUEUED) this.shift();
       else this.grow();
     }
-    const i = (this.head + this.count++) & (this.requests.length - 1);
+    const i = this.at(this.count++);
     this.requests[i] = request;
     this.ids[2 * i] = id;
     this.starts[2 * i + 1] = startNs;
@@ -62,7 +62,7 @@ export class RequestQueue {
   /** Makes queued request k the one that ended last, and drops it with every request before it. */
   endAt(k: number, request: object): void {
     const last = this.requests.length;
-    const from = (this.head + k) & (last - 1);
+    const from = this.at(k);
     this.ids[2 * last] = this.ids[2 * from];
     this.starts[2 * last + 1] = this.starts[2 * from + 1];
     this.ended = request;
@@ -136,7 +136,7 @@ export class RequestStamps {
     let q = connection.requests;
     if (q === undefined || q.generation !== this.generation) connection.requests = q = new RequestQueue(this.generation);
     if (q.count > 0) {
-      const last = (q.head + q.count - 1) & (q.requests.length - 1);
+      const last = q.at(q.count - 1);
       if (q.requests[last] === request) return q.ids[2 * last];
     }
     const id = nextObjectId();
@@ -154,10 +154,8 @@ export class RequestStamps {
     if (q === undefined || q.generation !== this.generation) return undefined;
     if (q.ended === request) return q;
     // Responses end in request order: requests queued before this one never ended (given up), dropped with it.
-    const requests = q.requests;
-    const mask = requests.length - 1;
     let k = 0;
-    while (k < q.count && requests[(q.head + k) & mask] !== request) k++;
+    while (k < q.count && q.requests[q.at(k)] !== request) k++;
     if (k === q.count) return undefined;
     q.endAt(k, request);
     return q;
