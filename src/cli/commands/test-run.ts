@@ -61,9 +61,9 @@ export function register(program: Command): void {
             ...(dataIn !== undefined ? { dataIn } : {}),
             ...(ctxIn !== undefined ? { ctxIn } : {}),
             repeat: options.repeat,
-            // The VM runs on CPU 0; pin the kernel's run there too, so per-CPU
-            // map slots and bpf_get_smp_processor_id compare between backends.
-            ...(options.backend === 'kernel' ? { cpu: 0 } : {}),
+            // Both backends run on CPU 0 (the kernel's run pinned there), so per-CPU
+            // map slots and bpf_get_smp_processor_id compare between them.
+            cpu: 0,
           });
           results.push(result);
           if (!options.json) report.write(`${textLine(result)}\n`);
