@@ -6,6 +6,7 @@ import { RegType } from './reg-type.js';
 import { RegState, S32_MAX, S32_MIN, U32_MAX } from './reg-state.js';
 import { fls64, hiOf, loOf, sle, slt, ule, ult } from './i64.js';
 import { TNUM_UNKNOWN, tnumConst, tnumRange } from './tnum.js';
+import { STEP, tnStep } from './tnum-halves.js';
 
 export const toS64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 export const toU64 = (v: bigint): bigint => BigInt.asUintN(64, v);
@@ -147,6 +148,32 @@ export function updateReg64Bounds(r: RegState): void {
     r.umaxHi = hi;
     r.umaxLo = lo;
   }
+  knownFromSingleOverlap(r);
+}
+
+/**
+ * When the u64 range and the tnum share a single value, the register is that
+ * value (the kernel's tnum_step check in __update_reg64_bounds). Where they
+ * share none, the kernel too lands on a constant, which keeps an impossible
+ * branch's bounds consistent.
+ */
+function knownFromSingleOverlap(r: RegState): void {
+  const { vHi, vLo, mHi, mLo, uminHi, uminLo, umaxHi, umaxLo } = r;
+  tnStep(vHi, vLo, mHi, mLo, uminHi, uminLo);
+  const nextHi = STEP.hi;
+  const nextLo = STEP.lo;
+  const uminInTnum = (uminHi & ~mHi) === vHi && (uminLo & ~mLo) === vLo;
+  if (uminInTnum) {
+    if (ult(umaxHi, umaxLo, nextHi, nextLo)) setKnownHalves(r, uminHi, uminLo);
+    return;
+  }
+  if (nextHi === (vHi | mHi) && nextLo === (vLo | mLo)) {
+    setKnownHalves(r, nextHi, nextLo);
+    return;
+  }
+  if (ult(umaxHi, umaxLo, nextHi, nextLo)) return;
+  tnStep(vHi, vLo, mHi, mLo, nextHi, nextLo);
+  if (ult(umaxHi, umaxLo, STEP.hi, STEP.lo)) setKnownHalves(r, nextHi, nextLo);
 }
 
 export function updateRegBounds(r: RegState): void {
@@ -366,28 +393,6 @@ export function regBoundsSync(r: RegState): void {
   }
   regBoundOffset(r);
   updateRegBounds(r);
-}
-
-/** False when the bounds are contradictory (no value satisfies them). */
-export function boundsConsistent(r: RegState): boolean {
-  if (ult(r.umaxHi, r.umaxLo, r.uminHi, r.uminLo) || slt(r.smaxHi, r.smaxLo, r.sminHi, r.sminLo) ||
-    r.u32min > r.u32max || r.s32min > r.s32max) return false;
-  const vHi = r.vHi;
-  const vLo = r.vLo;
-  const mHi = r.mHi;
-  const mLo = r.mLo;
-  if ((vHi & mHi) | (vLo & mLo)) return false;
-  // The tnum's extremes must overlap the unsigned range.
-  if (ult(r.umaxHi, r.umaxLo, vHi, vLo) || ult(vHi | mHi, vLo | mLo, r.uminHi, r.uminLo)) return false;
-  if ((mHi | mLo) === 0) {
-    if (r.uminHi !== vHi || r.uminLo !== vLo || r.umaxHi !== vHi || r.umaxLo !== vLo || r.sminHi !== vHi ||
-      r.sminLo !== vLo || r.smaxHi !== vHi || r.smaxLo !== vLo) return false;
-  }
-  if (mLo === 0) {
-    const v32 = vLo >>> 0;
-    if (r.u32min !== v32 || r.u32max !== v32 || r.s32min !== (vLo | 0) || r.s32max !== (vLo | 0)) return false;
-  }
-  return true;
 }
 
 /** __reg_assign_32_into_64: the value is the zero-extended subregister. */

@@ -6,6 +6,7 @@ import {
   coerceRegToSize, coerceRegToSizeSx, coerceSubregToSizeSx, mark32Unbounded, markKnownHalves, markScalarUnknown,
   markUnbounded, regBoundsSync, regWidth, setKnownHalves, zext32To64,
 } from './bounds.js';
+import { regBoundsSanityCheck } from './bounds-sanity.js';
 import type { VerifierEnv } from './env.js';
 import { adjustPtrMinMaxVals } from './check-ptr-alu.js';
 import { RegArg, assignScalarIdBeforeMov, checkRegArg, isPointerValue, markUnknown } from './reg-ops.js';
@@ -22,6 +23,11 @@ export const ALU_OP_STR: Record<number, string> = {
 };
 
 export function checkAluOp(env: VerifierEnv, insn: Instruction): void {
+  aluOp(env, insn);
+  regBoundsSanityCheck(env, env.cur.regs[insn.dst], 'alu');
+}
+
+function aluOp(env: VerifierEnv, insn: Instruction): void {
   const regs = env.cur.regs;
   const opc = op.opCode(insn.opcode);
   const cls = op.opClass(insn.opcode);

@@ -3,7 +3,8 @@
 // scalar bounds, null checks, packet ranges.
 import type { Instruction } from '../isa/instruction.js';
 import * as op from '../isa/opcodes.js';
-import { isRegConst, markScalarUnknown, regBoundsSync, boundsConsistent, regConstValue, setKnownHalves } from './bounds.js';
+import { isRegConst, markScalarUnknown, regBoundsSync, regConstValue, setKnownHalves } from './bounds.js';
+import { regBoundsSanityCheck } from './bounds-sanity.js';
 import { hiOfNum } from './i64.js';
 import { flipOpcode, isScalarBranchTaken, regsRefineCondOp, revOpcode } from './branch.js';
 import type { VerifierEnv } from './env.js';
@@ -80,21 +81,23 @@ export function isBranchTaken(r1In: RegState, r2In: RegState, opcIn: number, jmp
   return isScalarBranchTaken(r1, r2, opc, jmp32);
 }
 
-/** Narrows both arms; returns whether each arm is still possible. */
+/** reg_set_min_max: narrows both arms, then checks what each learnt. */
 function regSetMinMax(
-  trueR1: RegState, trueR2: RegState, falseR1: RegState, falseR2: RegState, opc: number, jmp32: boolean,
-): { trueOk: boolean; falseOk: boolean } {
-  if (falseR1.type !== RegType.SCALAR_VALUE || falseR2.type !== RegType.SCALAR_VALUE) return { trueOk: true, falseOk: true };
+  env: VerifierEnv, trueR1: RegState, trueR2: RegState, falseR1: RegState, falseR2: RegState, opc: number, jmp32: boolean,
+): void {
+  if (falseR1.type !== RegType.SCALAR_VALUE || falseR2.type !== RegType.SCALAR_VALUE) return;
+  // A register compared with itself: is_branch_taken decided what it could.
+  if (falseR1 === falseR2) return;
   regsRefineCondOp(falseR1, falseR2, revOpcode(opc), jmp32);
   regBoundsSync(falseR1);
   regBoundsSync(falseR2);
   regsRefineCondOp(trueR1, trueR2, opc, jmp32);
   regBoundsSync(trueR1);
   regBoundsSync(trueR2);
-  return {
-    trueOk: boundsConsistent(trueR1) && boundsConsistent(trueR2),
-    falseOk: boundsConsistent(falseR1) && boundsConsistent(falseR2),
-  };
+  regBoundsSanityCheck(env, trueR1, 'true_reg1');
+  regBoundsSanityCheck(env, trueR2, 'true_reg2');
+  regBoundsSanityCheck(env, falseR1, 'false_reg1');
+  regBoundsSanityCheck(env, falseR2, 'false_reg2');
 }
 
 /** The constant difference between two linked scalars (sync_linked_regs). */
@@ -308,14 +311,13 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
   dst = regs[insn.dst];
   if (srcX) src = regs[insn.src];
   const otherRegs = other.regs;
-  let ok: { trueOk: boolean; falseOk: boolean };
   if (srcX) {
-    ok = regSetMinMax(otherRegs[insn.dst], otherRegs[insn.src], dst, src, opc, jmp32);
+    regSetMinMax(env, otherRegs[insn.dst], otherRegs[insn.src], dst, src, opc, jmp32);
   } else {
     const fake0 = src;
     const fake1 = IMM_SRC_COPY;
     fake1.copyFrom(src);
-    ok = regSetMinMax(otherRegs[insn.dst], fake0, dst, fake1, opc, jmp32);
+    regSetMinMax(env, otherRegs[insn.dst], fake0, dst, fake1, opc, jmp32);
   }
   if (srcX && src.type === RegType.SCALAR_VALUE && src.id) {
     syncLinkedRegs(thisBranch, src);
@@ -343,9 +345,7 @@ export function checkCondJmpOp(env: VerifierEnv, insn: Instruction, insnIdx: num
     env.fail(`R${insn.dst} pointer comparison prohibited`);
   }
 
-  if (!ok.trueOk) env.dropPending(other);
   printInsnState(env, thisBranch);
-  if (!ok.falseOk) return -2; // this arm cannot happen: end the path
   return insnIdx;
 }
 

@@ -204,13 +204,7 @@ export function doCheck(env: VerifierEnv): void {
         doPrintState = true;
         continue;
       } else {
-        const next = checkCondJmpOp(env, insn, insnIdx);
-        if (next === -2) {
-          if (!popPath(env)) return;
-          doPrintState = true;
-          continue;
-        }
-        env.insnIdx = next;
+        env.insnIdx = checkCondJmpOp(env, insn, insnIdx);
       }
     } else if (cls === op.BPF_LD) {
       const mode = op.opMode(insn.opcode);

@@ -155,14 +155,6 @@ export class VerifierEnv {
     return idx;
   }
 
-  /** Forgets a pending path (an arm found impossible right after it was pushed). */
-  dropPending(state: VerifierState): void {
-    const i = this.pending.findIndex((p) => p.state === state);
-    if (i < 0) return;
-    this.pending.splice(i, 1);
-    if (state.parent) state.parent.branches--;
-  }
-
   get allowPtrLeaks(): boolean { return this.privileged; }
   get allowUninitStack(): boolean { return this.privileged; }
   get bpfCapable(): boolean { return this.privileged; }

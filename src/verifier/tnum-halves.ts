@@ -1,7 +1,7 @@
 // The tnum operations of tnum.ts on 32-bit halves (see i64.ts), for the hot
 // paths: each writes its result into TN (value and mask halves), which the
 // caller copies out at once. Same formulas as kernel/bpf/tnum.c.
-import { mulLowHi } from './i64.js';
+import { fls64, mulLowHi, ule, ult } from './i64.js';
 import type { RegState } from './reg-state.js';
 
 /** The result of the last operation. */
@@ -136,4 +136,38 @@ export function tnIntersect(avh: number, avl: number, amh: number, aml: number, 
   TN.vLo = (avl | bvl) & ~muLo;
   TN.mHi = muHi;
   TN.mLo = muLo;
+}
+
+/** The result of tnStep. */
+export const STEP = { hi: 0, lo: 0 };
+
+/**
+ * tnum_step: the smallest member of the tnum greater than z (the tnum's
+ * largest member when z is at or past it, its smallest when z is below it).
+ * Members are value + s for the submasks s of mask, so this finds the next
+ * submask above d = z - value by adding one "through" the unknown bits.
+ */
+export function tnStep(vh: number, vl: number, mh: number, ml: number, zh: number, zl: number): void {
+  const maxHi = vh | mh;
+  const maxLo = vl | ml;
+  if (ule(maxHi, maxLo, zh, zl)) {
+    STEP.hi = maxHi; STEP.lo = maxLo;
+    return;
+  }
+  if (ult(zh, zl, vh, vl)) {
+    STEP.hi = vh; STEP.lo = vl;
+    return;
+  }
+  const dLo = (zl - vl) | 0;
+  const dHi = (zh - vh - ((zl >>> 0) < (vl >>> 0) ? 1 : 0)) | 0;
+  // Below the highest known-bit 1 of d, every bit is filled so the carry passes.
+  const k = fls64(dHi & ~mh, dLo & ~ml);
+  const cLo = k >= 32 ? -1 : ((1 << k) - 1) | 0;
+  const cHi = k <= 32 ? 0 : ((1 << (k - 32)) - 1) | 0;
+  const fLo = dLo | cLo | ~ml;
+  const fHi = dHi | cHi | ~mh;
+  const incLo = ((fLo + 1) | 0) & ml;
+  const incHi = ((fHi + (fLo === -1 ? 1 : 0)) | 0) & mh;
+  STEP.hi = vh | incHi;
+  STEP.lo = vl | incLo;
 }
