@@ -69,6 +69,42 @@ async function loadExample(name: string, engine: EngineName): Promise<{ object: 
   }
 }
 
+type ChannelHandlers = readonly [(m: unknown) => void, (m: unknown) => void];
+const SERVER_CHANNELS = ['http.server.request.start', 'http.server.response.finish'] as const;
+
+/** Subscribes a start and a finish handler to the server channels; returns their unsubscribe. */
+function subscribeBoth(handlers: ChannelHandlers): () => void {
+  SERVER_CHANNELS.forEach((c, i) => dc.subscribe(c, handlers[i]));
+  return () => SERVER_CHANNELS.forEach((c, i) => dc.unsubscribe(c, handlers[i]));
+}
+
+/** One clock read at each request's start and end, summed: timing requests and nothing else. */
+function clockFloor(): ChannelHandlers {
+  let started = 0n;
+  let total = 0n;
+  return [() => { started = process.hrtime.bigint(); }, () => { total += process.hrtime.bigint() - started; }];
+}
+
+/** http_latency's histogram (log2 microseconds per route, the URL up to '?') as a JavaScript subscriber would keep it. */
+function plainHistogram(): ChannelHandlers {
+  const starts = new WeakMap<object, bigint>();
+  const histogram = new Map<string, number>();
+  return [
+    (m) => { starts.set((m as { request: object }).request, process.hrtime.bigint()); },
+    (m) => {
+      const request = (m as { request: IncomingMessage }).request;
+      const start = starts.get(request);
+      if (start === undefined) return;
+      starts.delete(request);
+      const us = Number(process.hrtime.bigint() - start) / 1000;
+      const url = request.url ?? '';
+      const q = url.indexOf('?');
+      const key = `${q < 0 ? url : url.slice(0, q)} ${Math.floor(Math.log2(Math.max(us, 1)))}`;
+      histogram.set(key, (histogram.get(key) ?? 0) + 1);
+    },
+  ];
+}
+
 interface Config {
   readonly name: string;
   attach(): () => void;
@@ -79,15 +115,12 @@ async function configs(): Promise<{ configs: Config[]; close: () => void }> {
   // The baseline measured against itself: how far apart two windows of the same server fall (the noise floor).
   const list: Config[] = [{ name: 'nothing attached (baseline against baseline)', attach: () => () => {} }];
   // What any tracer on these channels pays before doing anything: Node builds and publishes each message (the floor).
-  list.push({
-    name: 'empty JS subscribers on the request tracepoints\' channels',
-    attach: () => {
-      const channels = ['http.server.request.start', 'http.server.response.finish'];
-      const nothing = (): void => {};
-      for (const c of channels) dc.subscribe(c, nothing);
-      return () => { for (const c of channels) dc.unsubscribe(c, nothing); };
-    },
-  });
+  const nothing = (): void => {};
+  list.push({ name: 'empty JS subscribers on the request tracepoints\' channels', attach: () => subscribeBoth([nothing, nothing]) });
+  // Timing each request at all: a clock read in a bare subscriber of each channel (the least any tracer of latency pays).
+  list.push({ name: 'a clock read in bare subscribers of both channels', attach: () => subscribeBoth(clockFloor()) });
+  // The same histogram as http_latency's program, written by hand in JavaScript, without tsbpf.
+  list.push({ name: 'latency histogram per route in plain JavaScript', attach: () => subscribeBoth(plainHistogram()) });
   for (const engine of HTTP_ENGINES) {
     const { object, note } = await loadExample('http_latency', engine);
     objects.push(object);

@@ -1,25 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { monotonicNowNs } from '../../helpers/clock.js';
 import { fieldOffset, layoutOf, type StructDef } from '../ctx/layout.js';
 import { COMMON_FIELDS, IPPROTO_TCP, SOCKET_FIELDS, socketOffsets, writeSocket } from './common.js';
-import { connectionState, type ConnectionState } from './connection-state.js';
 import type { NodeTracepointDef } from './node-tracepoint-def.js';
-import { onChannel, subscribe } from './node-tracepoint-def.js';
+import { onChannel } from './node-tracepoint-def.js';
+import { serverStamps, type ServerMessage } from './http-server-stamps.js';
 import { nextObjectId } from './object-ids.js';
-import { RequestStamps } from './request-stamps.js';
 
 export const HTTP_METHOD_LEN = 16;
 export const HTTP_URL_LEN = 128;
 export const HTTP_HOST_LEN = 64;
-
-interface ServerMessage {
-  readonly request: IncomingMessage;
-  readonly response: ServerResponse;
-  readonly socket?: object;
-}
-
-/** The state of the connection a request came on: the message's socket (Node's http server sends it), else the request's. */
-const connectionOf = (m: ServerMessage): ConnectionState => connectionState(m.socket ?? m.request.socket ?? m.request);
 
 export const HTTP_SERVER_REQUEST: StructDef = {
   name: 'tsbpf_http_server_request',
@@ -65,10 +53,6 @@ const resAt = {
   url: fieldOffset(res, 'url'),
 };
 
-/** The server's requests in flight: one id per request, the same in both tracepoints, and its start for durations. */
-const requests = new RequestStamps();
-const endRequest = (m: unknown): void => { requests.end((m as ServerMessage).request, connectionOf(m as ServerMessage)); };
-
 export const httpServerRequest: NodeTracepointDef = {
   name: 'http_server_request',
   id: 1001,
@@ -76,22 +60,18 @@ export const httpServerRequest: NodeTracepointDef = {
   doc: 'an HTTP server has parsed a request\'s headers, before the request handler runs',
   struct: HTTP_SERVER_REQUEST,
   install: (emit) => {
-    const release = requests.acquire();
-    const start = onChannel('http.server.request.start', (img, message, now) => {
-      const m = message as ServerMessage;
-      const request = m.request;
-      const conn = connectionOf(m);
-      img.u64(reqAt.reqId, requests.start(request, conn, now));
-      writeSocket(img, reqAt.sock, request.socket, IPPROTO_TCP, conn);
+    const release = serverStamps.acquire();
+    const start = onChannel('http.server.request.start', (img, message) => {
+      const request = (message as ServerMessage).request;
+      img.u64(reqAt.reqId, serverStamps.startId);
+      writeSocket(img, reqAt.sock, request.socket, IPPROTO_TCP, serverStamps.startConn);
       img.u8(reqAt.major, request.httpVersionMajor);
       img.u8(reqAt.minor, request.httpVersionMinor);
       img.str(reqAt.method, HTTP_METHOD_LEN, request.method ?? '');
       img.u16(reqAt.urlLen, Math.min(img.str(reqAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
       img.str(reqAt.host, HTTP_HOST_LEN, request.headers.host ?? '');
     })(emit);
-    // Ends the request's stamp (it would otherwise wait in its connection's queue until the connection closes).
-    const end = subscribe('http.server.response.finish', endRequest);
-    return () => { start(); end(); release(); };
+    return () => { start(); release(); };
   },
 };
 
@@ -102,17 +82,11 @@ export const httpServerResponse: NodeTracepointDef = {
   doc: 'an HTTP server has sent the last byte of a response',
   struct: HTTP_SERVER_RESPONSE,
   install: (emit) => {
-    const release = requests.acquire();
-    // Requests are stamped at their start, so that the response knows its duration.
-    const stamp = subscribe('http.server.request.start', (m) => {
-      requests.start((m as ServerMessage).request, connectionOf(m as ServerMessage), monotonicNowNs());
-    });
+    const release = serverStamps.acquire();
     const finish = onChannel('http.server.response.finish', (img, message, now) => {
-      const m = message as ServerMessage;
-      const { request, response } = m;
-      const conn = connectionOf(m);
+      const { request, response } = message as ServerMessage;
       // A request that started before the tracepoint was attached has no stamp: a new id, no duration.
-      const q = requests.end(request, conn);
+      const q = serverStamps.ended;
       if (q === undefined) {
         img.u64(resAt.reqId, nextObjectId());
       } else {
@@ -120,11 +94,11 @@ export const httpServerResponse: NodeTracepointDef = {
         const start = q.endedStartNs;
         if (start < now) img.bigU64(resAt.duration, now - start);
       }
-      writeSocket(img, resAt.sock, request.socket, IPPROTO_TCP, conn);
+      writeSocket(img, resAt.sock, request.socket, IPPROTO_TCP, serverStamps.endConn);
       img.u16(resAt.status, response.statusCode);
       img.str(resAt.method, HTTP_METHOD_LEN, request.method ?? '');
       img.u16(resAt.urlLen, Math.min(img.str(resAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
     })(emit);
-    return () => { finish(); stamp(); release(); };
+    return () => { finish(); release(); };
   },
 };

@@ -11,13 +11,11 @@ const MAX_QUEUED = 256;
  */
 export class RequestQueue {
   requests: Array<object | undefined>;
-  /** Pair i: ids[2i] and starts[2i + 1]; pair `capacity` holds the request that ended last. */
+  /** Pair i: ids[2i] and starts[2i + 1]; pair `capacity` holds the request that ended last (its id and start, never the request). */
   ids: Float64Array;
   starts: BigUint64Array;
   head = 0;
   count = 0;
-  /** The request that ended last: every reader of that end gets its id and start. */
-  ended: object | undefined = undefined;
 
   constructor(readonly generation: number) {
     this.requests = new Array<object | undefined>(4);
@@ -60,12 +58,11 @@ export class RequestQueue {
   }
 
   /** Makes queued request k the one that ended last, and drops it with every request before it. */
-  endAt(k: number, request: object): void {
+  endAt(k: number): void {
     const last = this.requests.length;
     const from = this.at(k);
     this.ids[2 * last] = this.ids[2 * from];
     this.starts[2 * last + 1] = this.starts[2 * from + 1];
-    this.ended = request;
     for (let i = 0; i <= k; i++) this.shift();
   }
 
@@ -105,16 +102,19 @@ export interface QueueHolder {
  * requests in order, so each connection holds a small queue, and a request
  * costs no entry of its own in any table. (A Map entry per request, set and
  * deleted, makes the Map rehash and allocate as it churns; a WeakMap entry
- * per request costs its garbage collector close to a microsecond; and a
+ * per request costs its garbage collector close to a microsecond; a
  * property on Node's request objects slows Node's own code: see
- * object-ids.ts. Measured on a live server, each of these cost more than
- * the rest of the tracepoint.)
+ * object-ids.ts; and a request held past its end, even until the next one
+ * ends, survives scavenges it would have died in: measured on a live
+ * server, each of these cost more than the rest of the tracepoint.)
  *
- * Every subscriber of a start and of an end gets the same id and start, in
- * any order. A request that never ends (a client gone mid-way) ends with
- * its connection. Stamps made while the tracepoints were attached are
- * forgotten when the last one goes (`acquire` / its release), so that a
- * later attach never pairs a response with another request's start.
+ * A request is let go at its end: end() is called once per end (the
+ * server's stamps subscriber does, http-server-stamps.ts), and what it
+ * returns is the request's id and start. A request that never ends (a
+ * client gone mid-way) ends with its connection. Stamps made while the
+ * tracepoints were attached are forgotten when the last one goes
+ * (`acquire` / its release), so that a later attach never pairs a response
+ * with another request's start.
  */
 export class RequestStamps {
   private generation = 0;
@@ -131,7 +131,7 @@ export class RequestStamps {
     };
   }
 
-  /** The request's id, given at its start at `nowNs` (the same for every subscriber of the start). */
+  /** The request's id, given at its start at `nowNs` (a request started twice keeps its first stamp). */
   start(request: object, connection: QueueHolder, nowNs: bigint): number {
     let q = connection.requests;
     if (q === undefined || q.generation !== this.generation) connection.requests = q = new RequestQueue(this.generation);
@@ -146,18 +146,17 @@ export class RequestStamps {
 
   /**
    * Ends the request: its connection's queue, whose endedId and
-   * endedStartNs are then the request's (the same for every subscriber of
-   * the end); undefined when its start was not seen.
+   * endedStartNs are then the request's; undefined when its start was not
+   * seen (or it has ended already).
    */
   end(request: object, connection: QueueHolder): RequestQueue | undefined {
     const q = connection.requests;
     if (q === undefined || q.generation !== this.generation) return undefined;
-    if (q.ended === request) return q;
     // Responses end in request order: requests queued before this one never ended (given up), dropped with it.
     let k = 0;
     while (k < q.count && q.requests[q.at(k)] !== request) k++;
     if (k === q.count) return undefined;
-    q.endAt(k, request);
+    q.endAt(k);
     return q;
   }
 
