@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { exitQuietlyOnClosedPipe } from '../dist/cli/closed-pipe.js';
 import { main } from '../dist/cli/main.js';
+
+exitQuietlyOnClosedPipe();
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -9,7 +9,7 @@ import { ret, u32 } from './args.js';
 // and then the destination is zeroed and the result is -EFAULT, as in the
 // kernel. User and kernel variants behave alike (one address space).
 
-function probeRead(name: HelperName): HelperDefinition {
+function probeRead(name: HelperName, gplOnly = true): HelperDefinition {
   return defineHelper(name, ['ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'], 'RET_INTEGER', (env, r1, r2, r3) => {
     const size = u32(r2);
     const dst = guestRange(env, r1, size, true);
@@ -21,7 +21,7 @@ function probeRead(name: HelperName): HelperDefinition {
     }
     bytes.copyWithin(dst, src, src + size);
     return 0n;
-  }, { gplOnly: true, retErrnoOnly: true });
+  }, { gplOnly, retErrnoOnly: true });
 }
 
 /** The _str variants: a NUL-terminated copy of at most size bytes; returns its length with the NUL. */
@@ -44,5 +44,7 @@ function probeReadStr(name: HelperName): HelperDefinition {
 
 export const PROBE_READ_HELPERS: readonly HelperDefinition[] = [
   probeRead('probe_read'), probeRead('probe_read_kernel'), probeRead('probe_read_user'),
+  // bpf_copy_from_user: probe_read_user for sleepable programs (the verifier refuses it elsewhere), not GPL-only.
+  probeRead('copy_from_user', false),
   probeReadStr('probe_read_str'), probeReadStr('probe_read_kernel_str'), probeReadStr('probe_read_user_str'),
 ];

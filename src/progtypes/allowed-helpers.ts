@@ -19,6 +19,10 @@ const BASE: readonly HelperName[] = [
   // perfmon_capable()
   'trace_printk', 'trace_vprintk', 'snprintf', 'snprintf_btf', 'probe_read_user', 'probe_read_user_str',
   'probe_read_kernel', 'probe_read_kernel_str', 'get_current_task', 'get_current_task_btf', 'task_pt_regs',
+  // Newer kernels give every type these too (Linux 6.18 loads each in a socket filter and in XDP).
+  'get_current_pid_tgid', 'get_ns_current_pid_tgid', 'get_current_uid_gid', 'get_current_comm',
+  'get_current_cgroup_id', 'get_current_ancestor_cgroup_id', 'get_cgroup_classid', 'send_signal',
+  'send_signal_thread', 'strtol', 'strtoul', 'get_branch_snapshot', 'get_task_stack', 'copy_from_user',
 ];
 
 /** bpf_tracing_func_proto(): kprobe, tracepoint, perf_event, raw_tracepoint, tracing. */
@@ -36,6 +40,7 @@ const SK_BASE: readonly HelperName[] = [...BASE, 'map_lookup_percpu_elem', 'skc_
 /** sk_filter_func_proto(): socket filters (and the start of cgroup_skb). */
 const SOCKET_FILTER: readonly HelperName[] = [
   ...SK_BASE, 'skb_load_bytes', 'skb_load_bytes_relative', 'get_socket_cookie', 'get_socket_uid', 'perf_event_output',
+  'get_netns_cookie',
 ];
 
 /** tc_cls_act_func_proto(): sched_cls and sched_act. */

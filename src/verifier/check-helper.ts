@@ -389,6 +389,9 @@ function clearAllPktPointers(env: VerifierEnv): void {
   }, isPktPointerAny);
 }
 
+/** Helpers whose proto has might_sleep: only sleepable programs call them. */
+const MIGHT_SLEEP: ReadonlySet<number> = new Set([F.copy_from_user, F.copy_from_user_task]);
+
 /**
  * check_helper_call. Returns the next instruction minus one when the call
  * changes control flow (never for helpers), otherwise undefined.
@@ -398,6 +401,7 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
   if (funcId < 0 || funcId > F.MAX_ID) env.fail(`invalid func ${kernelHelperName(funcId)}#${funcId}`, 'EINVAL');
   const proto = env.helperProto(funcId);
   if (!env.prog.helperAllowed(funcId)) env.fail(`program of this type cannot use helper ${kernelHelperName(funcId)}#${funcId}`, 'EINVAL');
+  if (!env.sleepable && MIGHT_SLEEP.has(funcId)) env.fail('helper call might sleep in a non-sleepable prog', 'EINVAL');
   if (!proto) env.fail(`helper ${kernelHelperName(funcId)}#${funcId} is not available in tsbpf`, 'EINVAL');
 
   const meta: CallMeta = {

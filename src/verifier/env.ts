@@ -155,6 +155,9 @@ export class VerifierEnv {
     return idx;
   }
 
+  /** The program may sleep (BPF_F_SLEEPABLE): helpers that might sleep are allowed. */
+  sleepable = false;
+
   get allowPtrLeaks(): boolean { return this.privileged; }
   get allowUninitStack(): boolean { return this.privileged; }
   get bpfCapable(): boolean { return this.privileged; }

@@ -73,6 +73,16 @@ export function memoryContextRules(size: number, base: ProgTypeRules = progTypeR
   };
 }
 
+/**
+ * The rules for a program loaded with an expected attach type: a cgroup_skb
+ * program for egress may also return 2 and 3 (drop or pass with congestion
+ * notification), as check_return_code allows.
+ */
+export function rulesForAttachType(rules: ProgTypeRules, attachType: string | null | undefined): ProgTypeRules {
+  if (rules.name === 'cgroup_skb' && attachType === 'BPF_CGROUP_INET_EGRESS') return { ...rules, retRange: [0, 3] };
+  return rules;
+}
+
 /** Program types the verifier has rules for. */
 export const VERIFIABLE_PROG_TYPES = Object.keys(SHAPES) as ProgTypeName[];
 

@@ -479,18 +479,15 @@ function lsh32(dst: RegState, src: RegState): void {
 function lsh64(dst: RegState, src: RegState): void {
   const umin = src.uminLo;
   const umax = src.umaxLo;
-  // <<32 of a non-negative s32 keeps its sign (the sign-extension idiom).
-  if (umin === 32 && umax === 32 && dst.s32max >= 0) {
+  // <<32 keeps the s32 bounds' signs (the sign-extension idiom <<32 s>>32).
+  if (umin === 32 && umax === 32) {
     dst.smaxHi = dst.s32max;
     dst.smaxLo = 0;
-  } else {
-    dst.smaxHi = 0x7fffffff;
-    dst.smaxLo = -1;
-  }
-  if (umin === 32 && umax === 32 && dst.s32min >= 0) {
     dst.sminHi = dst.s32min;
     dst.sminLo = 0;
   } else {
+    dst.smaxHi = 0x7fffffff;
+    dst.smaxLo = -1;
     dst.sminHi = -0x80000000;
     dst.sminLo = 0;
   }

@@ -12,7 +12,7 @@ import { VerifierError, type VerifierErrno } from './errors.js';
 import { kernelInsnText } from './kernel-disasm.js';
 import { computeLiveRegs } from './liveness.js';
 import { normalizeMap, type MapDesc } from './maps.js';
-import { progTypeRules, type ProgTypeRules } from './prog-type-rules.js';
+import { progTypeRules, rulesForAttachType, type ProgTypeRules } from './prog-type-rules.js';
 import { resolveInsns } from './resolve-insns.js';
 import { checkMaxStackDepth } from './stack-depth.js';
 import { computeSccBoth } from './scc.js';
@@ -40,6 +40,10 @@ export interface VerifyOptions {
   readonly funcInfo?: boolean;
   /** Rules to use instead of those of `progType` (custom contexts, tsbpf's own hook types). */
   readonly rules?: ProgTypeRules;
+  /** Loaded with BPF_F_SLEEPABLE (default: syscall programs, which the kernel loads only so). */
+  readonly sleepable?: boolean;
+  /** The expected attach type (`BPF_CGROUP_INET_EGRESS`...), which narrows some types' rules, as the kernel's. */
+  readonly expectedAttachType?: string | null;
   /**
    * Instructions processed before giving up (the kernel's 1,000,000). Lower
    * it to bound the time spent on a program; the refusal says the same.
@@ -114,8 +118,9 @@ function initialState(): VerifierState {
 export function verify(program: readonly Instruction[] | Uint8Array, options: VerifyOptions): VerifierResult {
   const start = process.hrtime.bigint();
   const insns = program instanceof Uint8Array ? decodeRaw(program) : program;
-  const rules = options.rules ?? progTypeRules(options.progType);
-  if (!rules) throw new TypeError(`no verifier rules for program type ${String(options.progType)}`);
+  const typeRules = options.rules ?? progTypeRules(options.progType);
+  if (!typeRules) throw new TypeError(`no verifier rules for program type ${String(options.progType)}`);
+  const rules = rulesForAttachType(typeRules, options.expectedAttachType);
   const maps = (options.maps ?? []).map(normalizeMap);
   const logLevel = options.logLevel ?? 0;
   const helpers = options.helpers ?? defaultHelperProto;
@@ -159,6 +164,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
       options.lineInfo ?? [], options.funcInfo ?? false, scc);
     env.log.write(preLog.join(''));
     env.complexityLimit = options.complexityLimit ?? COMPLEXITY_LIMIT_INSNS;
+    env.sleepable = options.sleepable ?? rules.name === 'syscall';
     env.cur = initialState();
     env.markAllScratched();
     doCheck(env);

@@ -17,7 +17,7 @@ test('the corpus has a case for every rule', () => {
 for (const c of cases) {
   test(`verifier: ${c.name}`, { skip: c.slow ? SLOW_SKIP : undefined }, () => {
     const insns = assembleCase(c.source);
-    const result = verify(insns, { progType: c.progType, maps: c.maps, unprivileged: c.unprivileged, funcInfo: c.funcInfo });
+    const result = verify(insns, { progType: c.progType, expectedAttachType: c.attachType, maps: c.maps, unprivileged: c.unprivileged, funcInfo: c.funcInfo });
     assert.equal(result.verdict, c.expect, `${c.file}:${c.line} ${result.error ?? ''}`);
     for (const line of c.errors) {
       assert.ok(result.errorLines?.includes(line), `${c.file}:${c.line}: expected "${line}", got ${JSON.stringify(result.errorLines)}`);

@@ -3,6 +3,7 @@
 //
 //   == name of the case
 //   type: socket_filter            program type (kernel name)
+//   attach: BPF_CGROUP_INET_EGRESS  optional expected attach type
 //   map: hash key=4 value=8 entries=16 [flags=0x80] [name=counts] [frozen=<hex bytes>] [lock=<offset of a struct bpf_spin_lock in the value>]
 //   mode: unprivileged             optional; such cases are not run in the kernel
 //   funcinfo: yes                  optional; the program has BTF func_info
@@ -28,6 +29,7 @@ export interface CorpusCase {
   readonly progType: string;
   readonly maps: MapDesc[];
   readonly unprivileged: boolean;
+  readonly attachType?: string;
   readonly funcInfo: boolean;
   readonly expect: 'accept' | 'reject';
   readonly errors: string[];
@@ -81,6 +83,7 @@ export function parseCorpus(text: string, file: string): CorpusCase[] {
     let progType = '';
     const maps: MapDesc[] = [];
     let unprivileged = false;
+    let attachType: string | undefined;
     let funcInfo = false;
     let expect: 'accept' | 'reject' | '' = '';
     const errors: string[] = [];
@@ -93,6 +96,7 @@ export function parseCorpus(text: string, file: string): CorpusCase[] {
       const [, key, value] = m;
       switch (key) {
         case 'type': progType = value.trim(); break;
+        case 'attach': attachType = value.trim(); break;
         case 'map': maps.push(parseMap(value, where)); break;
         case 'mode': unprivileged = value.trim() === 'unprivileged'; break;
         case 'funcinfo': funcInfo = value.trim() === 'yes'; break;
@@ -107,7 +111,7 @@ export function parseCorpus(text: string, file: string): CorpusCase[] {
     for (; i < lines.length && !lines[i].startsWith('== '); i++) body.push(lines[i]);
     if (!progType || !expect) throw new Error(`${where}: a case needs type: and expect:`);
     cases.push({
-      name, file, line: startLine, progType, maps, unprivileged, funcInfo, expect, errors, kernelSkip, slow,
+      name, file, line: startLine, progType, attachType, maps, unprivileged, funcInfo, expect, errors, kernelSkip, slow,
       source: body.join('\n'),
     });
   }

@@ -38,8 +38,8 @@ for (const c of cases) {
   const why = c.unprivileged ? 'unprivileged mode cannot be loaded here (the kernel runs as root)' : c.kernelSkip ?? (c.slow ? SLOW_SKIP : undefined);
   test(`kernel: ${c.name}`, { skip: skip ?? why }, () => {
     const insns = assembleCase(c.source);
-    const kernel = kernelVerdict(insns, c.progType, c.maps, 0, c.funcInfo);
-    const ours = verify(insns, { progType: c.progType, maps: c.maps, funcInfo: c.funcInfo });
+    const kernel = kernelVerdict(insns, c.progType, c.maps, 0, c.funcInfo, 1, c.attachType);
+    const ours = verify(insns, { progType: c.progType, expectedAttachType: c.attachType, maps: c.maps, funcInfo: c.funcInfo });
     checked++;
     const reason = known.get(c.name);
     const sameVerdict = kernel.verdict === c.expect;

@@ -48,8 +48,8 @@ for (const c of cases) {
     : c.kernelSkip ?? (c.slow ? SLOW_SKIP : disagreements.has(c.name) ? 'the verdicts differ (kernel-disagreements.txt)' : undefined);
   test(`kernel log: ${c.name}`, { skip: skip ?? why }, () => {
     const insns = assembleCase(c.source);
-    const kernel = normalize(kernelVerdict(insns, c.progType, c.maps, 0, c.funcInfo, 2).log);
-    const ours = normalize(verify(insns, { progType: c.progType, maps: c.maps, funcInfo: c.funcInfo, logLevel: 2 }).log);
+    const kernel = normalize(kernelVerdict(insns, c.progType, c.maps, 0, c.funcInfo, 2, c.attachType).log);
+    const ours = normalize(verify(insns, { progType: c.progType, expectedAttachType: c.attachType, maps: c.maps, funcInfo: c.funcInfo, logLevel: 2 }).log);
     let first = -1;
     for (let i = 0; i < Math.max(kernel.length, ours.length); i++) {
       if (kernel[i] !== ours[i]) { first = i; break; }

@@ -9,6 +9,7 @@ import { BPF_MAP_TYPE } from '../../src/maps/map-types.js';
 import { BPF_PROG_TYPE } from '../../src/progtypes/prog-types.js';
 import type { MapDesc } from '../../src/verifier/index.js';
 import { KernelBtf } from '../../src/kernel/object/btf-load.js';
+import type { BpfAttachTypeName } from '../../src/uapi/bpf-attach-type.js';
 import { findSubprogs } from '../../src/verifier/subprogs.js';
 import { BtfBuilder } from '../support/btf-builder.js';
 
@@ -106,7 +107,7 @@ function funcInfoFor(insns: readonly Instruction[]): { btf: KernelBtf; records: 
 /** Loads `insns` (map references by index) with the maps created in the kernel. */
 export function kernelVerdict(
   insns: readonly Instruction[], progType: string, maps: readonly MapDesc[], flags = 0, withFuncInfo = false,
-  logLevel: 1 | 2 = 1,
+  logLevel: 1 | 2 = 1, expectedAttachType?: string,
 ): KernelVerdict {
   const owned: KernelMap[] = [];
   const info = withFuncInfo ? funcInfoFor(insns) : undefined;
@@ -126,6 +127,7 @@ export function kernelVerdict(
       const prog = KernelProgram.load({
         type: BPF_PROG_TYPE[progType as keyof typeof BPF_PROG_TYPE], insns: patched, logLevel, flags,
         btfFd: info?.btf.fd, funcInfo: info?.records,
+        ...(expectedAttachType ? { expectedAttachType: expectedAttachType as BpfAttachTypeName } : {}),
       });
       const log = prog.log;
       prog.close();
