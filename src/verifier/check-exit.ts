@@ -25,6 +25,12 @@ export function checkResourceLeak(env: VerifierEnv, checkLock: boolean, prefix: 
 export function checkReturnCode(env: VerifierEnv): void {
   checkRegArg(env, 0, RegArg.SRC_OP);
   if (isPointerValue(env, 0)) env.fail('R0 leaks addr as return value');
+  if (env.cur.frames[0].subprogno !== 0) {
+    // A global function, verified from its own entry: any scalar will do.
+    const r0 = env.cur.regs[0];
+    if (r0.type !== RegType.SCALAR_VALUE) env.fail(`At subprogram exit the register R0 is not a scalar value (${regTypeStr(r0.type)})`, 'EINVAL');
+    return;
+  }
   const range = env.prog.retRange;
   if (!range) return;
   const reg = env.cur.regs[0];

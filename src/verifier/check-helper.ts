@@ -124,7 +124,7 @@ function checkRegType(env: VerifierEnv, regno: number, arg: ArgType): void {
 }
 
 /** check_func_arg_reg_off */
-function checkFuncArgRegOff(env: VerifierEnv, reg: RegState, regno: number, release: boolean): void {
+export function checkFuncArgRegOff(env: VerifierEnv, reg: RegState, regno: number, release: boolean): void {
   if (release) {
     if (reg.off) env.fail(`R${regno} must have zero offset when passed to release func or trusted arg to kfunc`, 'EINVAL');
     checkPtrOffReg(env, reg, regno, false);
@@ -148,7 +148,7 @@ function mapCanRead(m: VerifierMap): boolean { return !(m.flags & BPF_F_WRONLY_P
 function mapCanWrite(m: VerifierMap): boolean { return !(m.flags & BPF_F_RDONLY_PROG); }
 
 /** check_helper_mem_access: [reg, reg+size) is memory the helper may read or write. */
-function checkHelperMemAccess(
+export function checkHelperMemAccess(
   env: VerifierEnv, regno: number, size: number, write: boolean, zeroOk: boolean, meta: CallMeta | null,
 ): void {
   const reg = env.cur.regs[regno];

@@ -12,6 +12,11 @@ import { S64_MAX, S64_MIN } from './reg-state.js';
 import { markChainPrecision } from './precision.js';
 import { subprogOf } from './subprogs.js';
 import { findPrevEntry, widenImpreciseScalars } from './widen.js';
+import { VerifierError } from './errors.js';
+import type { GlobalArg, GlobalFunc } from './global-funcs.js';
+import { checkFuncArgRegOff, checkHelperMemAccess } from './check-helper.js';
+import { markUnknown, registerIsNull } from './reg-ops.js';
+import { PTR_MAYBE_NULL, typeMayBeNull } from './reg-type.js';
 
 export const CALLER_SAVED_REGS = [0, 1, 2, 3, 4, 5];
 
@@ -49,6 +54,12 @@ export function checkFuncCall(env: VerifierEnv, insn: Instruction, insnIdx: numb
   const st = env.cur;
   const target = insnIdx + insn.imm + 1;
   const subprog = subprogOf(env.subprogs, target);
+  const global = env.globalFuncs.get(subprog);
+  if (global) {
+    checkGlobalFuncCall(env, subprog, global.fn);
+    global.called = true;
+    return insnIdx;
+  }
   const caller = st.frames[st.curframe];
   const callee = setupFuncEntry(env, subprog, insnIdx);
   for (let i = 1; i <= 5; i++) callee.reg(i).copyFrom(caller.regs[i]);
@@ -103,4 +114,52 @@ export function prepareFuncExit(env: VerifierEnv): number {
   const prev = callee.inCallbackFn ? findPrevEntry(env, st, next) : null;
   if (prev) widenImpreciseScalars(env, prev, st);
   return next;
+}
+
+/**
+ * A call of a global function: its arguments must match its prototype; it
+ * is not followed (it is verified on its own after the caller), and it
+ * returns an unknown scalar.
+ */
+function checkGlobalFuncCall(env: VerifierEnv, subprog: number, fn: GlobalFunc): void {
+  if (env.cur.activeLock) env.fail('global function calls are not allowed while holding a lock,\nuse static function instead', 'EINVAL');
+  try {
+    if (fn.error) env.fail(fn.error, 'EINVAL');
+    fn.args.forEach((arg, i) => checkGlobalArg(env, i + 1, arg));
+  } catch (err) {
+    if (!(err instanceof VerifierError)) throw err;
+    env.fail(`Caller passes invalid args into func#${subprog} ('${fn.name}')`, err.errno);
+  }
+  env.verbose(`Func#${subprog} ('${fn.name}') is global and assumed valid.\n`);
+  const regs = env.cur.regs;
+  for (const r of CALLER_SAVED_REGS) {
+    markRegNotInit(regs[r]);
+    env.markRegScratched(r);
+  }
+  markUnknown(env, regs[0]);
+}
+
+/** btf_check_func_arg_match for one argument register. */
+function checkGlobalArg(env: VerifierEnv, regno: number, arg: GlobalArg): void {
+  const reg = env.cur.regs[regno];
+  if (arg.kind === 'scalar') {
+    if (reg.type !== RegType.SCALAR_VALUE) env.fail(`R${regno} is not a scalar`, 'EINVAL');
+    return;
+  }
+  checkFuncArgRegOff(env, reg, regno, false);
+  if (arg.kind === 'ctx') {
+    if (reg.type !== RegType.PTR_TO_CTX) env.fail(`arg#${regno - 1} expects pointer to ctx`, 'EINVAL');
+    return;
+  }
+  // check_mem_reg: NULL passes; otherwise the memory must be readable and writable for the whole size.
+  if (registerIsNull(reg)) return;
+  const saved = typeMayBeNull(reg.type) ? reg.type : -1;
+  if (saved >= 0) reg.type &= ~PTR_MAYBE_NULL;
+  try {
+    checkHelperMemAccess(env, regno, arg.size, false, true, null);
+    checkHelperMemAccess(env, regno, arg.size, true, true, null);
+  } finally {
+    if (saved >= 0) reg.type = saved;
+  }
+  if (!arg.nullable && typeMayBeNull(reg.type)) env.fail(`arg#${regno - 1} is expected to be non-NULL`, 'EINVAL');
 }

@@ -10,6 +10,7 @@ import type { VerifierState } from './verifier-state.js';
 import { History, newEntry, type HistEntry } from './history.js';
 import type { SccNumbers } from './scc.js';
 import { SccVisits } from './scc-visit.js';
+import type { GlobalFunc } from './global-funcs.js';
 
 /**
  * Per-instruction facts gathered while exploring (struct bpf_insn_aux_data),
@@ -128,11 +129,13 @@ export class VerifierEnv {
     this.privileged = !unprivileged;
     this.aux = new InsnAux(insns.length);
     this.explored = new Array(insns.length);
+    this.sccNumbers = scc;
     this.scc = new SccVisits(scc.withCallbacks, scc.withoutCallbacks);
   }
 
+  private readonly sccNumbers: SccNumbers;
   /** The loops being explored and the paths pruned inside them. */
-  readonly scc: SccVisits;
+  scc: SccVisits;
 
   /** update_peak_states: checkpoints and kept backedges. */
   updatePeakStates(): void {
@@ -157,6 +160,19 @@ export class VerifierEnv {
 
   /** The program may sleep (BPF_F_SLEEPABLE): helpers that might sleep are allowed. */
   sleepable = false;
+
+  /** Global functions by sub-program index: called from a verified path, and verified on their own. */
+  readonly globalFuncs = new Map<number, { readonly fn: GlobalFunc; called: boolean; verified: boolean }>();
+  /** The sub-program being verified from its own entry (0: the main program; else a global function). */
+  entrySubprog = 0;
+
+  /** free_states: a global function's verification starts with no checkpoints of the one before. */
+  forgetCheckpoints(): void {
+    this.explored = new Array(this.insns.length);
+    this.exploredCount = 0;
+    this.freeListSize = 0;
+    this.scc = new SccVisits(this.sccNumbers.withCallbacks, this.sccNumbers.withoutCallbacks);
+  }
 
   get allowPtrLeaks(): boolean { return this.privileged; }
   get allowUninitStack(): boolean { return this.privileged; }

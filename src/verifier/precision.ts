@@ -148,6 +148,12 @@ function backtrackInsn(env: VerifierEnv, idx: number, subseqIdx: number, hist: H
     bt.clearSlot(hist.stackFrame, hist.stackSpi);
     if (cls === op.BPF_STX) bt.setReg(sreg);
   } else if (cls === op.BPF_JMP || cls === op.BPF_JMP32) {
+    if (isPseudoCall(insn) && env.globalFuncs.has(subprogOf(env.subprogs, idx + insn.imm + 1))) {
+      // A global function's call was not followed: it set r0 and invalidated r1-r5.
+      if (bt.regs[bt.frame] & REGMASK_ARGS) throw new Error(`verifier bug: global subprog unexpected regs ${bt.regs[bt.frame]}`);
+      bt.clearReg(0);
+      return;
+    }
     if (isPseudoCall(insn)) {
       // Going back past the call: only r1-r5 may still be wanted, in the caller.
       if (bt.regs[bt.frame] & ~REGMASK_ARGS) throw new Error(`verifier bug: static subprog unexpected regs ${bt.regs[bt.frame]}`);

@@ -6,6 +6,7 @@ import type { MapDesc } from './maps.js';
 import { verify, type VerifierResult, type VerifyOptions } from './verify.js';
 import { spinLockOffset } from '../btf/spin-lock.js';
 import { BPF_F_SLEEPABLE } from '../uapi/flags.js';
+import { globalFuncsOf } from './global-funcs.js';
 
 export interface ObjectVerifyOptions {
   /** Program type to use instead of the one the section implies (kernel name, e.g. `xdp`). */
@@ -62,6 +63,7 @@ export function programVerifyOptions(program: ProgramSpec, obj: ObjectSpec, opti
     // Another type given in place of the section's leaves the section's attach type aside.
     expectedAttachType: progType === progTypeOfSpec(program) ? program.attachType : null,
     sleepable: (program.flags & BPF_F_SLEEPABLE) !== 0 || progType === 'syscall',
+    globalFuncs: globalFuncsOf(program.functions, obj.btf, progType),
     maps: objectMaps(obj),
     unprivileged: options.unprivileged,
     logLevel: options.logLevel,

@@ -20,8 +20,9 @@ import { computeEdges } from './cfg-edges.js';
 import { checkSubprogs, findSubprogs } from './subprogs.js';
 import { newFrame } from './check-subprog.js';
 import { VerifierState } from './verifier-state.js';
-import { RegType } from './reg-type.js';
-import { markKnown } from './bounds.js';
+import { PTR_MAYBE_NULL, RegType } from './reg-type.js';
+import type { GlobalFunc } from './global-funcs.js';
+import { markKnown, markScalarUnknown } from './bounds.js';
 import { defaultHelperProto } from './helper-protos.js';
 import { CHECK_STATES, checkDigest, checkSharedRegs } from './state-digest.js';
 
@@ -40,6 +41,8 @@ export interface VerifyOptions {
   readonly funcInfo?: boolean;
   /** Rules to use instead of those of `progType` (custom contexts, tsbpf's own hook types). */
   readonly rules?: ProgTypeRules;
+  /** The program's global functions (from its BTF), verified on their own as the kernel does. */
+  readonly globalFuncs?: readonly GlobalFunc[];
   /** Loaded with BPF_F_SLEEPABLE (default: syscall programs, which the kernel loads only so). */
   readonly sleepable?: boolean;
   /** The expected attach type (`BPF_CGROUP_INET_EGRESS`...), which narrows some types' rules, as the kernel's. */
@@ -99,6 +102,55 @@ export interface VerifierResult {
 const BPF_MAXINSNS = 4096;
 /** The only program types bpf_prog_load lets a loader without CAP_BPF load. */
 const UNPRIVILEGED_TYPES: ReadonlySet<ProgTypeName> = new Set(['socket_filter', 'cgroup_skb']);
+
+/**
+ * A global function's first state: its arguments as its prototype describes
+ * them (do_check_common for a sub-program).
+ */
+function globalFuncEntryState(env: VerifierEnv, subprog: number, fn: GlobalFunc): VerifierState {
+  const st = new VerifierState();
+  const f = newFrame(0, -1, subprog);
+  fn.args.forEach((arg, i) => {
+    const reg = f.reg(i + 1);
+    if (arg.kind === 'scalar') {
+      markScalarUnknown(reg);
+      return;
+    }
+    markKnown(reg, 0n);
+    if (arg.kind === 'ctx') {
+      reg.type = RegType.PTR_TO_CTX;
+      return;
+    }
+    reg.type = RegType.PTR_TO_MEM | (arg.nullable ? PTR_MAYBE_NULL : 0);
+    reg.memSize = arg.size;
+    if (arg.nullable) reg.id = ++env.idGen;
+  });
+  st.frames = [f];
+  return st;
+}
+
+/**
+ * do_check_subprogs: each global function that a verified path calls is
+ * verified on its own, from a clean slate, until none is left.
+ */
+function verifyCalledGlobalFuncs(env: VerifierEnv): void {
+  for (let again = true; again;) {
+    again = false;
+    for (const [subprog, g] of env.globalFuncs) {
+      if (!g.called || g.verified) continue;
+      env.forgetCheckpoints();
+      env.insnIdx = env.subprogs[subprog].start;
+      env.prevInsnIdx = env.nextPrevInsnIdx = -1;
+      env.verbose(`Validating ${g.fn.name}() func#${subprog}...\n`);
+      env.cur = globalFuncEntryState(env, subprog, g.fn);
+      env.markAllScratched();
+      doCheck(env);
+      if (env.log.enabled) env.verbose(`Func#${subprog} ('${g.fn.name}') is safe for any args that match its prototype\n`);
+      g.verified = true;
+      again = true;
+    }
+  }
+}
 
 function initialState(): VerifierState {
   const st = new VerifierState();
@@ -165,9 +217,14 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     env.log.write(preLog.join(''));
     env.complexityLimit = options.complexityLimit ?? COMPLEXITY_LIMIT_INSNS;
     env.sleepable = options.sleepable ?? rules.name === 'syscall';
+    for (const fn of options.globalFuncs ?? []) {
+      const subprog = subprogs.findIndex((sp) => sp.start === fn.start);
+      if (subprog > 0) env.globalFuncs.set(subprog, { fn, called: false, verified: false });
+    }
     env.cur = initialState();
     env.markAllScratched();
     doCheck(env);
+    verifyCalledGlobalFuncs(env);
     if (CHECK_STATES) {
       for (const list of env.explored) for (const sl of list ?? []) checkDigest(sl.state, sl.state.digest, 'checkpoint');
       checkSharedRegs();
