@@ -11,3 +11,4 @@ export * from './skb-packet.js';
 export * from './test-run.js';
 export * from './allowed-helpers.js';
 export * from './narrow-ctx-stores.js';
+export * from './narrow-ctx-loads.js';

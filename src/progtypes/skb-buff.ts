@@ -101,6 +101,8 @@ export class SkbBuff implements ProgramContext {
     v.setUint32(at(SK_BUFF.len), len, true);
     v.setUint32(at(SK_BUFF.pkt_type), pktType, true);
     v.setUint32(at(SK_BUFF.protocol), protocol, true);
+    // The skb's shared info keeps gso_size in 16 bits (ctx_out reports ctx_in's, which the kernel does not copy back).
+    v.setUint32(at(SK_BUFF.gso_size), v.getUint32(at(SK_BUFF.gso_size), true) & 0xffff, true);
     const ifindex = v.getUint32(at(SK_BUFF.ifindex), true);
     v.setUint32(at(SK_BUFF.ifindex), ifindex > 1 ? ifindex : LOOPBACK_IFINDEX, true);
     // The qdisc cb's pkt_len (wire_len) is set only from a ctx_in: its wire_len, or skb->len.

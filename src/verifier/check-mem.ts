@@ -213,6 +213,7 @@ export function checkMemAccess(
     checkPtrOffReg(env, reg, regno, false);
     const loaded = checkCtxAccess(env, off, size, t, isLdsx);
     if (t === 'write') env.ctxStores.set(env.insnIdx, off);
+    else env.ctxLoads.set(env.insnIdx, off);
     if (t === 'read' && valueRegno >= 0) {
       const dst = regs[valueRegno];
       if (loaded === RegType.SCALAR_VALUE) {

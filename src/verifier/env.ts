@@ -80,6 +80,8 @@ export class VerifierEnv {
   maxCtxOffset = 0;
   /** Stores into the context: instruction → ctx offset (what the kernel's convert_ctx_accesses rewrites). */
   readonly ctxStores = new Map<number, number>();
+  /** Loads from the context: instruction → ctx offset. */
+  readonly ctxLoads = new Map<number, number>();
   /** Checkpoints dropped from the lists whose paths are still being explored (free_list_size). */
   freeListSize = 0;
   maxStatesPerInsn = 0;

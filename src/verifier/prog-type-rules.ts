@@ -1,6 +1,6 @@
 import { helperAllowed } from '../progtypes/allowed-helpers.js';
 import { BPF_PROG_TYPE, type ProgTypeName, isProgTypeName, progTypeNameOf } from '../progtypes/prog-types.js';
-import { cgroupSkbCtxAccess, skFilterCtxAccess, tcCtxAccess } from './ctx/skb-access.js';
+import { cgroupSkbCtxAccess, lwtCtxAccess, skFilterCtxAccess, tcCtxAccess } from './ctx/skb-access.js';
 import { kprobeCtxAccess, perfEventCtxAccess, rawTpCtxAccess, tracepointCtxAccess } from './ctx/tracing-access.js';
 import { xdpCtxAccess } from './ctx/xdp-access.js';
 import { RegType } from './reg-type.js';
@@ -46,6 +46,9 @@ const SHAPES: Partial<Record<ProgTypeName, Shape>> = {
   sched_act: { ctx: tcCtxAccess, skb: true, pkt: 'readwrite' },
   cgroup_skb: { ctx: cgroupSkbCtxAccess, retRange: [0, 1], pkt: 'read' },
   xdp: { ctx: xdpCtxAccess, pkt: 'readwrite' },
+  lwt_in: { ctx: lwtCtxAccess, pkt: 'read' },
+  lwt_out: { ctx: lwtCtxAccess, pkt: 'read' },
+  lwt_xmit: { ctx: lwtCtxAccess, pkt: 'readwrite' },
   kprobe: { ctx: kprobeCtxAccess },
   tracepoint: { ctx: tracepointCtxAccess },
   raw_tracepoint: { ctx: rawTpCtxAccess },

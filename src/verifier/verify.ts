@@ -96,6 +96,8 @@ export interface VerifierResult {
    * kernel narrows (narrowCtxStores in src/progtypes).
    */
   readonly ctxStores?: ReadonlyMap<number, number>;
+  /** Loads from the context (instruction → ctx offset), for the narrow loads the kernel converts (alignNarrowCtxLoads). */
+  readonly ctxLoads?: ReadonlyMap<number, number>;
 }
 
 /** The kernel's BPF_MAXINSNS for unprivileged loaders. */
@@ -232,7 +234,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     checkMaxStackDepth(env);
     env.log.write(statsLine());
     logText = env.log.toString();
-    return { verdict: 'accept', processed: env.insnProcessed, log: logText, stats: stats(), deadCode: deadSlots(env), ctxStores: env.ctxStores };
+    return { verdict: 'accept', processed: env.insnProcessed, log: logText, stats: stats(), deadCode: deadSlots(env), ctxStores: env.ctxStores, ctxLoads: env.ctxLoads };
   } catch (err) {
     if (!(err instanceof VerifierError)) throw err;
     let log = '';

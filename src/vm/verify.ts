@@ -2,7 +2,8 @@ import { lineInfoAt } from '../elf/line-info.js';
 import type { ObjectSpec, ProgramSpec } from '../elf/object-spec.js';
 import { programVerifyOptions } from '../verifier/verify-object.js';
 import { verify, type VerifierResult } from '../verifier/verify.js';
-import { VmProgramRejectedError } from './errors.js';
+import { progTypeRules } from '../verifier/prog-type-rules.js';
+import { VmObjectError, VmProgramRejectedError } from './errors.js';
 
 /**
  * Verifies a program of an object before the VM runs it, as the kernel's
@@ -16,7 +17,11 @@ import { VmProgramRejectedError } from './errors.js';
  * let the JIT zero less stack per run).
  */
 export function verifyProgram(program: ProgramSpec, object: ObjectSpec): VerifierResult {
-  const result = verify(program.insns, programVerifyOptions(program, object, { logLevel: 1, hookContexts: true }));
+  const options = programVerifyOptions(program, object, { logLevel: 1, hookContexts: true });
+  if (!options.rules && !progTypeRules(options.progType)) {
+    throw new VmObjectError(`program ${program.name} (section ${program.section}) has type ${String(options.progType)}, which tsbpf cannot verify or run (the kernel backend can load it)`, program.section);
+  }
+  const result = verify(program.insns, options);
   if (result.verdict === 'accept') return result;
   const insn = result.insn ?? null;
   const source = insn === null ? undefined : lineInfoAt(program, insn);

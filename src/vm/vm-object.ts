@@ -16,6 +16,7 @@ import { mapRegistry, type MapRegistry, type ProgramEntry } from '../maps/regist
 import { Arena } from '../memory/arena.js';
 import { skbPacket } from '../progtypes/skb-packet.js';
 import { narrowCtxStores } from '../progtypes/narrow-ctx-stores.js';
+import { alignNarrowCtxLoads } from '../progtypes/narrow-ctx-loads.js';
 import { progTypeNameOf } from '../progtypes/prog-types.js';
 import { Callbacks } from './callbacks.js';
 import { VmObjectError } from './errors.js';
@@ -106,9 +107,10 @@ export class VmObject {
       const accepted = wantVerify ? verifyProgram(spec, this.spec) : null;
       const verified = accepted !== null;
       const relocated = relocateForVm(spec, mapsByIndex);
-      // The kernel narrows stores into 16-bit skb fields as it loads a program (convert_ctx_access); so does the VM.
+      // The kernel rewrites accesses to skb fields it keeps in 16 or 8 bits as it loads a program (convert_ctx_access); so does the VM.
       const type = progTypeNameOf(spec.typeId);
-      const insns = accepted?.ctxStores && type ? narrowCtxStores(type, relocated, accepted.ctxStores) : relocated;
+      const stored = accepted?.ctxStores && type ? narrowCtxStores(type, relocated, accepted.ctxStores) : relocated;
+      const insns = accepted?.ctxLoads && type ? alignNarrowCtxLoads(type, stored, accepted.ctxLoads) : stored;
       // The JIT is the default for verified programs; the interpreter (the reference, with traces) for the others.
       const factory = engineFactory(options.engine ?? (verified ? 'jit' : 'interp'));
       const engineOptions: InterpreterOptions & JitOptions = {

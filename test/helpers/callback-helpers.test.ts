@@ -18,7 +18,8 @@ test('bpf_loop calls the callback with the index and ctx until it returns non-ze
   assert.deepEqual(calls[2], [fn, [2n, 0x55n, 0n, 0n, 0n]]);
   assert.equal(t.call('loop', 3n, fn, 0n, 0n), 3n);
   assert.equal(t.signed('loop', 3n, fn, 0n, 1n), BigInt(-EINVAL));
-  assert.equal(t.signed('loop', BigInt(BPF_MAX_LOOPS + 1), fn, 0n, 0n), BigInt(-E2BIG));
+  // -E2BIG in 32 bits, as the kernel's inlined bpf_loop (flags 0) leaves it.
+  assert.equal(t.call('loop', BigInt(BPF_MAX_LOOPS + 1), fn, 0n, 0n), BigInt(-E2BIG >>> 0));
   t.env.pc = 17;
   t.env.callFunction = () => { t.env.pc = 99; return 0n; };
   t.call('loop', 1n, fn, 0n, 0n);

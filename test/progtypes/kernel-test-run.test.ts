@@ -135,7 +135,7 @@ const SKB_FIELDS: ReadonlyArray<[keyof typeof SK_BUFF | `cb${number}`, number, 4
 const skbCtx = fc.option(fc.record({
   mark: fc.nat(), priority: fc.nat(), cb: fc.array(fc.nat(), { minLength: 5, maxLength: 5 }), tstamp: fc.bigInt({ min: 0n, max: 2n ** 40n }),
   ingress: fc.constantFrom(0, 1), ifindex: fc.constantFrom(0, 1), wireLen: fc.constantFrom(0, 1, 5000, 70000), gsoSegs: fc.constantFrom(0, 3, 70000),
-  gsoSize: fc.constantFrom(0, 1400), bad: fc.constantFrom(undefined, undefined, undefined, SK_BUFF.len, SK_BUFF.hash, SK_BUFF.tc_index),
+  gsoSize: fc.constantFrom(0, 1400, 0x12345), bad: fc.constantFrom(undefined, undefined, undefined, SK_BUFF.len, SK_BUFF.hash, SK_BUFF.tc_index),
 }), { nil: undefined });
 
 for (const type of ['sched_cls', 'socket_filter', 'cgroup_skb'] as const) {

@@ -85,3 +85,18 @@ export function cgroupSkbCtxAccess(off: number, size: number, write: boolean, is
   if (base === null) return null;
   return regType ?? base;
 }
+
+/** lwt_is_valid_access: lwt_in, lwt_out and lwt_xmit */
+export function lwtCtxAccess(off: number, size: number, write: boolean, isLdsx: boolean): number | null {
+  if (in4(off, F.tc_classid) || inRange(off, F.family, F.local_port + 4) || in4(off, F.data_meta) || in8(off, F.tstamp) ||
+    in4(off, F.wire_len) || in8(off, F.hwtstamp)) {
+    return null;
+  }
+  if (write && !(in4(off, F.mark) || in4(off, F.priority) || inRange(off, F.cb, CB_END))) return null;
+  let regType: number | undefined;
+  if (in4(off, F.data)) regType = RegType.PTR_TO_PACKET;
+  else if (in4(off, F.data_end)) regType = RegType.PTR_TO_PACKET_END;
+  const base = skbIsValidAccess(off, size, write, isLdsx);
+  if (base === null) return null;
+  return regType ?? base;
+}
