@@ -32,6 +32,8 @@ const CTX_ONLY = new Set<number>([
   BpfProgType.BPF_PROG_TYPE_RAW_TRACEPOINT, BpfProgType.BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE,
   BpfProgType.BPF_PROG_TYPE_SYSCALL,
 ]);
+/** Bytes of ctx out asked for: more than any context struct a test run copies out. */
+const CTX_OUT_ROOM = 4096;
 /** Of those, the ones that take BPF_F_TEST_RUN_ON_CPU. */
 const RUN_ON_CPU = new Set<number>([BpfProgType.BPF_PROG_TYPE_RAW_TRACEPOINT, BpfProgType.BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE]);
 
@@ -48,16 +50,23 @@ export function kernelTestRun(program: KernelProgram, options: ProgramTestRunOpt
     const onCpuFlag = options.cpu !== undefined && RUN_ON_CPU.has(program.type);
     let last = null;
     const start = process.hrtime.bigint();
-    for (let i = 0; i < repeat; i++) {
-      last = program.testRun({
-        ctxIn: options.ctxIn,
-        flags: onCpuFlag ? BPF_F_TEST_RUN_ON_CPU : 0,
-        cpu: onCpuFlag ? options.cpu : 0,
-        repeat: 0,
-      });
-    }
+    const runAll = (): void => {
+      for (let i = 0; i < repeat; i++) {
+        last = program.testRun({
+          // The kernel refuses data in for these types (EINVAL): passed on so that it says so.
+          dataIn: options.dataIn,
+          ctxIn: options.ctxIn,
+          flags: onCpuFlag ? BPF_F_TEST_RUN_ON_CPU : 0,
+          cpu: onCpuFlag ? options.cpu : 0,
+          repeat: 0,
+        });
+      }
+    };
+    // Syscall programs take no CPU flag: the calling thread is pinned instead.
+    if (options.cpu !== undefined && !onCpuFlag) onCpu(options.cpu, runAll);
+    else runAll();
     const elapsed = Number(process.hrtime.bigint() - start);
-    const result = last as NonNullable<typeof last>;
+    const result = last as unknown as NonNullable<ReturnType<KernelProgram['testRun']>>;
     const isSyscall = program.type === BpfProgType.BPF_PROG_TYPE_SYSCALL;
     return {
       retval: result.retval,
@@ -71,7 +80,8 @@ export function kernelTestRun(program: KernelProgram, options: ProgramTestRunOpt
       dataIn: options.dataIn,
       dataOutSize: options.dataOutSize,
       ctxIn: options.ctxIn,
-      ctxOutSize: options.ctxIn?.length ?? 0,
+      // Room for the whole context out: a ctx_in shorter than the struct is taken, but a short ctx_out is ENOSPC.
+      ctxOutSize: options.ctxIn ? Math.max(options.ctxIn.length, CTX_OUT_ROOM) : 0,
       repeat,
     });
     return {
