@@ -135,8 +135,12 @@ export class VmProgram implements TailCallTarget {
       const env = this.newContext(prepared.ctx, options.cpu ?? 0);
       env.callFunction = this.callbacks.invoker(env, 0);
       const args = [prepared.ctx];
+      // A syscall program's memory is copied in afresh for each run, as each BPF_PROG_TEST_RUN call does (the kernel takes no repeat count for them).
+      const freshMemory = repeat > 1 && options.ctxIn !== undefined && options.ctxIn.length > 0 && contextKind(this.typeName) === 'syscall'
+        ? { at: this.arena.offsetOf(prepared.ctx), bytes: options.ctxIn } : null;
       const start = process.hrtime.bigint();
       for (let i = 0; i < repeat; i++) {
+        if (freshMemory !== null && i > 0) this.arena.bytes.set(freshMemory.bytes, freshMemory.at);
         env.pc = 0;
         env.control = HelperControl.None;
         env.exitValue = 0n;

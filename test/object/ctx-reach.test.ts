@@ -50,3 +50,17 @@ test('VM: the refusal says how far the program reads', async () => {
 test('kernel: the same test runs give the same outcomes', { skip: kernelSkipReason() }, async () => {
   assert.deepEqual(await outcomes('kernel'), expected);
 });
+
+test('a syscall program run N times starts each run from the memory given (as N BPF_PROG_TEST_RUN calls), on the VM and in the kernel', async () => {
+  const backends: BackendName[] = kernelSkipReason() === undefined ? ['vm', 'kernel'] : ['vm'];
+  for (const backend of backends) {
+    const o = await loadObject(fixture, { backend });
+    try {
+      const r = o.program('syscall_bump').testRun({ ctxIn: Uint8Array.of(10, 0, 0, 0), repeat: 3 });
+      assert.equal(r.retval, 11, backend);
+      assert.deepEqual([...(r.ctxOut ?? [])], [11, 0, 0, 0], backend);
+    } finally {
+      o.close();
+    }
+  }
+});
