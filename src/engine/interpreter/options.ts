@@ -4,10 +4,16 @@ import type { EngineOptions, TraceHook } from '../executable.js';
 /**
  * Where the packet of an skb lives, for the legacy LD_ABS/LD_IND loads:
  * `offset` is the arena offset of its first byte, `length` its linear length.
+ * The headers, when known, let negative offsets reach them (SKF_NET_OFF,
+ * SKF_LL_OFF): arena offsets of the buffer's start (skb->head), of the
+ * network header and of the link-layer header.
  */
 export interface SkbPacket {
   readonly offset: number;
   readonly length: number;
+  readonly head?: number;
+  readonly network?: number;
+  readonly mac?: number;
 }
 
 /**

@@ -3,6 +3,25 @@ import type { HelperContext } from '../abi.js';
 import { getReg, type Machine } from './machine.js';
 import type { SkbPacket } from './options.js';
 
+/** SKF_NET_OFF and SKF_LL_OFF: classic BPF's offsets from the network and link-layer headers. */
+const SKF_NET_OFF = -0x100000;
+const SKF_LL_OFF = -0x200000;
+
+/**
+ * The arena offset of `size` bytes at LD_ABS/LD_IND offset `off` of the
+ * packet, or -1 when they fall outside it: a negative offset counts from the
+ * network header (from SKF_NET_OFF) or the link-layer one (from SKF_LL_OFF),
+ * and must stay within the buffer (bpf_internal_load_pointer_neg_helper).
+ */
+export function packetLoadOffset(packet: SkbPacket, off: number, size: number): number {
+  if (off >= 0) return off + size <= packet.length ? packet.offset + off : -1;
+  let at: number;
+  if (off >= SKF_NET_OFF && packet.network !== undefined) at = packet.network + off - SKF_NET_OFF;
+  else if (off >= SKF_LL_OFF && off < SKF_NET_OFF && packet.mac !== undefined) at = packet.mac + off - SKF_LL_OFF;
+  else return -1;
+  return at >= (packet.head ?? packet.offset) && at + size <= packet.offset + packet.length ? at : -1;
+}
+
 /**
  * The conformance convention's packet: r6 points at the packet itself, which
  * runs to the end of the arena region holding it.
@@ -27,8 +46,8 @@ export function loadPacket(m: Machine, pc: number, opcode: number, src: number, 
   const off = opMode(opcode) === BPF_IND ? (m.lo[src] + imm) | 0 : imm;
   const resolve = m.skbPacket ?? conformanceSkbPacket;
   const packet = resolve(getReg(m, 6), m.env);
-  if (!packet || off < 0 || off + size > packet.length) return false;
-  const at = packet.offset + off;
+  const at = packet ? packetLoadOffset(packet, off, size) : -1;
+  if (at < 0) return false;
   if (m.checked) m.arena.check(pc, at, size, false);
   else if (at + size > m.arena.size) return false;
   const view = m.arena.view;

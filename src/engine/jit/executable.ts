@@ -7,7 +7,7 @@ import { runCpu, type RunContext } from '../../helpers/run-context.js';
 import { BudgetExceededError, ExecutionError, UnknownHelperError } from '../errors.js';
 import type { Executable } from '../executable.js';
 import { MAX_TAIL_CALLS } from '../interpreter/helper-call.js';
-import { conformanceSkbPacket } from '../interpreter/packet.js';
+import { conformanceSkbPacket, packetLoadOffset } from '../interpreter/packet.js';
 import { codeSlotOf } from './cfg.js';
 import type { CompiledProgram } from './compile.js';
 import { FaultKind } from './compile-context.js';
@@ -265,8 +265,8 @@ export class JitExecutable implements Executable {
   private packetLoad(pc: number, skb: bigint, off: number, size: number): bigint {
     const resolve = this.options.skbPacket ?? conformanceSkbPacket;
     const packet = resolve(u64(skb), this.env);
-    if (!packet || off < 0 || off + size > packet.length) return -1n;
-    const at = packet.offset + off;
+    const at = packet ? packetLoadOffset(packet, off, size) : -1;
+    if (at < 0) return -1n;
     if (this.checked) this.arena.check(pc, at, size, false);
     else if (at + size > this.arena.size) return -1n;
     const view = this.arena.view;
