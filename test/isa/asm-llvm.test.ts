@@ -11,6 +11,9 @@ const hex = (text: string): string => Buffer.from(encode(assemble(text))).toStri
 const LLVM_TABLE: Array<[string, string]> = [
   ['r0 = 0x1', 'b700000001000000'],
   ['r1 = -0x1', 'b7010000ffffffff'],
+  // A leading 0 is octal, as clang reads it.
+  ['r1 = 010', 'b701000008000000'],
+  ['r1 = -017', 'b7010000f1ffffff'],
   ['w2 = 0x7fffffff', 'b4020000ffffff7f'],
   ['w3 = -0x80000000', 'b403000000000080'],
   ['r4 = r5', 'bf54000000000000'],

@@ -22,7 +22,7 @@ function compareObject(path: string, extraArgs: string[] = [], section?: string)
   const elf = readElf(readBytes(path));
   for (const mode of MODES) {
     const theirs = objdump(path, ...mode.args, ...extraArgs);
-    const ours = listObject(elf, path, { relocations: mode.relocations, alu32: mode.alu32, section });
+    const ours = listObject(elf, path, { relocations: mode.relocations, alu32: mode.alu32, sections: section === undefined ? undefined : [section] });
     assert.deepEqual(lineDiff(ours, theirs), [], `${path}: llvm-objdump-19 -d ${[...mode.args, ...extraArgs].join(' ')}`);
   }
 }

@@ -66,7 +66,10 @@ export function parseLiteral(c: Cursor, what = 'number'): Literal {
   const text = t.text.toLowerCase();
   const hex = text.startsWith('0x');
   if (!(hex ? /^0x[0-9a-f]+$/ : /^[0-9]+$/).test(text)) throw c.error(t, `invalid number '${t.text}'`);
-  const magnitude = BigInt(text);
+  // A leading 0 makes a number octal, as in LLVM's assembler.
+  const octal = !hex && text.length > 1 && text.startsWith('0');
+  if (octal && !/^[0-7]+$/.test(text)) throw c.error(t, `invalid octal number '${t.text}'`);
+  const magnitude = BigInt(octal ? `0o${text.slice(1)}` : text);
   return { value: negative ? -magnitude : magnitude, hex, token: first ?? t };
 }
 

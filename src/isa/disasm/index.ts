@@ -20,4 +20,4 @@ export { disassemble, disassembleProgram, decodeAt, UNKNOWN_TEXT } from './disas
 export type { ListingOptions, ListingRelocation, ListingSection, ListingSymbol } from './listing-types.js';
 export { listSection } from './listing.js';
 export type { ObjectLike, ObjectListingOptions } from './object-listing.js';
-export { listObject, listRaw, DisasmInputError } from './object-listing.js';
+export { listObject, listRaw, missingSections, DisasmInputError } from './object-listing.js';

@@ -40,8 +40,8 @@ const STT_FILE = 4;
 const SHN_LORESERVE = 0xff00;
 
 export interface ObjectListingOptions extends ListingOptions {
-  /** List only the sections with this name (`llvm-objdump -j`), whether or not they hold code. */
-  readonly section?: string;
+  /** List only the sections with these names (`llvm-objdump -j`, repeatable), whether or not they hold code. */
+  readonly sections?: readonly string[];
 }
 
 /** A section, a symbol or a -j name the listing cannot find. */
@@ -86,22 +86,17 @@ function toListingSection(obj: ObjectLike, s: ObjectSectionLike): ListingSection
 /**
  * The whole output of `llvm-objdump-19 -d FILE` (or `-dr`, or `-d -j S`) for
  * an eBPF relocatable object: the `file format elf64-bpf` header, then every
- * code section with its symbols and instructions.
+ * code section (or every section named) with its symbols and instructions.
+ * A name no section has lists nothing, as llvm-objdump (see missingSections).
  */
 export function listObject(obj: ObjectLike, fileName: string, options: ObjectListingOptions = {}): string {
   if (obj.header.machine !== EM_BPF) {
     throw new DisasmInputError(`${fileName}: not an eBPF object (e_machine ${obj.header.machine}, expected ${EM_BPF})`);
   }
-  let chosen: readonly ObjectSectionLike[];
-  if (options.section !== undefined) {
-    chosen = obj.sections.filter((s) => s.index !== 0 && s.name === options.section);
-    if (chosen.length === 0) {
-      const code = obj.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.size > 0).map((s) => s.name);
-      throw new DisasmInputError(`${fileName}: no section named '${options.section}' (code sections: ${code.join(', ') || 'none'})`);
-    }
-  } else {
-    chosen = obj.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.type !== SHT_NOBITS);
-  }
+  const wanted = options.sections;
+  const chosen = wanted !== undefined && wanted.length > 0
+    ? obj.sections.filter((s) => s.index !== 0 && wanted.includes(s.name))
+    : obj.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.type !== SHT_NOBITS);
   // Joined per section: a large section has too many lines for one push(...spread).
   const parts = ['', `${fileName}:\tfile format elf64-bpf`];
   for (const s of chosen) {
@@ -109,6 +104,13 @@ export function listObject(obj: ObjectLike, fileName: string, options: ObjectLis
     if (lines.length > 0) parts.push(lines.join('\n'));
   }
   return `${parts.join('\n')}\n`;
+}
+
+/** The names in `sections` that no section of the object has (llvm-objdump warns of each), with the object's code sections. */
+export function missingSections(obj: ObjectLike, sections: readonly string[]): { missing: string[]; code: string[] } {
+  const missing = [...new Set(sections)].filter((name) => !obj.sections.some((s) => s.index !== 0 && s.name === name));
+  const code = obj.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.size > 0).map((s) => s.name);
+  return { missing, code };
 }
 
 /**
