@@ -61,6 +61,8 @@ export const BPF_JLT = 0xa0;
 export const BPF_JLE = 0xb0;
 export const BPF_JSLT = 0xc0;
 export const BPF_JSLE = 0xd0;
+/** may_goto: a jump taken once the program's loop budget runs out (the kernel's BPF_JCOND). */
+export const BPF_JCOND = 0xe0;
 
 /** Atomic operations, in the imm field of BPF_ATOMIC instructions. */
 export const BPF_FETCH = 0x01;

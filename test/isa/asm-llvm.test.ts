@@ -11,6 +11,9 @@ const hex = (text: string): string => Buffer.from(encode(assemble(text))).toStri
 const LLVM_TABLE: Array<[string, string]> = [
   ['r0 = 0x1', 'b700000001000000'],
   ['r1 = -0x1', 'b7010000ffffffff'],
+  ['may_goto +0x1', 'e500010000000000'],
+  ['r1 = addr_space_cast(r2, 0x0, 0x1)', 'bf21010001000000'],
+  ['r3 = addr_space_cast(r4, 0x1, 0x0)', 'bf43010000000100'],
   // A leading 0 is octal, as clang reads it.
   ['r1 = 010', 'b701000008000000'],
   ['r1 = -017', 'b7010000f1ffffff'],

@@ -32,7 +32,7 @@ export function isLlvmStart(c: Cursor): boolean {
   if (t === undefined) return false;
   if (t.kind === 'punct') return t.text === '*';
   const word = t.text.toLowerCase();
-  if (word === 'if' || word === 'goto' || word === 'gotol' || word === 'ld_pseudo') return true;
+  if (word === 'if' || word === 'goto' || word === 'gotol' || word === 'may_goto' || word === 'ld_pseudo') return true;
   if (word === 'lock') return c.at('*', 1);
   return !t.text.startsWith('%') && isRegisterToken(t);
 }
@@ -44,6 +44,7 @@ export function parseLlvm(c: Cursor): Statement {
     case 'if': return parseIf(c);
     case 'goto': return parseGoto(c, op.BPF_JMP, 'off');
     case 'gotol': return parseGoto(c, op.BPF_JMP32, 'imm');
+    case 'may_goto': return parseMayGoto(c);
     case 'lock': return parseLock(c);
     case '*': return parseStore(c);
     case 'ld_pseudo': return parsePseudo(c);
@@ -64,6 +65,12 @@ function target(c: Cursor): ReturnType<typeof parseTarget> {
 function parseGoto(c: Cursor, cls: number, field: 'off' | 'imm'): Statement {
   c.next('goto');
   return targeted(c, insn(cls | op.BPF_JA), target(c), field);
+}
+
+/** `may_goto +N`: the kernel's BPF_JCOND, a jump taken once the loop budget runs out. */
+function parseMayGoto(c: Cursor): Statement {
+  c.next('may_goto');
+  return targeted(c, insn(op.BPF_JMP | op.BPF_JCOND), target(c), 'off');
 }
 
 function sameKind(c: Cursor, a: Register, b: Register): void {
@@ -175,6 +182,7 @@ function parseRhs(c: Cursor, dst: Register): Statement {
     const swap = /^(be|le|bswap)(16|32|64)$/.exec(word);
     if (swap) return parseSwap(c, dst, swap[1], Number(swap[2]));
     if (/^atomic(64)?_|^(xchg|cmpxchg)(32_32|_64)$/.test(word)) return parseAtomicCall(c, dst);
+    if (word === 'addr_space_cast') return parseAddrSpaceCast(c, dst);
     if (c.at('ll', 1)) {
       // `r1 = func ll`: the address of a sub-program (BPF_PSEUDO_FUNC), as clang writes it.
       c.next('label');
@@ -186,6 +194,25 @@ function parseRhs(c: Cursor, dst: Register): Statement {
     }
   }
   throw c.error(t, `cannot assemble '${t.text}' as a value`);
+}
+
+/** `r1 = addr_space_cast(r2, 0x0, 0x1)`: a move with off 1 and imm = destination space << 16 | source space. */
+function parseAddrSpaceCast(c: Cursor, dst: Register): Statement {
+  c.next('addr_space_cast');
+  c.expect('(');
+  const src = parseRegister(c);
+  sameKind(c, dst, src);
+  if (dst.w) throw c.error(dst.token, `addr_space_cast needs 64-bit registers: write r${dst.reg}`);
+  c.expect(',');
+  const to = parseLiteral(c, 'destination address space');
+  c.expect(',');
+  const from = parseLiteral(c, 'source address space');
+  c.expect(')');
+  c.end();
+  for (const lit of [to, from]) {
+    if (lit.value < 0n || lit.value > 0xffffn) throw c.error(lit.token, `address space out of range: ${lit.value} (allowed 0..0xffff)`);
+  }
+  return single(insn(op.BPF_ALU64 | op.BPF_MOV | op.BPF_X, dst.reg, src.reg, 1, Number((to.value << 16n) | from.value)));
 }
 
 /** `r0 = (s8)r1`, `w0 = (s16)w1`: sign-extending moves (off = 8, 16, 32). */

@@ -10,9 +10,6 @@ const CONDITIONS = new Map<number, string>([
   [op.BPF_JLE, '<='], [op.BPF_JSLT, 's<'], [op.BPF_JSLE, 's<='],
 ]);
 
-/** BPF_JCOND (0xe0): the kernel's may_goto. */
-const BPF_JCOND = 0xe0;
-
 /** BPF_JMP and BPF_JMP32 as LLVM decodes them (unused fields are "don't care"). */
 export function decodeJump(ins: Instruction): LlvmDecoded {
   const { opcode, dst, src, off, imm } = ins;
@@ -35,7 +32,7 @@ export function decodeJump(ins: Instruction): LlvmDecoded {
     case op.BPF_JA: return insn(`goto ${branchDisplacement(off)}`, off);
     case op.BPF_CALL: return insn(`call ${hexImm(imm)}`);
     case op.BPF_EXIT: return imm === 0 ? insn('exit') : UNKNOWN;
-    case BPF_JCOND: return insn(`may_goto ${branchDisplacement(off)}`, off);
+    case op.BPF_JCOND: return insn(`may_goto ${branchDisplacement(off)}`, off);
     default: return UNKNOWN;
   }
 }
