@@ -5,6 +5,7 @@ import type { ObjectSpec, ProgramSpec } from '../elf/object-spec.js';
 import type { EngineName } from '../engine/select.js';
 import { VmObject } from '../vm/vm-object.js';
 import { CliInputError } from './errors.js';
+import { hasTextMain } from './elf-entry.js';
 import { isElf } from './program-input.js';
 
 /** An ELF object's program that refers to maps, so it runs inside its object rather than as bare instructions. */
@@ -23,7 +24,7 @@ export function elfProgramWithMaps(path: string): ElfProgramWithMaps | null {
   let spec: ObjectSpec;
   try {
     const bytes = new Uint8Array(readFileSync(path));
-    if (!isElf(bytes)) return null;
+    if (!isElf(bytes) || hasTextMain(bytes)) return null;
     spec = parseObjectSpec(bytes, { name: objectNameOfPath(path) });
   } catch {
     return null; // readProgramFile reports what is wrong with the file

@@ -109,3 +109,21 @@ describe('tsbpf run', { concurrency: true }, () => {
     assert.equal(lastLine(kernel.stdout), '0x103');
   });
 });
+
+describe('tsbpf run on ELF objects', () => {
+  const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+
+  test('main in .text runs with the functions it calls, whatever other sections hold (a program with maps)', async () => {
+    for (const args of [[], ['--engine', 'interp']]) {
+      const r = await runCli(['run', fixture('run_main.o'), '--mem', '05', ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(lastLine(r.stdout), '0x7');
+    }
+  });
+
+  test('a main that uses global data is refused, saying so', async () => {
+    const r = await runCli(['run', fixture('run_main_globals.o'), '--mem', '05']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /main refers to global data in section \.data: programs run with r1 = memory, r2 = its length have no maps or global data/);
+  });
+});
