@@ -113,6 +113,30 @@ async function responsesLogged(log: readonly bigint[], count: number): Promise<v
   }
 }
 
+/**
+ * Serves three requests on one keep-alive connection with `handler`, waits
+ * until `log` has their responses, runs `whileOpen` with the connection
+ * still open, then closes the client and the server.
+ */
+async function threeRequests(handler: http.RequestListener, log: readonly bigint[], whileOpen: () => Promise<void> = async () => {}): Promise<void> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const agent = new http.Agent({ keepAlive: true });
+  try {
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: `/r${i}`, agent }, (r) => { r.resume(); r.on('end', resolve); }).on('error', reject);
+      });
+    }
+    await responsesLogged(log, 3);
+    await whileOpen();
+  } finally {
+    agent.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 for (const responseFirst of [false, true]) {
   test(`request and response report the same req_id (the response tracepoint attached ${responseFirst ? 'first' : 'second'}), a duration, and requests are not touched`, async () => {
     const log: bigint[] = [];
@@ -124,20 +148,9 @@ for (const responseFirst of [false, true]) {
       ? [attach(onResponse, 'tracepoint/node/http_server_response'), attach(onRequest, 'tracepoint/node/http_server_request')]
       : [attach(onRequest, 'tracepoint/node/http_server_request'), attach(onResponse, 'tracepoint/node/http_server_response')];
     const seen: object[] = [];
-    const server = http.createServer((q, r) => { seen.push(q); r.end('ok'); });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    const agent = new http.Agent({ keepAlive: true });
     try {
-      for (let i = 0; i < 3; i++) {
-        await new Promise<void>((resolve, reject) => {
-          http.get({ host: '127.0.0.1', port, path: `/r${i}`, agent }, (r) => { r.resume(); r.on('end', resolve); }).on('error', reject);
-        });
-      }
-      await responsesLogged(log, 3);
+      await threeRequests((q, r) => { seen.push(q); r.end('ok'); }, log);
     } finally {
-      agent.destroy();
-      await new Promise((resolve) => server.close(resolve));
       for (const l of links) l.detach();
     }
     assert.equal(log.length, 9, log.join(' '));
@@ -196,27 +209,17 @@ test('a request is let go at its end: nothing of tsbpf\'s keeps it alive on an o
   const links = [attach(requestIdLogger(helpers), 'tracepoint/node/http_server_request'),
     attach(responseIdLogger(helpers, 'r6'), 'tracepoint/node/http_server_response')];
   const refs: WeakRef<object>[] = [];
-  const server = http.createServer((q, r) => { refs.push(new WeakRef(q)); r.end('ok'); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const agent = new http.Agent({ keepAlive: true });
   try {
-    for (let i = 0; i < 3; i++) {
-      await new Promise<void>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: `/r${i}`, agent }, (r) => { r.resume(); r.on('end', resolve); }).on('error', reject);
-      });
-    }
-    await responsesLogged(log, 3);
-    // WeakRef targets live to the end of the job that made them: collect in a later one.
-    for (let i = 0; i < 5 && refs.some((r) => r.deref() !== undefined); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      gc();
-    }
-    assert.equal(refs.length, 3);
-    assert.deepEqual(refs.map((r) => r.deref() === undefined), [true, true, true], 'every ended request collected while its connection stays open');
+    await threeRequests((q, r) => { refs.push(new WeakRef(q)); r.end('ok'); }, log, async () => {
+      // WeakRef targets live to the end of the job that made them: collect in a later one.
+      for (let i = 0; i < 5 && refs.some((r) => r.deref() !== undefined); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        gc();
+      }
+      assert.equal(refs.length, 3);
+      assert.deepEqual(refs.map((r) => r.deref() === undefined), [true, true, true], 'every ended request collected while its connection stays open');
+    });
   } finally {
-    agent.destroy();
-    await new Promise((resolve) => server.close(resolve));
     for (const l of links) l.detach();
   }
 });

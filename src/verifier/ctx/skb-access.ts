@@ -43,6 +43,15 @@ function skbIsValidAccess(off: number, size: number, write: boolean, isLdsx: boo
   return regType;
 }
 
+/** bpf_skb_is_valid_access for the types with direct packet access: data and data_end load packet pointers. */
+function skbWithPacketPointers(off: number, size: number, write: boolean, isLdsx: boolean): number | null {
+  const base = skbIsValidAccess(off, size, write, isLdsx);
+  if (base === null) return null;
+  if (in4(off, F.data)) return RegType.PTR_TO_PACKET;
+  if (in4(off, F.data_end)) return RegType.PTR_TO_PACKET_END;
+  return base;
+}
+
 /** sk_filter_is_valid_access */
 export function skFilterCtxAccess(off: number, size: number, write: boolean, isLdsx: boolean): number | null {
   if (in4(off, F.tc_classid) || in4(off, F.data) || in4(off, F.data_meta) || in4(off, F.data_end) ||
@@ -78,12 +87,7 @@ export function cgroupSkbCtxAccess(off: number, size: number, write: boolean, is
     const ok = in4(off, F.mark) || in4(off, F.priority) || inRange(off, F.cb, CB_END) || in8(off, F.tstamp);
     if (!ok) return null;
   }
-  let regType: number | undefined;
-  if (in4(off, F.data)) regType = RegType.PTR_TO_PACKET;
-  else if (in4(off, F.data_end)) regType = RegType.PTR_TO_PACKET_END;
-  const base = skbIsValidAccess(off, size, write, isLdsx);
-  if (base === null) return null;
-  return regType ?? base;
+  return skbWithPacketPointers(off, size, write, isLdsx);
 }
 
 /** lwt_is_valid_access: lwt_in, lwt_out and lwt_xmit */
@@ -93,10 +97,5 @@ export function lwtCtxAccess(off: number, size: number, write: boolean, isLdsx: 
     return null;
   }
   if (write && !(in4(off, F.mark) || in4(off, F.priority) || inRange(off, F.cb, CB_END))) return null;
-  let regType: number | undefined;
-  if (in4(off, F.data)) regType = RegType.PTR_TO_PACKET;
-  else if (in4(off, F.data_end)) regType = RegType.PTR_TO_PACKET_END;
-  const base = skbIsValidAccess(off, size, write, isLdsx);
-  if (base === null) return null;
-  return regType ?? base;
+  return skbWithPacketPointers(off, size, write, isLdsx);
 }
