@@ -101,7 +101,10 @@ test('skb: tc sees the Ethernet header, socket filters the network header; data_
   assert.deepEqual(tc.output().dataOut, data);
   const sf = prepareTestRun(arena, 'socket_filter', { dataIn: data });
   assert.equal(field(sf, SK_BUFF.len), 50);
-  assert.deepEqual(skbPacket(sf.ctx, newHelperContext(arena)), { offset: (sf.context as SkbBuff).data, length: 50 });
+  const sfSkb = sf.context as SkbBuff;
+  // LD_ABS's view: data and length, and the headers negative offsets reach (network at data, Ethernet 14 bytes before).
+  assert.deepEqual(skbPacket(sf.ctx, newHelperContext(arena)),
+    { offset: sfSkb.data, length: 50, head: sfSkb.headOffset, network: sfSkb.data, mac: sfSkb.data - 14 });
   assert.equal(skbPacket(0x1234n, newHelperContext(arena)), null);
   const out = sf.output().dataOut!;
   assert.deepEqual(out.subarray(0, 14), new Uint8Array(14));
