@@ -3,6 +3,7 @@
 // BPF_F_TEST_REG_INVARIANTS is set, forgets the bounds (keeping the tnum) and
 // goes on: an arm whose refined bounds cannot hold is still walked.
 import { markUnbounded } from './bounds.js';
+import { slt, ult } from './i64.js';
 import type { VerifierEnv } from './env.js';
 import { RegState } from './reg-state.js';
 import { RegType } from './reg-type.js';
@@ -11,7 +12,8 @@ const hex64 = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
 const hex32 = (v: number): string => `0x${(v >>> 0).toString(16)}`;
 
 function violation(r: RegState): string | undefined {
-  if (r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max) return 'range bounds violation';
+  if (ult(r.umaxHi, r.umaxLo, r.uminHi, r.uminLo) || slt(r.smaxHi, r.smaxLo, r.sminHi, r.sminLo) ||
+    r.u32min > r.u32max || r.s32min > r.s32max) return 'range bounds violation';
   if ((r.mHi | r.mLo) === 0) {
     if (r.uminHi !== r.vHi || r.uminLo !== r.vLo || r.umaxHi !== r.vHi || r.umaxLo !== r.vLo ||
       r.sminHi !== r.vHi || r.sminLo !== r.vLo || r.smaxHi !== r.vHi || r.smaxLo !== r.vLo) {
