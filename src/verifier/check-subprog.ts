@@ -131,12 +131,8 @@ function checkGlobalFuncCall(env: VerifierEnv, subprog: number, fn: GlobalFunc):
     env.fail(`Caller passes invalid args into func#${subprog} ('${fn.name}')`, err.errno);
   }
   env.verbose(`Func#${subprog} ('${fn.name}') is global and assumed valid.\n`);
-  const regs = env.cur.regs;
-  for (const r of CALLER_SAVED_REGS) {
-    markRegNotInit(regs[r]);
-    env.markRegScratched(r);
-  }
-  markUnknown(env, regs[0]);
+  clearCallerSavedRegs(env);
+  markUnknown(env, env.cur.regs[0]);
 }
 
 /** btf_check_func_arg_match for one argument register. */
@@ -153,13 +149,13 @@ function checkGlobalArg(env: VerifierEnv, regno: number, arg: GlobalArg): void {
   }
   // check_mem_reg: NULL passes; otherwise the memory must be readable and writable for the whole size.
   if (registerIsNull(reg)) return;
-  const saved = typeMayBeNull(reg.type) ? reg.type : -1;
-  if (saved >= 0) reg.type &= ~PTR_MAYBE_NULL;
+  const type = reg.type;
+  reg.type &= ~PTR_MAYBE_NULL;
   try {
     checkHelperMemAccess(env, regno, arg.size, false, true, null);
     checkHelperMemAccess(env, regno, arg.size, true, true, null);
   } finally {
-    if (saved >= 0) reg.type = saved;
+    reg.type = type;
   }
   if (!arg.nullable && typeMayBeNull(reg.type)) env.fail(`arg#${regno - 1} is expected to be non-NULL`, 'EINVAL');
 }

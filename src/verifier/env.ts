@@ -165,8 +165,6 @@ export class VerifierEnv {
 
   /** Global functions by sub-program index: called from a verified path, and verified on their own. */
   readonly globalFuncs = new Map<number, { readonly fn: GlobalFunc; called: boolean; verified: boolean }>();
-  /** The sub-program being verified from its own entry (0: the main program; else a global function). */
-  entrySubprog = 0;
 
   /** free_states: a global function's verification starts with no checkpoints of the one before. */
   forgetCheckpoints(): void {
