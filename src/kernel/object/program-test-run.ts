@@ -48,9 +48,9 @@ export function kernelTestRun(program: KernelProgram, options: ProgramTestRunOpt
   const repeat = Math.max(1, options.repeat ?? 1);
   if (CTX_ONLY.has(program.type)) {
     const onCpuFlag = options.cpu !== undefined && RUN_ON_CPU.has(program.type);
-    let last = null;
     const start = process.hrtime.bigint();
-    const runAll = (): void => {
+    const runAll = (): ReturnType<KernelProgram['testRun']> => {
+      let last!: ReturnType<KernelProgram['testRun']>;
       for (let i = 0; i < repeat; i++) {
         last = program.testRun({
           // The kernel refuses data in for these types (EINVAL): passed on so that it says so.
@@ -61,12 +61,11 @@ export function kernelTestRun(program: KernelProgram, options: ProgramTestRunOpt
           repeat: 0,
         });
       }
+      return last;
     };
     // Syscall programs take no CPU flag: the calling thread is pinned instead.
-    if (options.cpu !== undefined && !onCpuFlag) onCpu(options.cpu, runAll);
-    else runAll();
+    const result = options.cpu !== undefined && !onCpuFlag ? onCpu(options.cpu, runAll) : runAll();
     const elapsed = Number(process.hrtime.bigint() - start);
-    const result = last as unknown as NonNullable<ReturnType<KernelProgram['testRun']>>;
     const isSyscall = program.type === BpfProgType.BPF_PROG_TYPE_SYSCALL;
     return {
       retval: result.retval,
