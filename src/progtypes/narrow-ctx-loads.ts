@@ -1,13 +1,7 @@
 import type { Instruction } from '../isa/instruction.js';
 import { contextKind } from './test-run.js';
 import type { ProgTypeName } from './prog-types.js';
-import { SK_BUFF } from './sk-buff.js';
-
-/** __sk_buff fields the kernel's skb keeps narrower than their 4 bytes here: field offset → bytes in the skb. */
-const SKB_NARROW_FIELDS: ReadonlyMap<number, number> = new Map([
-  [SK_BUFF.pkt_type, 1], [SK_BUFF.queue_mapping, 2], [SK_BUFF.protocol, 2], [SK_BUFF.vlan_tci, 2],
-  [SK_BUFF.vlan_proto, 2], [SK_BUFF.tc_index, 2], [SK_BUFF.tc_classid, 2], [SK_BUFF.gso_segs, 2], [SK_BUFF.gso_size, 2],
-]);
+import { SKB_NARROW_FIELD_BYTES } from './sk-buff.js';
 
 /**
  * What the kernel's convert_ctx_access does to a narrow load from an
@@ -24,7 +18,7 @@ export function alignNarrowCtxLoads(type: ProgTypeName, insns: readonly Instruct
   const out = insns.slice();
   for (const [index, off] of loads) {
     const field = off & ~3;
-    const width = SKB_NARROW_FIELDS.get(field);
+    const width = SKB_NARROW_FIELD_BYTES.get(field);
     if (width === undefined || off === field) continue;
     const insn = out[index];
     const size = [4, 2, 1, 8][(insn.opcode >> 3) & 3];

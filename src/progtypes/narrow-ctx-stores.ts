@@ -2,10 +2,7 @@ import type { Instruction } from '../isa/instruction.js';
 import { BPF_H, BPF_JA, BPF_JMP, BPF_MEM, BPF_ST, BPF_STX, BPF_W } from '../isa/opcodes.js';
 import { contextKind } from './test-run.js';
 import type { ProgTypeName } from './prog-types.js';
-import { SK_BUFF } from './sk-buff.js';
-
-/** __sk_buff fields that are 16 bits wide in the kernel's skb (tc_index, and qdisc_skb_cb's tc_classid). */
-const SKB_U16_FIELDS: ReadonlySet<number> = new Set([SK_BUFF.tc_index, SK_BUFF.tc_classid]);
+import { SK_BUFF, SKB_NARROW_FIELD_BYTES } from './sk-buff.js';
 
 /**
  * What the kernel's convert_ctx_access does to stores into __sk_buff fields
@@ -26,10 +23,11 @@ export function narrowCtxStores(type: ProgTypeName, insns: readonly Instruction[
     const cls = insn.opcode & 0x07;
     if (insn.opcode !== (cls | BPF_MEM | BPF_W) || (cls !== BPF_ST && cls !== BPF_STX)) continue;
     const narrowed = { ...insn, opcode: cls | BPF_MEM | BPF_H };
-    if (SKB_U16_FIELDS.has(off)) {
+    if (off === SK_BUFF.queue_mapping) {
+      if (cls === BPF_ST) out[index] = insn.imm >= 0xffff ? { opcode: BPF_JMP | BPF_JA, dst: 0, src: 0, off: 0, imm: 0 } : narrowed;
+    } else if (SKB_NARROW_FIELD_BYTES.get(off) === 2) {
+      // Of these, only tc_index and tc_classid are writable (the verifier refuses stores to the others).
       out[index] = narrowed;
-    } else if (off === SK_BUFF.queue_mapping && cls === BPF_ST) {
-      out[index] = insn.imm >= 0xffff ? { opcode: BPF_JMP | BPF_JA, dst: 0, src: 0, off: 0, imm: 0 } : narrowed;
     }
   }
   return out;

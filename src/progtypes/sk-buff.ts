@@ -57,3 +57,13 @@ export const PACKET_HOST = 0;
 export const PACKET_BROADCAST = 1;
 export const PACKET_MULTICAST = 2;
 export const PACKET_OTHERHOST = 3;
+
+/**
+ * The __sk_buff fields the kernel's skb keeps narrower than their 4 bytes
+ * here: field offset → bytes in the skb. convert_ctx_access loads and
+ * stores them at that width (narrow-ctx-loads.ts, narrow-ctx-stores.ts).
+ */
+export const SKB_NARROW_FIELD_BYTES: ReadonlyMap<number, number> = new Map([
+  [SK_BUFF.pkt_type, 1], [SK_BUFF.queue_mapping, 2], [SK_BUFF.protocol, 2], [SK_BUFF.vlan_tci, 2],
+  [SK_BUFF.vlan_proto, 2], [SK_BUFF.tc_index, 2], [SK_BUFF.tc_classid, 2], [SK_BUFF.gso_segs, 2], [SK_BUFF.gso_size, 2],
+]);
