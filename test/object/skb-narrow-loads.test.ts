@@ -3,17 +3,15 @@
 // convert_ctx_access makes them read (test/object/fixtures/skb_narrow_loads.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { loadObject, type BackendName, type BpfObject } from '../../src/object/index.js';
+import type { BackendName, BpfObject } from '../../src/object/index.js';
 import { SK_BUFF, SK_BUFF_SIZE } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
+import { objectFixture, openOn } from '../support/object-backends.js';
 import { ipv4Frame, udp } from '../support/packets.js';
 
 const skip = kernelSkipReason();
 
-async function open(backend: BackendName, engine?: 'interp'): Promise<BpfObject> {
-  return loadObject(join(import.meta.dirname, 'fixtures', 'skb_narrow_loads.o'), { backend, ...(engine ? { engine } : {}) });
-}
+const open = (backend: BackendName, engine?: 'interp'): Promise<BpfObject> => openOn(objectFixture('skb_narrow_loads'), backend, engine);
 
 /** cb[0..4] after a run, with mark and gso_size (the skb keeps 16 bits of it) set from ctx_in. */
 function cbAfterRun(obj: BpfObject): number[] {

@@ -4,10 +4,10 @@
 // other reshaping helpers; retval, data_out and ctx_out must agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { loadObject, type BackendName, type BpfObject } from '../../src/object/index.js';
+import type { BackendName, BpfObject } from '../../src/object/index.js';
 import { SK_BUFF, SK_BUFF_SIZE } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
+import { objectFixture, openOn } from '../support/object-backends.js';
 import { ETH_P_IP, ETH_P_IPV6, arpFrame, ethernet, ipv4Frame, ipv6Frame, tcp, udp, TCP_SYN } from '../support/packets.js';
 
 const skip = kernelSkipReason();
@@ -72,9 +72,7 @@ function ctxIn(c: Case): Uint8Array {
   return ctx;
 }
 
-async function open(backend: BackendName, engine?: 'interp'): Promise<BpfObject> {
-  return loadObject(join(import.meta.dirname, '..', 'object', 'fixtures', 'tc_reshape.o'), { backend, ...(engine ? { engine } : {}) });
-}
+const open = (backend: BackendName, engine?: 'interp'): Promise<BpfObject> => openOn(objectFixture('tc_reshape'), backend, engine);
 
 function run(obj: BpfObject, name: string, frame: Uint8Array, ctx?: Uint8Array): string {
   try {

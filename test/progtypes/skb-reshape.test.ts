@@ -4,10 +4,10 @@
 // retval, data_out and ctx_out (mark carries skb->protocol) must agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadObject, type BackendName, type BpfObject } from '../../src/object/index.js';
+import type { BackendName, BpfObject } from '../../src/object/index.js';
 import { SK_BUFF_SIZE } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
-import { join } from 'node:path';
+import { objectFixture, openOn } from '../support/object-backends.js';
 import { ETH_P_IP, ETH_P_IPV6, ethernet, ipv4, ipv4Frame, ipv6Frame, tcp, udp, TCP_SYN } from '../support/packets.js';
 
 const skip = kernelSkipReason();
@@ -39,9 +39,7 @@ const PACKETS: ReadonlyArray<[string, Uint8Array]> = [
   ['ipv6, no payload', ethernet(ETH_P_IPV6, new Uint8Array(40))],
 ];
 
-async function open(backend: BackendName, engine?: 'interp'): Promise<BpfObject> {
-  return loadObject(join(import.meta.dirname, '..', 'object', 'fixtures', 'tc_reshape.o'), { backend, ...(engine ? { engine } : {}) });
-}
+const open = (backend: BackendName, engine?: 'interp'): Promise<BpfObject> => openOn(objectFixture('tc_reshape'), backend, engine);
 
 function outcomes(obj: BpfObject): string[] {
   const out: string[] = [];

@@ -5,18 +5,16 @@
 // the kernel's convert_ctx_access does).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { loadObject, type BackendName, type BpfObject } from '../../src/object/index.js';
+import type { BackendName, BpfObject } from '../../src/object/index.js';
 import { SK_BUFF, SK_BUFF_SIZE, narrowCtxStores } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
+import { objectFixture, openOn } from '../support/object-backends.js';
 import { ipv4Frame, udp } from '../support/packets.js';
 
 const skip = kernelSkipReason();
 const VALUES = [0, 5, 0xfffe, 0xffff, 0x10005, 0xabcdef12, 0xffffffff];
 
-async function open(backend: BackendName, engine?: 'interp'): Promise<BpfObject> {
-  return loadObject(join(import.meta.dirname, '..', 'object', 'fixtures', 'tc_reshape.o'), { backend, ...(engine ? { engine } : {}) });
-}
+const open = (backend: BackendName, engine?: 'interp'): Promise<BpfObject> => openOn(objectFixture('tc_reshape'), backend, engine);
 
 function outcomes(obj: BpfObject): string[] {
   const frame = ipv4Frame('10.1.1.1', '10.2.2.2', udp(5, 6));

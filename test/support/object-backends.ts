@@ -1,0 +1,13 @@
+// Objects of test/object/fixtures loaded on a backend (and, in the VM, an
+// engine): the tests that run one object in the kernel, the JIT and the
+// interpreter and compare them.
+import { join } from 'node:path';
+import { loadObject, type BackendName, type BpfObject } from '../../src/object/index.js';
+
+/** The object test fixture `name` (test/object/fixtures/<name>.o). */
+export const objectFixture = (name: string): string => join(import.meta.dirname, '..', 'object', 'fixtures', `${name}.o`);
+
+/** Loads `path` on `backend`; `engine` picks the VM's interpreter instead of its JIT. */
+export function openOn(path: string, backend: BackendName, engine?: 'interp'): Promise<BpfObject> {
+  return loadObject(path, { backend, ...(engine ? { engine } : {}) });
+}
