@@ -4,10 +4,10 @@
 // other reshaping helpers; retval, data_out and ctx_out must agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BackendName, BpfObject } from '../../src/object/index.js';
+import type { BpfObject } from '../../src/object/index.js';
 import { SK_BUFF, SK_BUFF_SIZE } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
-import { objectFixture, openOn } from '../support/object-backends.js';
+import { objectFixture, withKernelJitInterp } from '../support/object-backends.js';
 import { ETH_P_IP, ETH_P_IPV6, arpFrame, ethernet, ipv4Frame, ipv6Frame, tcp, udp, TCP_SYN } from '../support/packets.js';
 
 const skip = kernelSkipReason();
@@ -72,8 +72,6 @@ function ctxIn(c: Case): Uint8Array {
   return ctx;
 }
 
-const open = (backend: BackendName, engine?: 'interp'): Promise<BpfObject> => openOn(objectFixture('tc_reshape'), backend, engine);
-
 function run(obj: BpfObject, name: string, frame: Uint8Array, ctx?: Uint8Array): string {
   try {
     const res = obj.programs[name].testRun({ dataIn: frame, ...(ctx ? { ctxIn: ctx } : {}), dataOutSize: frame.length + 2 * 0x1000 + 64 });
@@ -94,10 +92,7 @@ function outcomes(obj: BpfObject): string[] {
 }
 
 test('bpf_skb_adjust_room as in the kernel', { skip }, async () => {
-  const kernel = await open('kernel');
-  const jit = await open('vm');
-  const interp = await open('vm', 'interp');
-  try {
+  await withKernelJitInterp(objectFixture('tc_reshape'), (kernel, jit, interp) => {
     const expected = outcomes(kernel);
     assert.ok(expected.length > 10000);
     // Most calls must do something: a sweep of errors only would prove little.
@@ -106,7 +101,5 @@ test('bpf_skb_adjust_room as in the kernel', { skip }, async () => {
       const diff = got.map((g, i) => [g, expected[i]]).filter(([g, e]) => g !== e);
       assert.deepEqual(diff.slice(0, 5).map(([g, e]) => `${g}\n   kernel: ${e.split(': ')[1]}`), []);
     }
-  } finally {
-    for (const o of [kernel, jit, interp]) o.close();
-  }
+  });
 });

@@ -4,10 +4,10 @@
 // retval, data_out and ctx_out (mark carries skb->protocol) must agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BackendName, BpfObject } from '../../src/object/index.js';
+import type { BpfObject } from '../../src/object/index.js';
 import { SK_BUFF_SIZE } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
-import { objectFixture, openOn } from '../support/object-backends.js';
+import { objectFixture, withKernelJitInterp } from '../support/object-backends.js';
 import { ETH_P_IP, ETH_P_IPV6, ethernet, ipv4, ipv4Frame, ipv6Frame, tcp, udp, TCP_SYN } from '../support/packets.js';
 
 const skip = kernelSkipReason();
@@ -39,8 +39,6 @@ const PACKETS: ReadonlyArray<[string, Uint8Array]> = [
   ['ipv6, no payload', ethernet(ETH_P_IPV6, new Uint8Array(40))],
 ];
 
-const open = (backend: BackendName, engine?: 'interp'): Promise<BpfObject> => openOn(objectFixture('tc_reshape'), backend, engine);
-
 function outcomes(obj: BpfObject): string[] {
   const out: string[] = [];
   for (const name of PROGRAMS) {
@@ -61,14 +59,9 @@ function outcomes(obj: BpfObject): string[] {
 }
 
 test('tc packet reshaping (VLAN push/pop, change_tail/head) as in the kernel', { skip }, async () => {
-  const kernel = await open('kernel');
-  const jit = await open('vm');
-  const interp = await open('vm', 'interp');
-  try {
+  await withKernelJitInterp(objectFixture('tc_reshape'), (kernel, jit, interp) => {
     const expected = outcomes(kernel);
     assert.deepEqual(outcomes(jit), expected);
     assert.deepEqual(outcomes(interp), expected);
-  } finally {
-    for (const o of [kernel, jit, interp]) o.close();
-  }
+  });
 });

@@ -11,3 +11,15 @@ export const objectFixture = (name: string): string => join(import.meta.dirname,
 export function openOn(path: string, backend: BackendName, engine?: 'interp'): Promise<BpfObject> {
   return loadObject(path, { backend, ...(engine ? { engine } : {}) });
 }
+
+/** Runs `fn` with `path` loaded in the kernel, in the VM's JIT and in its interpreter; closes all three after. */
+export async function withKernelJitInterp<T>(path: string, fn: (kernel: BpfObject, jit: BpfObject, interp: BpfObject) => T): Promise<T> {
+  const kernel = await openOn(path, 'kernel');
+  const jit = await openOn(path, 'vm');
+  const interp = await openOn(path, 'vm', 'interp');
+  try {
+    return fn(kernel, jit, interp);
+  } finally {
+    for (const o of [kernel, jit, interp]) o.close();
+  }
+}
