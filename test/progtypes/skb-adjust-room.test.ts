@@ -8,16 +8,12 @@ import type { BpfObject } from '../../src/object/index.js';
 import { SK_BUFF, SK_BUFF_SIZE } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
 import { objectFixture, withKernelJitInterp } from '../support/object-backends.js';
-import { ETH_P_IP, ETH_P_IPV6, arpFrame, ethernet, ipv4Frame, ipv6Frame, tcp, udp, TCP_SYN } from '../support/packets.js';
+import { ETH_P_IP, ETH_P_IPV6, arpFrame, ethernet, ipv4Frame, udp, TC_SAMPLE_FRAMES } from '../support/packets.js';
 
 const skip = kernelSkipReason();
 
 const PACKETS: ReadonlyArray<[string, Uint8Array]> = [
-  ['ipv4 tcp', ipv4Frame('10.1.1.1', '10.2.2.2', tcp(51000, 80, TCP_SYN, new Uint8Array([1, 2, 3, 4, 5])))],
-  ['ipv4 udp', ipv4Frame('10.1.1.1', '10.2.2.2', udp(5000, 53, new Uint8Array(30).fill(7)))],
-  ['ipv6 tcp', ipv6Frame('fe80::1', 'fe80::2', tcp(1000, 443))],
-  ['ipv6 udp', ipv6Frame('fe80::1', 'fe80::2', udp(1000, 53, new Uint8Array([9, 9])))],
-  ['vlan ipv4', ipv4Frame('10.1.1.1', '10.2.2.2', udp(5, 6), {}, 100)],
+  ...TC_SAMPLE_FRAMES,
   ['arp', arpFrame('10.0.0.1', '10.0.0.2')],
   ['ipv4 header only', ethernet(ETH_P_IP, new Uint8Array(20).fill(0x45))],
   ['ipv6 header only', ethernet(ETH_P_IPV6, new Uint8Array(40))],

@@ -8,7 +8,7 @@ import type { BpfObject } from '../../src/object/index.js';
 import { SK_BUFF_SIZE } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
 import { objectFixture, withKernelJitInterp } from '../support/object-backends.js';
-import { ETH_P_IP, ETH_P_IPV6, ethernet, ipv4, ipv4Frame, ipv6Frame, tcp, udp, TCP_SYN } from '../support/packets.js';
+import { ETH_P_IP, ETH_P_IPV6, ethernet, ipv4, udp, TC_SAMPLE_FRAMES } from '../support/packets.js';
 
 const skip = kernelSkipReason();
 const PROGRAMS = [
@@ -27,11 +27,7 @@ function qinq(): Uint8Array {
 }
 
 const PACKETS: ReadonlyArray<[string, Uint8Array]> = [
-  ['ipv4 tcp', ipv4Frame('10.1.1.1', '10.2.2.2', tcp(51000, 80, TCP_SYN, new Uint8Array([1, 2, 3, 4, 5])))],
-  ['ipv4 udp', ipv4Frame('10.1.1.1', '10.2.2.2', udp(5000, 53, new Uint8Array(30).fill(7)))],
-  ['ipv6 tcp', ipv6Frame('fe80::1', 'fe80::2', tcp(1000, 443))],
-  ['ipv6 udp', ipv6Frame('fe80::1', 'fe80::2', udp(1000, 53, new Uint8Array([9, 9])))],
-  ['vlan ipv4', ipv4Frame('10.1.1.1', '10.2.2.2', udp(5, 6), {}, 100)],
+  ...TC_SAMPLE_FRAMES,
   ['qinq ipv4', qinq()],
   ['vlan, short', ethernet(0x8100, new Uint8Array([0, 5]))],
   ['802.3', ethernet(0x0040, new Uint8Array(46).fill(0xff))],

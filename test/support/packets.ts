@@ -142,3 +142,12 @@ export function arpFrame(sender: string, target: string): Uint8Array {
   const body = concat(u16be(1), u16be(ETH_P_IP), new Uint8Array([6, 4]), u16be(1), MAC_SRC, ipv4Bytes(sender), new Uint8Array(6), ipv4Bytes(target));
   return ethernet(ETH_P_ARP, concat(body, new Uint8Array(18)));
 }
+
+/** TCP and UDP over IPv4 and IPv6, and VLAN-tagged IPv4: frames the tc reshaping tests all run on (each adds its own). */
+export const TC_SAMPLE_FRAMES: ReadonlyArray<[string, Uint8Array]> = [
+  ['ipv4 tcp', ipv4Frame('10.1.1.1', '10.2.2.2', tcp(51000, 80, TCP_SYN, new Uint8Array([1, 2, 3, 4, 5])))],
+  ['ipv4 udp', ipv4Frame('10.1.1.1', '10.2.2.2', udp(5000, 53, new Uint8Array(30).fill(7)))],
+  ['ipv6 tcp', ipv6Frame('fe80::1', 'fe80::2', tcp(1000, 443))],
+  ['ipv6 udp', ipv6Frame('fe80::1', 'fe80::2', udp(1000, 53, new Uint8Array([9, 9])))],
+  ['vlan ipv4', ipv4Frame('10.1.1.1', '10.2.2.2', udp(5, 6), {}, 100)],
+];
