@@ -21,10 +21,10 @@ includes=(-I"$dir")
 # Compile from the repository root with relative paths: line info then names
 # test/fixtures/<file>.c, and clang can still read the lines' text into BTF.
 cd "$root"
-# test/fixtures/bad holds objects the loader must refuse (each says why); test/verifier/fixtures, verifier cases in C; test/cli/fixtures, CLI cases;
+# test/fixtures/bad holds objects the loader must refuse (each says why); test/verifier/fixtures, verifier cases in C; test/cli/fixtures, CLI cases; test/maps/fixtures, map semantics against the kernel;
 # examples/syscall-count is the kernel example the README shows; test/kernel/fixtures, kernel attach tests';
 # bench/programs, the map-heavy benchmarks (they share test/fixtures/packet.h).
-for src in test/fixtures/*.c test/fixtures/bad/*.c test/verifier/fixtures/*.c test/cli/fixtures/*.c examples/syscall-count/*.bpf.c examples/quickstart/*.bpf.c test/kernel/fixtures/*.bpf.c bench/programs/*.c; do
+for src in test/fixtures/*.c test/fixtures/bad/*.c test/verifier/fixtures/*.c test/cli/fixtures/*.c test/maps/fixtures/*.c examples/syscall-count/*.bpf.c examples/quickstart/*.bpf.c test/kernel/fixtures/*.bpf.c bench/programs/*.c; do
   obj="${src%.c}.o"
   "$clang_bin" -O2 -g -target bpf -mcpu=v3 -Wall -Werror -fdebug-compilation-dir=. \
     "${includes[@]}" -c "$src" -o "$obj"

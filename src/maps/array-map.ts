@@ -106,7 +106,8 @@ export class ArrayMap extends BpfMap {
   }
 
   protected checkUpdate(keyOffset: number, flags: number): number {
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -EINVAL;
+    // Unsigned: a flag in bit 31 (or a 64-bit flag, saturated to 0xffffffff) is an unknown flag, not a negative number.
+    if (((flags & ~BPF_F_LOCK) >>> 0) > BPF_EXIST) return -EINVAL;
     if (this.indexAt(keyOffset) >= this.def.maxEntries) return -E2BIG;
     if ((flags & BPF_NOEXIST) !== 0) return -EEXIST;
     if ((flags & BPF_F_LOCK) !== 0 && this.def.spinLockOffset === undefined) return -EINVAL;

@@ -2,6 +2,7 @@ import type { Arena } from '../memory/arena.js';
 import type { ResolvedMapDefinition } from './definition.js';
 import { BpfMap, round8, type ForEachCallback } from './bpf-map.js';
 import { HashTable, ELEM_REF } from './hash-table.js';
+import { BpfLruList } from './bpf-lru-list.js';
 import { accessFlagsOk, PCPU_MIN_UNIT_SIZE } from './array-checks.js';
 import { MapDefinitionError } from './errors.js';
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM, ENOTSUPP } from './errno.js';
@@ -19,6 +20,12 @@ export interface HashVariant {
   readonly percpu: boolean;
   /** hash_of_maps: the value area holds an inner map pointer, programs never see it. */
   readonly fd: boolean;
+}
+
+/** htab_map_alloc(): a per-CPU LRU's max_entries, a multiple of the CPUs so that each gets as many elements. */
+function percpuLruEntries(maxEntries: number, nCpus: number): number {
+  const up = Math.ceil(maxEntries / nCpus) * nCpus;
+  return up <= 0xffffffff ? up : Math.floor(maxEntries / nCpus) * nCpus;
 }
 
 /** htab_map_alloc_check(). */
@@ -45,26 +52,27 @@ export function checkHashDefinition(def: ResolvedMapDefinition, v: HashVariant):
  * - per-CPU: existing elements are updated in place; a new element gets the
  *   value on the current CPU and zeros elsewhere (programs) or every CPU's
  *   value (bpf());
- * - LRU: an element is taken from the free pool before the key is looked up,
- *   evicting when none is free (so, as in the kernel, even an update that then
- *   fails may evict). Eviction is second-chance over insertion order: a lookup
- *   from a program sets the element's reference bit, and eviction skips (and
- *   clears) referenced elements once. The kernel's LRU has per-CPU free lists
- *   and evicts in batches; this keeps its reference-bit idea, evicts one at a time.
+ * - LRU: an element is taken from the LRU (bpf-lru-list.ts, the kernel's
+ *   lists, per-CPU free lists and batches included) before the key is looked
+ *   up, evicting when none is free (so, as in the kernel, even an update that
+ *   then fails may evict); a lookup from a program sets the element's
+ *   reference bit. Updates from bpf() run as if on CPU 0. With
+ *   BPF_F_NO_COMMON_LRU, max_entries is rounded up to a multiple of the CPUs.
  * Hash seeds are 0 (the kernel's BPF_F_ZERO_SEED), so runs are reproducible.
  */
 export abstract class HashMapBase extends BpfMap {
   readonly table: HashTable;
   protected readonly variant: HashVariant;
   protected readonly stride: number;
-  private readonly lruOrder: Map<number, true> | null;
+  private readonly lru: BpfLruList | null;
 
   protected constructor(arena: Arena, def: ResolvedMapDefinition, variant: HashVariant, check: (def: ResolvedMapDefinition) => void) {
     super(arena, def, check);
     this.variant = variant;
     this.stride = round8(def.valueSize);
-    this.lruOrder = variant.lru ? new Map() : null;
     const prealloc = (def.flags & BPF_F_NO_PREALLOC) === 0;
+    const percpuLru = variant.lru && (def.flags & BPF_F_NO_COMMON_LRU) !== 0;
+    const maxEntries = percpuLru ? percpuLruEntries(def.maxEntries, this.nCpus) : def.maxEntries;
     // Plain hash maps keep one spare element per CPU so that replacing a key works when full.
     const extra = !variant.percpu && !variant.lru && !variant.fd ? this.nCpus : 0;
     const valueAreaSize = variant.fd ? 8 : variant.percpu ? this.stride * this.nCpus : def.valueSize;
@@ -72,8 +80,8 @@ export abstract class HashMapBase extends BpfMap {
     this.table = new HashTable(arena, {
       keySize: def.keySize,
       valueAreaSize,
-      maxEntries: def.maxEntries,
-      preallocate: prealloc ? def.maxEntries + extra : 0,
+      maxEntries,
+      preallocate: prealloc ? maxEntries + extra : 0,
       seed: 0,
       allocate: (size) => this.alloc(size),
       onFirstUse: (e) => {
@@ -85,6 +93,7 @@ export abstract class HashMapBase extends BpfMap {
       },
     });
     this.setDescriptorData(this.table.bucketsOffset, this.table.nBuckets);
+    this.lru = variant.lru ? new BpfLruList(arena, this.table.claimAll(), this.nCpus, percpuLru, (e) => this.table.remove(e)) : null;
   }
 
   /** Elements in the map. */
@@ -159,13 +168,13 @@ export abstract class HashMapBase extends BpfMap {
   // ---- update paths ---------------------------------------------------------
 
   protected doUpdate(keyOffset: number, valueOffset: number, flags: number, cpu: number, allCpus: boolean): number {
-    if (this.variant.lru) return this.variant.percpu ? this.updateLruPercpu(keyOffset, valueOffset, flags, cpu, allCpus) : this.updateLru(keyOffset, valueOffset, flags);
+    if (this.variant.lru) return this.variant.percpu ? this.updateLruPercpu(keyOffset, valueOffset, flags, cpu, allCpus) : this.updateLru(keyOffset, valueOffset, flags, cpu);
     return this.variant.percpu ? this.updatePercpu(keyOffset, valueOffset, flags, cpu, allCpus) : this.updatePlain(keyOffset, valueOffset, flags);
   }
 
   /** check_flags(). */
   private static checkFlags(old: number, flags: number): number {
-    const f = flags & ~BPF_F_LOCK;
+    const f = (flags & ~BPF_F_LOCK) >>> 0;
     if (old !== 0 && f === BPF_NOEXIST) return -EEXIST;
     if (old === 0 && f === BPF_EXIST) return -ENOENT;
     return 0;
@@ -184,7 +193,8 @@ export abstract class HashMapBase extends BpfMap {
 
   /** htab_map_update_elem(). */
   private updatePlain(keyOffset: number, valueOffset: number, flags: number): number {
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -EINVAL;
+    // Unsigned: a flag in bit 31 (or a 64-bit flag, saturated to 0xffffffff) is an unknown flag, not a negative number.
+    if (((flags & ~BPF_F_LOCK) >>> 0) > BPF_EXIST) return -EINVAL;
     if ((flags & BPF_F_LOCK) !== 0 && this.def.spinLockOffset === undefined) return -EINVAL;
     const hash = this.table.hashOf(keyOffset);
     const old = this.table.find(keyOffset, hash);
@@ -235,22 +245,24 @@ export abstract class HashMapBase extends BpfMap {
     return 0;
   }
 
-  /** htab_lru_map_update_elem(): take (maybe evicting) first, then look up. */
-  private updateLru(keyOffset: number, valueOffset: number, flags: number): number {
+  /** htab_lru_map_update_elem(): take (maybe evicting) first, then look up; a replacing element starts referenced. */
+  private updateLru(keyOffset: number, valueOffset: number, flags: number, cpu: number): number {
     if (flags > BPF_EXIST) return -EINVAL;
     const hash = this.table.hashOf(keyOffset);
-    const e = this.lruPop(keyOffset, hash);
+    const e = this.lruPop(keyOffset, hash, cpu);
     if (e === 0) return -ENOMEM;
     this.copyValue(this.valueAt(e, 0), valueOffset);
     const old = this.table.find(keyOffset, hash);
     const r = HashMapBase.checkFlags(old, flags);
     if (r !== 0) {
-      this.table.giveBack(e);
+      this.lru!.pushFree(e);
       return r;
     }
     this.table.linkHead(e);
-    this.lruOrder!.set(e, true);
-    if (old !== 0) this.drop(old);
+    if (old !== 0) {
+      this.setRef(e);
+      this.drop(old);
+    }
     return 0;
   }
 
@@ -260,53 +272,37 @@ export abstract class HashMapBase extends BpfMap {
     const hash = this.table.hashOf(keyOffset);
     let fresh = 0;
     if (flags !== BPF_EXIST) {
-      fresh = this.lruPop(keyOffset, hash);
+      fresh = this.lruPop(keyOffset, hash, cpu);
       if (fresh === 0) return -ENOMEM;
     }
     const old = this.table.find(keyOffset, hash);
     const r = HashMapBase.checkFlags(old, flags);
     if (r !== 0) {
-      if (fresh !== 0) this.table.giveBack(fresh);
+      if (fresh !== 0) this.lru!.pushFree(fresh);
       return r;
     }
     if (old !== 0) {
       this.setRef(old);
       this.writeValue(old, valueOffset, cpu, allCpus);
-      if (fresh !== 0) this.table.giveBack(fresh);
+      if (fresh !== 0) this.lru!.pushFree(fresh);
       return 0;
     }
     this.writeValue(fresh, valueOffset, cpu, allCpus);
     this.table.linkHead(fresh);
-    this.lruOrder!.set(fresh, true);
     return 0;
   }
 
-  /** prealloc_lru_pop(): a free element, evicting the least recently used unreferenced one if none is free. */
-  private lruPop(keyOffset: number, hash: number): number {
-    const e = this.table.take(keyOffset, hash);
-    if (e !== 0) return e;
-    const order = this.lruOrder!;
-    const bytes = this.arena.bytes;
-    for (;;) {
-      const first = order.keys().next();
-      if (first.done) return 0;
-      const victim = first.value;
-      order.delete(victim);
-      if (bytes[victim + ELEM_REF] !== 0) {
-        bytes[victim + ELEM_REF] = 0;
-        order.set(victim, true);
-        continue;
-      }
-      this.table.unlink(victim);
-      this.table.giveBack(victim);
-      return this.table.take(keyOffset, hash);
-    }
+  /** prealloc_lru_pop(): an element from the LRU (maybe evicting another) with the key copied in. */
+  private lruPop(keyOffset: number, hash: number, cpu: number): number {
+    const e = this.lru!.popFree(Math.min(cpu, this.nCpus - 1));
+    if (e !== 0) this.table.fill(e, keyOffset, hash);
+    return e;
   }
 
   /** Unlinks and frees an element. */
   protected drop(elem: number): void {
     this.table.unlink(elem);
-    this.lruOrder?.delete(elem);
-    this.table.giveBack(elem);
+    if (this.lru) this.lru.pushFree(elem);
+    else this.table.giveBack(elem);
   }
 }

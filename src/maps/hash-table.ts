@@ -108,11 +108,26 @@ export class HashTable {
       }
       this.cfg.onFirstUse(e);
     }
+    this.fill(e, keyOffset, hash);
+    return e;
+  }
+
+  /** Every preallocated element, handed out at once (LRU maps keep their own free lists). */
+  claimAll(): number[] {
+    const out: number[] = [];
+    for (; this.poolNext < this.poolEnd; this.poolNext += this.elemSize) {
+      this.cfg.onFirstUse(this.poolNext);
+      out.push(this.poolNext);
+    }
+    return out;
+  }
+
+  /** Readies an unlinked element for the key at `keyOffset`: key copied in, value area zeroed. */
+  fill(e: number, keyOffset: number, hash: number): void {
     const b = this.arena.bytes;
     b.fill(0, e, e + this.elemSize);
     b.copyWithin(e + ELEM_KEY, keyOffset, keyOffset + this.cfg.keySize);
     this.arena.view.setUint32(e + ELEM_HASH, hash, true);
-    return e;
   }
 
   /** Returns an element (unlinked) for reuse. Its memory and regions stay, as the kernel's freed elements do for RCU readers. */
@@ -131,16 +146,21 @@ export class HashTable {
 
   /** Unlinks `elem` from its bucket; its own next pointer is kept, so walks standing on it can go on. */
   unlink(elem: number): void {
+    if (!this.remove(elem)) throw new Error(`hash table: element ${elem} is not linked`);
+  }
+
+  /** Unlinks `elem` if it is in its bucket; false when it is not. */
+  remove(elem: number): boolean {
     const v = this.arena.view;
     let slot = this.bucketSlot(v.getUint32(elem + ELEM_HASH, true));
     for (let e = v.getUint32(slot, true); e !== 0; slot = e + ELEM_NEXT, e = v.getUint32(slot, true)) {
       if (e === elem) {
         v.setUint32(slot, v.getUint32(e + ELEM_NEXT, true), true);
         this.count--;
-        return;
+        return true;
       }
     }
-    throw new Error(`hash table: element ${elem} is not linked`);
+    return false;
   }
 
   /** htab_map_get_next_key(): next in the bucket, else the first of a later bucket; a missing key restarts. */

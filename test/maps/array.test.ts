@@ -28,6 +28,19 @@ test('array: flags and errors as the kernel (EEXIST, E2BIG, EINVAL, delete refus
   assert.equal(errnoOf(() => m.update(u32(0), new Uint8Array(5))), EINVAL, 'wrong value size');
 });
 
+test('array and percpu_array: a flag in bit 31, or above (saturated to 0xffffffff), is EINVAL', () => {
+  const arena = new Arena();
+  for (const type of ['array', 'percpu_array'] as const) {
+    const m = createMap(arena, { type, keySize: 4, valueSize: 4, maxEntries: 2, name: 'a' });
+    const key = arena.alloc(4);
+    const value = arena.alloc(4);
+    for (const flags of [0x80000000, 0xffffffff]) {
+      assert.equal(errnoOf(() => m.update(u32(0), type === 'array' ? u32(1) : new Uint8Array(8 * m.nCpus), flags)), EINVAL, `${type} bpf() flags 0x${flags.toString(16)}`);
+      assert.equal(m.updateElem(key, value, flags, 0), -EINVAL, `${type} helper flags 0x${flags.toString(16)}`);
+    }
+  }
+});
+
 test('array: get_next_key walks indexes; a missing or out-of-range key restarts at 0', () => {
   const m = createMap(new Arena(), { type: 'array', keySize: 4, valueSize: 4, maxEntries: 3, name: 'a' });
   assert.deepEqual(m.keys().map((k) => readU32(k)), [0, 1, 2]);

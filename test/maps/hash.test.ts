@@ -115,6 +115,21 @@ test('hash: BPF_F_LOCK updates an existing element in place', () => {
   assert.equal(errnoOf(() => m.update(u32(2), u64(1n), BPF_F_LOCK | BPF_EXIST)), ENOENT);
 });
 
+test('hash: a flag in bit 31, or above (saturated to 0xffffffff), is EINVAL, with or without a spin lock', () => {
+  const arena = new Arena();
+  const plain = createMap(arena, { type: 'hash', keySize: 4, valueSize: 8, maxEntries: 4, name: 'h' });
+  const locked = createMap(arena, { type: 'hash', keySize: 4, valueSize: 8, maxEntries: 4, spinLockOffset: 4, name: 'l' });
+  for (const m of [plain, locked]) {
+    m.update(u32(1), u64(1n));
+    for (const flags of [0x80000000, 0xffffffff]) {
+      assert.equal(errnoOf(() => m.update(u32(1), u64(2n), flags)), EINVAL, `${m.name}: flags 0x${flags.toString(16)}`);
+      assert.equal(errnoOf(() => m.update(u32(3), u64(2n), flags)), EINVAL, `${m.name}: flags 0x${flags.toString(16)}, new key`);
+    }
+    assert.deepEqual(m.lookup(u32(1)), u64(1n));
+    assert.equal(m.lookup(u32(3)), undefined);
+  }
+});
+
 test('hash: keys are read-only regions, values writable regions', () => {
   const arena = new Arena();
   const m = createMap(arena, { type: 'hash', keySize: 6, valueSize: 4, maxEntries: 4, name: 'h' });

@@ -58,7 +58,8 @@ const LPM_PREFIXES = [0, 8, 12, 16, 24, 32];
 const LPM_ADDRS = [[10, 0, 0, 0], [10, 1, 0, 0], [10, 1, 2, 0], [10, 1, 2, 3], [192, 168, 1, 1], [10, 128, 0, 0]];
 const lpmOf = (i: number): Uint8Array => lpmKey(LPM_PREFIXES[i % LPM_PREFIXES.length], LPM_ADDRS[Math.floor(i / LPM_PREFIXES.length) % LPM_ADDRS.length]);
 
-const hashFlags = [0, 1, 2, 3, 4];
+// 0x80000000: an unknown flag in bit 31 must be EINVAL, not read as a negative number.
+const hashFlags = [0, 1, 2, 3, 4, 0x80000000];
 const scenarios: Scenario[] = [
   { name: 'array', def: { type: 'array', keySize: 4, valueSize: 12, maxEntries: 6 }, keys: 9, key: u32, flags: hashFlags },
   { name: 'percpu_array', def: { type: 'percpu_array', keySize: 4, valueSize: 4, maxEntries: 5 }, keys: 7, key: u32, flags: hashFlags },
