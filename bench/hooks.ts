@@ -121,6 +121,14 @@ async function configs(): Promise<{ configs: Config[]; close: () => void }> {
   list.push({ name: 'a clock read in bare subscribers of both channels', attach: () => subscribeBoth(clockFloor()) });
   // The same histogram as http_latency's program, written by hand in JavaScript, without tsbpf.
   list.push({ name: 'latency histogram per route in plain JavaScript', attach: () => subscribeBoth(plainHistogram()) });
+  // tsbpf's own cost on these channels: the request stamps, the record and a program that only returns.
+  list.push({
+    name: 'empty program on http_server_response (jit)',
+    attach: () => {
+      const link = attach(emptyProgram('tracepoint'), 'tracepoint/node/http_server_response');
+      return () => link.detach();
+    },
+  });
   for (const engine of HTTP_ENGINES) {
     const { object, note } = await loadExample('http_latency', engine);
     objects.push(object);
@@ -144,7 +152,10 @@ async function configs(): Promise<{ configs: Config[]; close: () => void }> {
       },
     });
   }
-  return { configs: list, close: () => { for (const o of objects) o.close(); } };
+  // TSBPF_BENCH_HTTP_ONLY=<regex> keeps the configurations whose names match (and the noise floor).
+  const only = process.env.TSBPF_BENCH_HTTP_ONLY;
+  const kept = only ? list.filter((c, i) => i === 0 || new RegExp(only).test(c.name)) : list;
+  return { configs: kept, close: () => { for (const o of objects) o.close(); } };
 }
 
 /**
@@ -369,6 +380,10 @@ async function eventRows(): Promise<string[][]> {
     timeCases(tracepoint.map((t) => t.fn), n).forEach((ns, i) => tracepoint[i].cells.push(formatNumber(ns, digits) + note));
   };
   measure(N, 1);
+  const unsubscribe = subscribeBoth(plainHistogram());
+  measure(N);
+  unsubscribe();
+  tracepoint[0].cells[1] = '-'; // a response whose request's start it did not see: the plain subscriber returns at once
   const empty = attach(emptyProgram('tracepoint'), 'tracepoint/node/http_server_response');
   measure(N);
   empty.detach();
@@ -392,7 +407,7 @@ async function eventRows(): Promise<string[][]> {
 
   const target = { lookup: db.lookup };
   const call = (): void => { target.lookup(STATEMENT, '42'); };
-  const cells = [formatNumber(timeCases([call], N)[0], 1)];
+  const cells = [formatNumber(timeCases([call], N)[0], 1), '-'];
   const hollow = emptyProgram('kprobe');
   const hollowLinks = [attach(hollow, uprobe(target, 'lookup')), attach(hollow, uretprobe(target, 'lookup'))];
   cells.push(formatNumber(timeCases([call], N)[0]));
@@ -460,8 +475,9 @@ export async function runHooksBench(): Promise<string> {
   if (PARTS.has('events')) {
     out.push(
       'Per event, in process (ns; the fastest batch of each case, measured twice in turn)',
-      formatTable(['event', 'nothing attached', 'empty program (jit)', 'example program (jit)', 'example program (interp)', 'program alone (test_run, jit)'], await eventRows()),
-      '(example programs: http_latency\'s on_response, a latency histogram per route; db_latency\'s on_query and on_query_return)',
+      formatTable(['event', 'nothing attached', 'plain JS histogram', 'empty program (jit)', 'example program (jit)', 'example program (interp)', 'program alone (test_run, jit)'], await eventRows()),
+      '(example programs: http_latency\'s on_response, a latency histogram per route; db_latency\'s on_query and on_query_return;',
+      ' plain JS histogram: the same histogram as on_response\'s, written by hand as diagnostics_channel subscribers)',
       '',
     );
   }

@@ -78,12 +78,17 @@ export function reusingEnv(arena: Arena, run: (ctx: bigint, env: HookHelperConte
 
 /** A hook program from an engine's executable (hand-assembled programs, tests, tools). */
 export function executableProgram(exe: Executable, options: ExecutableProgramOptions): HookProgram {
+  const args: bigint[] = [0n];
   return {
     name: options.name ?? 'prog',
     section: options.section ?? '',
     type: progTypeName(options.type),
     arena: options.arena,
     maxCtxOffset: options.maxCtxOffset,
-    run: reusingEnv(options.arena, (ctx, env) => exe.run([ctx], env)),
+    run: reusingEnv(options.arena, (ctx, env) => {
+      // The engines read their arguments at entry: one array serves every run.
+      args[0] = ctx;
+      return exe.run(args, env);
+    }),
   };
 }

@@ -23,10 +23,11 @@ test('u64 writes any safe integer or bigint as its two\'s complement', () => {
   }), { numRuns: 500 });
 });
 
-test('str copies UTF-8 cut at a character boundary, always NUL-terminated, and returns the whole length', () => {
+test('str copies UTF-8 into a cleared field, cut at a character boundary, always NUL-terminated, and returns the whole length', () => {
   const img = new CtxImage(layout);
   fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'é', '€', '𝄞', 'z', '/') }), fc.integer({ min: 1, max: 24 }), (text, capacity) => {
-    img.clear().bytes.fill(0xaa, 16, 40);
+    img.bytes.fill(0xaa);
+    img.clear().bytes.fill(0xaa, 16 + capacity, 40);
     const n = img.str(16, capacity, text);
     const full = Buffer.from(text, 'utf8');
     assert.equal(n, full.length);

@@ -7,7 +7,9 @@ const encoder = new TextEncoder();
  * them into each attached program's arena, or written in place, in an
  * arena's ctx slot (`bytes` given: a view of exactly the struct's bytes).
  * Strings are copied with a bounded length and always NUL-terminated, as
- * the kernel's fixed `char[]` tracepoint fields are.
+ * the kernel's fixed `char[]` tracepoint fields are. Fields are written
+ * into a cleared image (clear(), once per event): str() and raw() leave
+ * the bytes after what they copy as they are, zero.
  */
 export class CtxImage {
   readonly bytes: Uint8Array;
@@ -21,6 +23,8 @@ export class CtxImage {
    */
   private readonly doubles: Float64Array;
   private readonly u64s: BigUint64Array;
+  /** The struct's whole 4-byte words, in the host's byte order (for copying blocks of fields word by word). */
+  readonly words: Uint32Array;
 
   constructor(readonly layout: StructLayout, bytes?: Uint8Array) {
     const b = bytes ?? new Uint8Array(layout.size);
@@ -29,6 +33,7 @@ export class CtxImage {
     this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     this.doubles = new Float64Array(b.buffer, b.byteOffset, b.byteLength >> 3);
     this.u64s = new BigUint64Array(b.buffer, b.byteOffset, b.byteLength >> 3);
+    this.words = new Uint32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
   }
 
   /** Zeroes every byte (each event starts from a clean struct). */
@@ -72,9 +77,10 @@ export class CtxImage {
   }
 
   /**
-   * Copies `text` as UTF-8 into a `char[capacity]` field, cut so that a NUL
-   * always fits (and never in the middle of a UTF-8 sequence); returns the
-   * full UTF-8 length, so a ctx can say how long the string really was.
+   * Copies `text` as UTF-8 into a cleared `char[capacity]` field, cut so
+   * that a NUL always fits (and never in the middle of a UTF-8 sequence);
+   * returns the full UTF-8 length, so a ctx can say how long the string
+   * really was.
    */
   str(offset: number, capacity: number, text: string): number {
     // ASCII that fits (methods, paths, hosts, almost always): byte by byte, faster than encodeInto for short text.
@@ -87,26 +93,18 @@ export class CtxImage {
         if (c >= 0x80) break;
         bytes[offset + i] = c;
       }
-      if (i === n) {
-        this.zero(offset + n, offset + capacity);
-        return n;
-      }
+      if (i === n) return n;
+      // Not ASCII: encodeInto writes it whole (over the bytes written so far).
     }
     const target = this.bytes.subarray(offset, offset + capacity - 1);
     const { read, written } = encoder.encodeInto(text, target);
-    this.zero(offset + written, offset + capacity);
     return read === text.length ? written : Buffer.byteLength(text, 'utf8');
   }
 
-  /** Copies raw bytes into a field of `capacity` bytes (the rest zeroed); returns how many fitted. */
+  /** Copies raw bytes into a cleared field of `capacity` bytes; returns how many fitted. */
   raw(offset: number, capacity: number, data: Uint8Array): number {
-    if (data.length === capacity) {
-      this.bytes.set(data, offset);
-      return capacity;
-    }
     const n = Math.min(capacity, data.length);
     this.bytes.set(n === data.length ? data : data.subarray(0, n), offset);
-    this.zero(offset + n, offset + capacity);
     return n;
   }
 }

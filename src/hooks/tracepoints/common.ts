@@ -84,10 +84,11 @@ function socketOffsetsIn(layout: StructLayout): SocketOffsets {
 
 export function socketOffsets(layout: StructLayout): SocketOffsets {
   const at = socketOffsetsIn(layout);
-  // writeSocket copies the fields as one block: they must sit in a row, as SOCKET_FIELDS lays them out.
+  // writeSocket copies the fields as one block of words: they must sit in a row, as SOCKET_FIELDS lays them out, 4-byte aligned.
   for (const k of Object.keys(at) as Array<keyof SocketOffsets>) {
     if (at[k] - at.family !== SOCKET_BLOCK_AT[k]) throw new RangeError(`struct ${layout.name}: SOCKET_FIELDS must be embedded in a row`);
   }
+  if (at.family % 4 !== 0) throw new RangeError(`struct ${layout.name}: SOCKET_FIELDS must start 4-byte aligned`);
   return at;
 }
 
@@ -96,7 +97,7 @@ export interface SocketBlock {
   readonly protocol: number;
   /** The socket's cached peer name when the block was made: a socket that connects again drops it. */
   readonly peer: unknown;
-  /** The block as little-endian 32-bit words: stores of words cost less than a TypedArray copy per event. */
+  /** The block as 32-bit words (host order, as CtxImage.words): stores of words cost less than a TypedArray copy per event. */
   readonly words: Uint32Array;
 }
 
@@ -128,13 +129,12 @@ export function writeSocket(img: CtxImage, at: SocketOffsets, socket: Socket | n
     }
     const block = blockImage.clear();
     writeEndpoints(block, SOCKET_BLOCK_AT, family, local, lport, remote, rport, protocol);
-    const words = new Uint32Array(SOCKET_BLOCK_WORDS);
-    for (let i = 0; i < SOCKET_BLOCK_WORDS; i++) words[i] = block.view.getUint32(4 * i, true);
-    conn.block = known = { protocol, peer: s._peername, words };
+    conn.block = known = { protocol, peer: s._peername, words: block.words.slice() };
   }
-  const view = img.view;
+  const to = img.words;
+  const base = at.family >> 2;
   const words = known.words;
-  for (let i = 0; i < SOCKET_BLOCK_WORDS; i++) view.setUint32(at.family + 4 * i, words[i], true);
+  for (let i = 0; i < SOCKET_BLOCK_WORDS; i++) to[base + i] = words[i];
 }
 
 /** Writes the socket fields from addresses as Node reports them. */

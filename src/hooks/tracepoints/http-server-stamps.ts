@@ -24,7 +24,6 @@ const connectionOf = (m: ServerMessage): ConnectionState => connectionState(m.so
  */
 class ServerRequestStamps {
   private readonly stamps = new RequestStamps();
-  private users = 0;
   private unsubscribe: (() => void) | null = null;
 
   /** The request starting now: its id and connection. */
@@ -60,21 +59,18 @@ class ServerRequestStamps {
   /** Marks a tracepoint using the stamps (call before it subscribes); returns its release. */
   acquire(): () => void {
     const release = this.stamps.acquire();
-    if (this.users++ === 0) {
+    if (this.unsubscribe === null) {
       const start = subscribe('http.server.request.start', this.onStart);
       const finish = subscribe('http.server.response.finish', this.onFinish);
       this.unsubscribe = () => { start(); finish(); };
     }
-    let released = false;
     return () => {
-      if (released) return;
-      released = true;
-      if (--this.users === 0) {
-        this.unsubscribe?.();
+      release();
+      if (this.stamps.users === 0 && this.unsubscribe !== null) {
+        this.unsubscribe();
         this.unsubscribe = null;
         this.startConn = this.endConn = this.ended = undefined;
       }
-      release();
     };
   }
 }

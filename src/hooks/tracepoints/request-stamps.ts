@@ -118,16 +118,21 @@ export interface QueueHolder {
  */
 export class RequestStamps {
   private generation = 0;
-  private users = 0;
+  private userCount = 0;
 
-  /** Marks a user of the stamps (a tracepoint installing its subscribers); returns its release. */
+  /** Users now: acquired and not yet released. */
+  get users(): number {
+    return this.userCount;
+  }
+
+  /** Marks a user of the stamps (a tracepoint installing its subscribers); returns its release (which does nothing a second time). */
   acquire(): () => void {
-    this.users++;
+    this.userCount++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      if (--this.users === 0) this.generation++;
+      if (--this.userCount === 0) this.generation++;
     };
   }
 
