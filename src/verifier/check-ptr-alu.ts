@@ -201,6 +201,8 @@ function copyPtrBounds(dst: RegState, ptr: RegState): void {
 
 /** The kernel's `raw` union and the fields that travel with a pointer. */
 function copyPtrRaw(dst: RegState, ptr: RegState): void {
+  // The fixed offset too: for scalar += pointer, dst held the scalar's.
+  dst.off = ptr.off;
   dst.map = ptr.map;
   dst.range = ptr.range;
   dst.memSize = ptr.memSize;

@@ -119,6 +119,8 @@ function stackWriteFixedOff(env: VerifierEnv, state: FuncState, off: number, siz
   }
   const reg = valueRegno >= 0 ? cur.regs[valueRegno] : null;
   const isStMem = op.opClass(insn.opcode) === op.BPF_ST;
+  // Only a whole slot written is known dead before: a part leaves the rest live.
+  if (off % BPF_REG_SIZE === 0 && size === BPF_REG_SIZE) env.liveStack.markWrite(state.frameno, spi);
   env.markStackSlotScratched(spi);
   if (reg && off % BPF_REG_SIZE === 0 && reg.type === RegType.SCALAR_VALUE && env.bpfCapable) {
     const fits = regWidth(reg) <= 8 * size;
@@ -228,6 +230,7 @@ function stackReadFixedOff(env: VerifierEnv, state: FuncState, off: number, size
   const stype = state.slotType;
   const cur = env.cur.cur;
   env.markStackSlotScratched(spi);
+  env.liveStack.markRead(env.cur, state.frameno, env.insnIdx, spi);
   if (isSpilledReg(state, spi)) {
     let reg = state.spilled[spi]!;
     let spillSize = 1;
@@ -332,9 +335,13 @@ export function checkStackRangeInitialized(
     const spi = Math.floor(slot / BPF_REG_SIZE);
     if (state.allocatedStack <= slot) env.fail('allocated_stack too small', 'EFAULT');
     const t2 = state.slotType[slot];
-    if (t2 === SlotType.STACK_MISC) continue;
+    if (t2 === SlotType.STACK_MISC) {
+      env.liveStack.markRead(env.cur, state.frameno, env.insnIdx, spi);
+      continue;
+    }
     if (t2 === SlotType.STACK_ZERO || (t2 === SlotType.STACK_INVALID && env.allowUninitStack)) {
       if (clobber) state.slotType[slot] = SlotType.STACK_MISC;
+      env.liveStack.markRead(env.cur, state.frameno, env.insnIdx, spi);
       continue;
     }
     if (isSpilledReg(state, spi) && (state.spilled[spi]!.type === RegType.SCALAR_VALUE || env.allowPtrLeaks)) {
@@ -342,6 +349,7 @@ export function checkStackRangeInitialized(
         markUnknown(env, state.ownSpill(spi));
         scrubSlot(state, spi);
       }
+      env.liveStack.markRead(env.cur, state.frameno, env.insnIdx, spi);
       continue;
     }
     if (reg.isConst()) {

@@ -66,6 +66,7 @@ export function checkFuncCall(env: VerifierEnv, insn: Instruction, insnIdx: numb
   st.frames.length = st.curframe + 1;
   st.frames.push(callee);
   st.curframe++;
+  env.liveStack.resetCallchain();
   // r0-r5 of the caller are clobbered by the call.
   for (const r of CALLER_SAVED_REGS) {
     markRegNotInit(caller.regs[r]);

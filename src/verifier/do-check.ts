@@ -74,7 +74,9 @@ function digestNewPending(env: VerifierEnv): void {
 /** Ends the current path and takes the next pending one; false when none is left. */
 function popPath(env: VerifierEnv): boolean {
   env.markAllScratched();
+  env.liveStack.commitWrites();
   updateBranchCounts(env, env.cur);
+  env.liveStack.update(env.cur);
   const next = env.pending.pop();
   if (!next) return false;
   if (CHECK_STATES) checkDigest(next.state, next.digest, 'pending path');
@@ -91,6 +93,8 @@ export function doCheck(env: VerifierEnv): void {
   for (;;) {
     const insnIdx = env.insnIdx;
     const insn = insns[insnIdx];
+    // The stack slots the last instruction overwrote (bpf_commit_stack_write_marks).
+    env.liveStack.commitWrites();
     // The instruction executed before this one, for this whole iteration.
     env.prevInsnIdx = env.nextPrevInsnIdx;
     if (CHECK_STATES) digestNewPending(env);
@@ -126,6 +130,7 @@ export function doCheck(env: VerifierEnv): void {
     }
     env.aux.seen[insnIdx] = 1;
     env.nextPrevInsnIdx = insnIdx;
+    env.liveStack.resetWrites(env.cur, insnIdx);
     const cls = op.opClass(insn.opcode);
     // The registers this instruction may change, made the current frame's
     // own (they may be shared with checkpoints and pending paths).
@@ -195,6 +200,7 @@ export function doCheck(env: VerifierEnv): void {
         }
         checkReferenceLeak(env);
         if (env.cur.curframe) {
+          env.liveStack.update(env.cur);
           env.insnIdx = prepareFuncExit(env);
           doPrintState = true;
           continue;

@@ -6,6 +6,7 @@ import { VerifierLog } from './log.js';
 import type { VerifierMap } from './maps.js';
 import type { ProgTypeRules } from './prog-type-rules.js';
 import type { SubprogInfo } from './subprogs.js';
+import { StackLiveness } from './stack-liveness.js';
 import type { VerifierState } from './verifier-state.js';
 import { History, newEntry, type HistEntry } from './history.js';
 import type { SccNumbers } from './scc.js';
@@ -58,7 +59,10 @@ export class VerifierEnv {
   /** CAP_BPF + CAP_PERFMON: bounded loops, uninitialised stack reads, pointer leaks allowed. */
   readonly privileged: boolean;
   readonly aux: InsnAux;
+  /** Checkpoints, in the kernel's hash buckets (see exploredBucket). */
   explored: (ExploredState[] | undefined)[];
+  /** The stack slots each instruction may still read (the kernel's env->liveness). */
+  readonly liveStack: StackLiveness;
   readonly pending: PendingPath[] = [];
   cur!: VerifierState;
   insnIdx = 0;
@@ -131,6 +135,7 @@ export class VerifierEnv {
     this.privileged = !unprivileged;
     this.aux = new InsnAux(insns.length);
     this.explored = new Array(insns.length);
+    this.liveStack = new StackLiveness(insns, subprogs);
     this.sccNumbers = scc;
     this.scc = new SccVisits(scc.withCallbacks, scc.withoutCallbacks);
   }
@@ -166,12 +171,24 @@ export class VerifierEnv {
   /** Global functions by sub-program index: called from a verified path, and verified on their own. */
   readonly globalFuncs = new Map<number, { readonly fn: GlobalFunc; called: boolean; verified: boolean }>();
 
+  /**
+   * explored_state: the bucket of checkpoints at insnIdx for the current
+   * frame's call site. Checkpoints of other call sites are mostly elsewhere:
+   * they neither count misses nor hold back new checkpoints here.
+   */
+  exploredBucket(insnIdx: number): number {
+    const callsite = this.cur.frames[this.cur.curframe].callsite;
+    return ((insnIdx ^ callsite) >>> 0) % this.insns.length;
+  }
+
   /** free_states: a global function's verification starts with no checkpoints of the one before. */
   forgetCheckpoints(): void {
     this.explored = new Array(this.insns.length);
     this.exploredCount = 0;
     this.freeListSize = 0;
     this.scc = new SccVisits(this.sccNumbers.withCallbacks, this.sccNumbers.withoutCallbacks);
+    // The liveness marks stay (they are per call chain); the current state is a new one.
+    this.liveStack.resetCallchain();
   }
 
   get allowPtrLeaks(): boolean { return this.privileged; }

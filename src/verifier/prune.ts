@@ -13,6 +13,7 @@ import type { VerifierState } from './verifier-state.js';
 import { propagatePrecision } from './precision.js';
 import type { ExploredState } from './env.js';
 import { CHECK_STATES, checkDigest, stateDigest } from './state-digest.js';
+import { cleanLiveStates } from './clean-states.js';
 
 /**
  * Old-to-current id correspondences made while comparing two states (struct
@@ -260,13 +261,17 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
   let addNewState = force || cur.jmpHistoryCnt > 40;
   if (env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8) addNewState = true;
 
-  let list = env.explored[insnIdx];
+  const bucket = env.exploredBucket(insnIdx);
+  let list = env.explored[bucket];
   let statesCnt = 0;
   if (list) {
-    for (let k = 0; k < list.length; k++) {
+    cleanLiveStates(env, list, insnIdx, cur);
+    // Newest first, as the kernel adds checkpoints at the head of the list.
+    for (let k = list.length - 1; k >= 0; k--) {
       const sl = list[k];
       statesCnt++;
       const old = sl.state;
+      if (old.insnIdx !== insnIdx) continue;
       if (old.branches > 0) {
         // A checkpoint on the current path: the program is in a loop.
         if (force) {
@@ -304,7 +309,6 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
       const n = force && old.branches > 0 ? 64 : 3;
       if (sl.missCnt > sl.hitCnt * n + n) {
         list.splice(k, 1);
-        k--;
         env.exploredCount--;
         // Kept (and counted) until no path still continues from it.
         if (old.branches > 0 || env.scc.incompleteMarks(old)) {
@@ -330,7 +334,7 @@ export function isStateVisited(env: VerifierEnv, insnIdx: number): boolean {
   if (CHECK_STATES) checkpoint.digest = stateDigest(checkpoint);
   if (!list) {
     list = [];
-    env.explored[insnIdx] = list;
+    env.explored[bucket] = list;
   }
   list.push({ state: checkpoint, hitCnt: 0, missCnt: 0 });
   env.scc.enter(env, checkpoint);

@@ -9,7 +9,7 @@ import { CALLBACK_HELPERS } from './cfg.js';
 import { computeEdges } from './cfg-edges.js';
 import { Temp, tempInt32 } from './work-arrays.js';
 
-const callsCallback = (insn: Instruction): boolean =>
+export const callsCallback = (insn: Instruction): boolean =>
   insn.opcode === (op.BPF_JMP | op.BPF_CALL) && insn.src === op.BPF_HELPER_CALL && CALLBACK_HELPERS.has(insn.imm);
 
 /** The loop numbers of both kinds: with callback-calling helpers as loops (`withCallbacks`) and without. */

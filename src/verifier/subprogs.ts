@@ -70,7 +70,8 @@ export function checkSubprogs(insns: readonly Instruction[], subprogs: SubprogIn
     if (code === (op.BPF_JMP | op.BPF_CALL) && insns[i].src === 0 && insns[i].imm === 12) sp.hasTailCall = true;
     if (cls === op.BPF_LD && (op.opMode(code) === op.BPF_ABS || op.opMode(code) === op.BPF_IND)) sp.hasLdAbs = true;
     if (op.isJmpClass(cls) && op.opCode(code) !== op.BPF_EXIT && op.opCode(code) !== op.BPF_CALL) {
-      const target = code === (op.BPF_JMP32 | op.BPF_JA) ? i + insns[i].imm + 1 : i + insns[i].off + 1;
+      // In 32 bits, as the kernel's int: gotol's far targets wrap.
+      const target = (code === (op.BPF_JMP32 | op.BPF_JA) ? i + insns[i].imm + 1 : i + insns[i].off + 1) | 0;
       if (target < sp.start || target >= sp.end) {
         throw new VerifierError(`jump out of range from insn ${i} to ${target}`, i, 'EINVAL');
       }

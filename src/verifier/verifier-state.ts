@@ -46,6 +46,8 @@ export class VerifierState {
   lastInsnIdx = -1;
   /** Dropped from its list of checkpoints while paths still continue from it. */
   inFreeList = false;
+  /** A stored checkpoint whose dead stack slots were forgotten (see cleanLiveStates). */
+  cleaned = false;
   /** Checkpoints between the program's start and this state (dfs_depth). */
   dfsDepth = 0;
   /**
@@ -109,4 +111,11 @@ export class VerifierState {
       }
     }
   }
+}
+
+/** same_callsites: both states are in the same frames, called from the same instructions. */
+export function sameCallsites(a: VerifierState, b: VerifierState): boolean {
+  if (a.curframe !== b.curframe) return false;
+  for (let i = a.curframe; i >= 0; i--) if (a.frames[i].callsite !== b.frames[i].callsite) return false;
+  return true;
 }

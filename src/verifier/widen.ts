@@ -9,17 +9,11 @@ import { IdMap, regsExact } from './prune.js';
 import type { RegState } from './reg-state.js';
 import { RegType } from './reg-type.js';
 import { markUnknown } from './reg-ops.js';
-import type { VerifierState } from './verifier-state.js';
-
-function sameCallsites(a: VerifierState, b: VerifierState): boolean {
-  if (a.curframe !== b.curframe) return false;
-  for (let i = a.curframe; i >= 0; i--) if (a.frames[i].callsite !== b.frames[i].callsite) return false;
-  return true;
-}
+import { sameCallsites, type VerifierState } from './verifier-state.js';
 
 /** find_prev_entry: the latest checkpoint at insnIdx on the current path (still being explored). */
 export function findPrevEntry(env: VerifierEnv, cur: VerifierState, insnIdx: number): VerifierState | null {
-  const list = env.explored[insnIdx];
+  const list = env.explored[env.exploredBucket(insnIdx)];
   if (!list) return null;
   for (let k = list.length - 1; k >= 0; k--) {
     const st = list[k].state;
