@@ -50,6 +50,7 @@ export const FLAG_GROUPS: readonly FlagGroup[] = [
   { doc: 'Flags of bpf_l3_csum_replace() and bpf_l4_csum_replace(): the size of the changed field.', anonymousEnum: 'BPF_F_HDR_FIELD_MASK', bigint: true },
   { doc: 'Flags of bpf_l4_csum_replace().', anonymousEnum: 'BPF_F_PSEUDO_HDR', bigint: true },
   { doc: 'Flags of bpf_redirect() and bpf_redirect_map().', anonymousEnum: 'BPF_F_INGRESS', bigint: true },
+  { doc: 'Flags of bpf_get_stackid() and bpf_get_stack().', anonymousEnum: 'BPF_F_SKIP_FIELD_MASK', bigint: true },
   {
     doc: 'Flags of BPF_PROG_LOAD (prog_flags).',
     defines: ['BPF_F_STRICT_ALIGNMENT', 'BPF_F_ANY_ALIGNMENT', 'BPF_F_TEST_RND_HI32', 'BPF_F_TEST_STATE_FREQ', 'BPF_F_SLEEPABLE', 'BPF_F_XDP_HAS_FRAGS'],

@@ -23,6 +23,8 @@ export interface MapLocator {
   mapName(index: number): string;
   /** Index of the global-data map of this section, or null. */
   dataMap(sectionIndex: number): number | null;
+  /** Map index and value offset of a `__kconfig` extern, or null for other undefined symbols. */
+  kconfigExtern?(name: string): { mapIndex: number; offset: number } | null;
 }
 
 export interface RelocatedSection {
@@ -36,7 +38,8 @@ export interface RelocatedSection {
  * Applies a code section's relocations as libbpf does: R_BPF_64_64 on an
  * lddw against a map symbol gives BPF_PSEUDO_MAP_FD (map index in imm),
  * against global data BPF_PSEUDO_MAP_VALUE (map index, offset in the second
- * slot), against a function BPF_PSEUDO_FUNC; R_BPF_64_32 on `call` is a
+ * slot), against a function BPF_PSEUDO_FUNC, against a `__kconfig` extern
+ * BPF_PSEUDO_MAP_VALUE into the .kconfig map; R_BPF_64_32 on `call` is a
  * bpf-to-bpf call. Unrelocated `call` with src 1 is pc-relative in its section.
  * The section's instructions are patched in place.
  */
@@ -53,7 +56,17 @@ export function relocateCodeSection(elf: ElfFile, code: CodeSection, codeByIndex
     const symName = sym.name || elf.sections[sym.sectionIndex]?.name || `#${rel.symbol}`;
     const where = `insn ${slot} of ${section.name}`;
     if (rel.type !== R_BPF_64_64 && rel.type !== R_BPF_64_32) fail(`${where}: unsupported relocation type ${rel.type} against '${symName}'`);
-    if (sym.sectionIndex === SHN_UNDEF) fail(`${where}: extern symbol '${symName}' (kfunc, ksym or kconfig) is not supported`);
+    if (sym.sectionIndex === SHN_UNDEF) {
+      const kconfig = maps.kconfigExtern?.(symName) ?? null;
+      if (kconfig === null) fail(`${where}: extern symbol '${symName}' (${maps.kconfigExtern ? 'kfunc or ksym' : 'kfunc, ksym or kconfig'}) is not supported`);
+      // libbpf's RELO_EXTERN_LD64 for a kcfg extern: the variable's place in the .kconfig map.
+      if (insn.opcode !== LD_IMM64 || slot + 1 >= insns.length || rel.type !== R_BPF_64_64) fail(`${where}: kconfig extern '${symName}' is not loaded by lddw`);
+      insn.src = BPF_PSEUDO_MAP_VALUE;
+      insn.imm = kconfig!.mapIndex;
+      insns[slot + 1].imm = kconfig!.offset;
+      mapRefs.set(slot, { map: maps.mapName(kconfig!.mapIndex), mapIndex: kconfig!.mapIndex, kind: 'value', offset: kconfig!.offset });
+      return;
+    }
     if (sym.sectionIndex >= SHN_LORESERVE) fail(`${where}: symbol '${symName}' is in special section 0x${sym.sectionIndex.toString(16)}`);
     const symSection = elf.sections[sym.sectionIndex];
     if (symSection === undefined) fail(`${where}: symbol '${symName}' is in section ${sym.sectionIndex}, which does not exist`);

@@ -1,11 +1,15 @@
 import type { Btf } from '../btf/btf.js';
-import { BTF_VAR_STATIC } from '../btf/kinds.js';
+import { BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_STATIC } from '../btf/kinds.js';
 import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_OBJ_NAME_LEN } from '../uapi/flags.js';
 import { SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS } from './constants.js';
+import type { KconfigLayout } from './kconfig-externs.js';
 import type { MapSpec, VariableSpec } from './object-spec.js';
 import type { ElfSection } from './types.js';
 
 export type GlobalKind = 'data' | 'rodata' | 'bss';
+
+/** Global-data kinds whose map libbpf freezes before the programs load (their reads are constants). */
+export const isFrozenGlobal = (kind: string | undefined): boolean => kind === 'rodata' || kind === 'kconfig';
 
 /** Which global-data kind a section holds, as libbpf classifies sections (.data*, .rodata*, .bss*). */
 export function globalKind(section: ElfSection): GlobalKind | null {
@@ -67,5 +71,33 @@ export function dataMap(objectName: string, section: ElfSection, kind: GlobalKin
     contents: [{ key: new Uint8Array(4), value }],
     section: section.name,
     global: { kind, variables: vars },
+  };
+}
+
+/**
+ * The map libbpf makes for `__kconfig` externs (bpf_object__init_kconfig_map):
+ * `<obj>.kconfig`, a one-element read-only array holding `value`, typed by
+ * the `.kconfig` DATASEC; frozen before the programs load.
+ */
+export function kconfigMap(objectName: string, layout: KconfigLayout, value: Uint8Array): MapSpec {
+  return {
+    name: internalMapName(objectName, '.kconfig'),
+    type: 'BPF_MAP_TYPE_ARRAY',
+    typeId: 2,
+    keySize: 4,
+    valueSize: layout.size,
+    maxEntries: 1,
+    flags: BPF_F_RDONLY_PROG | BPF_F_MMAPABLE,
+    mapExtra: 0n,
+    numaNode: 0,
+    keyType: 0,
+    valueType: layout.datasecId,
+    pinning: 'none',
+    contents: [{ key: new Uint8Array(4), value }],
+    section: '.kconfig',
+    global: {
+      kind: 'kconfig',
+      variables: layout.externs.map((e) => ({ name: e.name, offset: e.offset, size: e.size, type: e.typeId, linkage: BTF_VAR_GLOBAL_ALLOCATED })),
+    },
   };
 }

@@ -124,7 +124,7 @@ export interface MapSpec {
   /** ELF section the definition came from (`.maps`, `maps`, `.data`, `.rodata.str1.1`, ...). */
   section: string;
   /** For global data: which kind, and its variables. */
-  global?: { readonly kind: 'data' | 'rodata' | 'bss'; readonly variables: VariableSpec[] };
+  global?: { readonly kind: 'data' | 'rodata' | 'bss' | 'kconfig'; readonly variables: VariableSpec[] };
 }
 
 /** A clang-compiled BPF object as plain, editable data (like cilium/ebpf's CollectionSpec). */

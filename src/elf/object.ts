@@ -6,8 +6,12 @@ import { BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS } from '../uapi/flags.js';
 import { readBtfMaps } from './btf-maps.js';
 import { applyObjectCoreRelocations } from './core.js';
 import { relocateCodeSection, type MapLocator, type RelocatedSection } from './code-relocations.js';
-import { EM_BPF, ET_REL, STB_GLOBAL, STB_WEAK, STT_OBJECT } from './constants.js';
-import { dataMap, globalKind } from './data-maps.js';
+import { EM_BPF, ET_REL, STB_GLOBAL, STB_WEAK, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL } from './constants.js';
+import { dataMap, globalKind, kconfigMap } from './data-maps.js';
+import { collectKconfigExterns } from './kconfig-externs.js';
+import { kconfigValue, type KconfigSource } from './kconfig-values.js';
+import { fixupKconfigDatasec } from '../btf/kconfig-datasec.js';
+import { withStaticFuncs } from '../btf/static-funcs.js';
 import { ElfError } from './errors.js';
 import { readCodeSections, type CodeSection } from './functions.js';
 import { readLegacyMaps } from './legacy-maps.js';
@@ -23,6 +27,11 @@ export interface ObjectSpecOptions {
   readonly name?: string;
   /** Apply CO-RE relocations against this BTF (e.g. loadVmlinuxBtf()); by default they are only recorded. */
   readonly coreTarget?: Btf;
+  /**
+   * The kernel whose values fill `extern ... __kconfig` variables (asked for
+   * only when the object has some); loadObjectSpec defaults to this machine's.
+   */
+  readonly kconfig?: () => KconfigSource;
 }
 
 function readLicense(elf: ElfFile): string {
@@ -39,6 +48,21 @@ function readVersion(elf: ElfFile): number {
   return s.view.getUint32(0, true);
 }
 
+/**
+ * Global functions of .text with hidden or internal visibility: libbpf makes
+ * their BTF linkage static (bpf_object__sanitize_and_load_btf).
+ */
+function hiddenSubprograms(elf: ElfFile): Set<string> {
+  const text = elf.section('.text');
+  const names = new Set<string>();
+  if (text === undefined) return names;
+  for (const sym of elf.symbols) {
+    const hidden = sym.visibility === STV_HIDDEN || sym.visibility === STV_INTERNAL;
+    if (sym.type === STT_FUNC && sym.sectionIndex === text.index && (sym.bind === STB_GLOBAL || sym.bind === STB_WEAK) && hidden) names.add(sym.name);
+  }
+  return names;
+}
+
 function readBtf(elf: ElfFile): { btf: Btf | null; ext: BtfExt | null } {
   const section = elf.section('.BTF');
   if (section === undefined) return { btf: null, ext: null };
@@ -49,6 +73,7 @@ function readBtf(elf: ElfFile): { btf: Btf | null; ext: BtfExt | null } {
     if (sym.type === STT_OBJECT && (sym.bind === STB_GLOBAL || sym.bind === STB_WEAK)) globals.set(sym.name, sym.value);
   }
   btf = fixupDatasecs(btf, (name) => elf.section(name)?.size, (name) => globals.get(name));
+  btf = withStaticFuncs(btf, hiddenSubprograms(elf));
   const extSection = elf.section('.BTF.ext');
   return { btf, ext: extSection === undefined ? null : parseBtfExt(extSection.data, btf) };
 }
@@ -68,7 +93,9 @@ export function parseObjectSpec(bytes: Uint8Array, options: ObjectSpecOptions = 
   if (elf.header.type !== ET_REL) throw new ElfError(`e_type ${elf.header.type} is not ET_REL (a relocatable object)`, null, 16);
   const license = readLicense(elf);
   const kernelVersion = readVersion(elf);
-  const { btf, ext } = readBtf(elf);
+  const { btf: objectBtf, ext } = readBtf(elf);
+  const kconfig = collectKconfigExterns(objectBtf, elf.symbols);
+  const btf = kconfig === null || objectBtf === null ? objectBtf : fixupKconfigDatasec(objectBtf, kconfig.datasecId, kconfig.size, kconfig.externs);
 
   const maps: MapSpec[] = [];
   const mapByDef = new Map<string, number>();
@@ -95,6 +122,8 @@ export function parseObjectSpec(bytes: Uint8Array, options: ObjectSpecOptions = 
     dataMapBySection.set(section.index, maps.length);
     maps.push(dataMap(objectName, section, kind, btf));
   }
+  const kconfigIndex = kconfig === null ? -1 : maps.length;
+  if (kconfig !== null) maps.push(kconfigMap(objectName, kconfig, kconfigValue(kconfig, options.kconfig)));
   const names = new Set<string>();
   for (const m of maps) {
     if (names.has(m.name)) throw new ElfError(`two maps are named '${m.name}'`, m.section, elf.section(m.section)?.offset ?? 0);
@@ -106,6 +135,10 @@ export function parseObjectSpec(bytes: Uint8Array, options: ObjectSpecOptions = 
     mapAt: (section, offset) => mapByDef.get(defKey(section, offset)) ?? null,
     mapName: (index) => maps[index].name,
     dataMap: (section) => dataMapBySection.get(section) ?? null,
+    kconfigExtern: (name) => {
+      const e = kconfig?.externs.find((x) => x.name === name);
+      return e === undefined ? null : { mapIndex: kconfigIndex, offset: e.offset };
+    },
   };
   const code = new Map<number, CodeSection>(readCodeSections(elf.sections, elf.symbols).map((c) => [c.section.index, c]));
   const relocated = new Map<number, RelocatedSection>();

@@ -111,6 +111,25 @@ const redirect = defineHelper('redirect', ['ARG_ANYTHING', 'ARG_ANYTHING'], 'RET
   throw new HelperError(env.pc, 'bpf_redirect', 'the run has no packet context');
 });
 
+/** sizeof(struct bpf_redir_neigh): nh_family and an IPv4 or IPv6 next hop. */
+const REDIR_NEIGH_SIZE = 20;
+
+/**
+ * bpf_redirect_neigh(ifindex, params, plen, flags): tc's redirect through the
+ * neighbour subsystem (which fills in the MAC addresses), to the next hop in
+ * params if given; TC_ACT_SHOT for flags or a short params. The target is
+ * kept on the run's context, as bpf_redirect's.
+ */
+const redirectNeigh = defineHelper('redirect_neigh', ['ARG_ANYTHING', 'ARG_PTR_TO_MEM_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'], 'RET_INTEGER', (env, r1, _r2, r3, r4) => {
+  const context = contextAt(env.arena, pointerOffset(env.arena, env.ctx));
+  if (!(context instanceof SkbBuff)) throw new HelperError(env.pc, 'bpf_redirect_neigh', 'the run has no skb context');
+  const plen = u32(r3);
+  if ((plen !== 0 && plen < REDIR_NEIGH_SIZE) || u64(r4) !== 0n) return TC_ACT_SHOT;
+  context.redirect = { ifindex: u32(r1), flags: 0n };
+  return TC_ACT_REDIRECT;
+});
+
 export const PACKET_HELPERS: readonly HelperDefinition[] = [
   xdpAdjustHead, xdpAdjustMeta, xdpAdjustTail, xdpGetBuffLen, skbLoadBytes, xdpLoadBytes, xdpStoreBytes, skbStoreBytes, redirect,
+  redirectNeigh,
 ];

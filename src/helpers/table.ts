@@ -17,6 +17,8 @@ import { ATTACH_HELPERS } from './attach-helpers.js';
 import { SPIN_LOCK_HELPERS } from './spin-lock-helpers.js';
 import { REDIRECT_MAP_HELPERS } from './redirect-map-helper.js';
 import { SKB_RESHAPE_HELPERS } from './skb-reshape-helpers.js';
+import { CGROUP_HELPERS } from './cgroup-helpers.js';
+import { STACK_HELPERS } from './stack-helpers.js';
 
 /**
  * The helper table: every helper tsbpf implements, by kernel id, with its
@@ -28,7 +30,8 @@ export const HELPERS: ReadonlyMap<number, HelperDefinition> = new Map(
   [
     ...MAP_HELPERS, ...CALLBACK_HELPERS, ...TAIL_CALL_HELPERS, ...SYSTEM_HELPERS, ...TASK_HELPERS, ...PRINTK_HELPERS,
     ...STRING_HELPERS, ...PROBE_READ_HELPERS, ...RINGBUF_HELPERS, ...PERF_HELPERS, ...CSUM_HELPERS, ...PACKET_HELPERS,
-    ...ATTACH_HELPERS, ...SPIN_LOCK_HELPERS, ...REDIRECT_MAP_HELPERS, ...SKB_RESHAPE_HELPERS,
+    ...ATTACH_HELPERS, ...SPIN_LOCK_HELPERS, ...REDIRECT_MAP_HELPERS, ...SKB_RESHAPE_HELPERS, ...CGROUP_HELPERS,
+    ...STACK_HELPERS,
   ].sort((a, b) => a.proto.id - b.proto.id).map((h) => [h.proto.id, h]),
 );
 

@@ -23,6 +23,8 @@ import { DevMap } from './dev-map.js';
 import { DevMapHash } from './dev-map-hash.js';
 import { CpuMap } from './cpu-map.js';
 import { XskMap } from './xsk-map.js';
+import { CgroupArrayMap } from './cgroup-array-map.js';
+import { StackTraceMap } from './stack-trace-map.js';
 
 type MapConstructor = new (arena: Arena, def: ResolvedMapDefinition) => BpfMap;
 
@@ -46,6 +48,8 @@ const constructors: Partial<Record<MapTypeName, MapConstructor>> = {
   devmap_hash: DevMapHash,
   cpumap: CpuMap,
   xskmap: XskMap,
+  cgroup_array: CgroupArrayMap,
+  stack_trace: StackTraceMap,
 };
 
 /** Map types this VM implements. */

@@ -33,4 +33,6 @@ export * from './dev-map.js';
 export * from './dev-map-hash.js';
 export * from './cpu-map.js';
 export * from './xsk-map.js';
+export * from './cgroup-array-map.js';
+export * from './stack-trace-map.js';
 export * from './create-map.js';

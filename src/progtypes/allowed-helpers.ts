@@ -19,6 +19,7 @@ const BASE: readonly HelperName[] = [
   // perfmon_capable()
   'trace_printk', 'trace_vprintk', 'snprintf', 'snprintf_btf', 'probe_read_user', 'probe_read_user_str',
   'probe_read_kernel', 'probe_read_kernel_str', 'get_current_task', 'get_current_task_btf', 'task_pt_regs',
+  'current_task_under_cgroup',
   // Newer kernels give every type these too (Linux 6.18 loads each in a socket filter and in XDP).
   'get_current_pid_tgid', 'get_ns_current_pid_tgid', 'get_current_uid_gid', 'get_current_comm',
   'get_current_cgroup_id', 'get_current_ancestor_cgroup_id', 'get_cgroup_classid', 'send_signal',

@@ -65,6 +65,13 @@ export const BPF_F_INGRESS = 1n;
 export const BPF_F_BROADCAST = 8n;
 export const BPF_F_EXCLUDE_INGRESS = 16n;
 
+/** Flags of bpf_get_stackid() and bpf_get_stack(). */
+export const BPF_F_SKIP_FIELD_MASK = 255n;
+export const BPF_F_USER_STACK = 256n;
+export const BPF_F_FAST_STACK_CMP = 512n;
+export const BPF_F_REUSE_STACKID = 0x400n;
+export const BPF_F_USER_BUILD_ID = 0x800n;
+
 /** Flags of BPF_PROG_LOAD (prog_flags). */
 export const BPF_F_STRICT_ALIGNMENT = 1;
 export const BPF_F_ANY_ALIGNMENT = 2;

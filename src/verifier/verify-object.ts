@@ -27,11 +27,11 @@ export function progTypeOfSpec(program: ProgramSpec): string {
 }
 
 /**
- * The contents of a global `.rodata` map, which the loader freezes before the
- * programs load (as libbpf does): its reads are constants.
+ * The contents of a global `.rodata` or `.kconfig` map, which the loader
+ * freezes before the programs load (as libbpf does): its reads are constants.
  */
 export function frozenValueOf(m: ObjectSpec['maps'][number]): Uint8Array | undefined {
-  if (m.global?.kind !== 'rodata') return undefined;
+  if (m.global?.kind !== 'rodata' && m.global?.kind !== 'kconfig') return undefined;
   const v = m.contents[0]?.value;
   return v instanceof Uint8Array ? v : new Uint8Array(m.valueSize);
 }

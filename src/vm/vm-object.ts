@@ -25,6 +25,7 @@ import { DEFAULT_VM_BUDGET, type VmObjectOptions } from './options.js';
 import { relocateForVm } from './relocate.js';
 import { verifyProgram } from './verify.js';
 import { VmProgram } from './vm-program.js';
+import { isFrozenGlobal } from '../elf/data-maps.js';
 
 /**
  * An ObjectSpec instantiated in one arena: every map created from its spec
@@ -92,7 +93,7 @@ export class VmObject {
           map.update(entry.key, u32(inner.id));
         }
       }
-      if (spec.global?.kind === 'rodata') map.freeze();
+      if (isFrozenGlobal(spec.global?.kind)) map.freeze();
     }
   }
 

@@ -7,6 +7,7 @@ import { isTestRunBadInput } from '../test-run/failure.js';
 import { readInputFile, writeOutputFile } from '../test-run/read-input.js';
 import { jsonReport, textLine } from '../test-run/report.js';
 import { selectProgram } from '../test-run/select-program.js';
+import { vmTestRunSpec } from '../test-run/vm-spec.js';
 
 import { EXIT_FAIL } from '../exit-codes.js';
 import { backendOption, collect, engineOption, positiveInteger } from '../options.js';
@@ -51,7 +52,9 @@ export function register(program: Command): void {
       const ctxIn = options.ctxIn === undefined ? undefined : readInputFile(options.ctxIn, '--ctx-in');
       let obj: BpfObject | undefined;
       try {
-        obj = await loadObject(path, { backend: options.backend, ...(options.engine !== undefined ? { engine: options.engine } : {}) });
+        // The VM leaves out the programs it cannot run that this run does not need; the kernel loads them all.
+        const input = (options.backend ?? 'vm') === 'vm' ? vmTestRunSpec(path, options) : path;
+        obj = await loadObject(input, { backend: options.backend, ...(options.engine !== undefined ? { engine: options.engine } : {}) });
         const prog = selectProgram(obj, options);
         // With --data-out -, stdout carries the packet bytes alone; the report goes to stderr.
         const report = options.dataOut === '-' ? process.stderr : process.stdout;

@@ -15,6 +15,7 @@ import { closedNormally, closeOnExit } from './exit-cleanup.js';
 import { ObjectLoadError } from './errors.js';
 import { loadProgramSpec } from './load-program.js';
 import { freezeMap } from './map-freeze.js';
+import { isFrozenGlobal } from '../../elf/data-maps.js';
 import { createMapFromSpec } from './map-from-spec.js';
 import { relocateWithFds } from './relocate-fds.js';
 
@@ -113,7 +114,7 @@ export class KernelObject {
           map.update(entry.key, u32(inner.map.fd));
         }
       }
-      if (spec.global?.kind === 'rodata') freezeMap(map.fd);
+      if (isFrozenGlobal(spec.global?.kind)) freezeMap(map.fd);
     }
   }
 
