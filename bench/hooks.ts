@@ -45,9 +45,14 @@ const WINDOW_MS = Number(process.env.TSBPF_BENCH_HTTP_MS ?? 400);
 const SETTLE_MS = 60;
 /** Rounds: in each, every configuration gets one window between two baseline windows. */
 const ROUNDS = Number(process.env.TSBPF_BENCH_ROUNDS ?? 12);
-/** Connections, and requests each keeps in flight (pipelined): enough that the server, not the round trips, sets the pace. */
+/**
+ * Connections, and requests each keeps in flight: 32 connections keep the
+ * server's core busy; one request at a time on each, as wrk and autocannon
+ * send them by default (TSBPF_BENCH_HTTP_DEPTH=4 pipelines, which costs the
+ * server about the same CPU per request).
+ */
 const CONNECTIONS = Number(process.env.TSBPF_BENCH_HTTP_CONNECTIONS ?? 32);
-const DEPTH = Number(process.env.TSBPF_BENCH_HTTP_DEPTH ?? 4);
+const DEPTH = Number(process.env.TSBPF_BENCH_HTTP_DEPTH ?? 1);
 const ENGINES: readonly EngineName[] = ['jit', 'interp'];
 /** Engines of the HTTP configurations (the throughput target is the JIT's; TSBPF_BENCH_HTTP_ENGINES=jit,interp adds the interpreter). */
 const HTTP_ENGINES = (process.env.TSBPF_BENCH_HTTP_ENGINES ?? 'jit').split(',') as EngineName[];
@@ -463,7 +468,7 @@ export async function runHooksBench(): Promise<string> {
   if (PARTS.has('http')) {
     const { rows, baseline, pinned } = await httpRows();
     out.push(
-      `HTTP server on loopback; a load generator in another process (raw sockets, wrk-like): ${CONNECTIONS} keep-alive connections, ${DEPTH} requests in flight on each;`,
+      `HTTP server on loopback; a load generator in another process (raw sockets, wrk-like): ${CONNECTIONS} keep-alive connections, ${DEPTH} request${DEPTH === 1 ? '' : 's'} in flight on each;`,
       `${pinned ? 'server and generator pinned to a core each; ' : ''}${ROUNDS} rounds, each configuration's ${WINDOW_MS} ms window between two baseline windows.`,
       `Baseline: ${formatNumber(baseline.rps)} requests/s, ${formatNumber(baseline.cpuUs, 1)} µs of server CPU per request.`,
       formatTable(['configuration', 'requests/s', 'loss', 'loss IQR', 'server CPU µs/request', 'CPU overhead'], rows),

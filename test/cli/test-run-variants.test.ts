@@ -2,7 +2,8 @@
 // with a raw_tp twin (test/cli/fixtures/paired_variants.c): the twin the VM
 // can run is tested, the variant it cannot is left out as libbpf-based tools
 // turn off its autoload, and asking for that variant is still refused by
-// name. The kernel backend loads both.
+// name; `tsbpf verify` judges the twin and says which it left out. The
+// kernel backend loads both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,4 +39,14 @@ test('the kernel backend loads both variants and runs the twin the same', { skip
   const r = await runCliInProcess(['test-run', object, '--program', 'on_switch', '--ctx-in', ctx, '--json', '--backend', 'kernel']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(counted(r.stdout), { key: 0, value: 1 });
+});
+
+test('verify judges the twin and leaves the tp_btf variant out, saying so (exit 2: the object was not judged whole)', async () => {
+  const r = await runCliInProcess(['verify', object, '--json']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.deepEqual((JSON.parse(r.stdout) as Array<{ program: string; verdict: string }>).map((o) => [o.program, o.verdict]), [['on_switch', 'accept']]);
+  assert.match(r.stderr, /program on_switch_btf in section tp_btf\/sched_switch has type 'tracing', which tsbpf cannot verify: left out/);
+  const alone = await runCliInProcess(['verify', object, '--program', 'on_switch_btf']);
+  assert.equal(alone.code, 2);
+  assert.match(alone.stderr, /cannot verify; pass --type/);
 });

@@ -7,7 +7,7 @@ import { assemble } from '../../isa/asm/index.js';
 import { decodeRaw } from '../../isa/encoding.js';
 import type { Instruction } from '../../isa/instruction.js';
 import { vmCoreTarget } from '../../vm/core-target.js';
-import { EXIT_FAIL } from '../exit-codes.js';
+import { EXIT_FAIL, EXIT_USAGE } from '../exit-codes.js';
 import {
   VERIFIABLE_PROG_TYPES, VerifyInputError, explainRefusal, progTypeRules, programVerifyOptions, verify,
   type VerifierResult,
@@ -30,6 +30,13 @@ interface Outcome {
   readonly result: VerifierResult;
 }
 
+/** The programs judged, how many were selected (the JSON is a list when several were), and those whose type tsbpf cannot verify. */
+interface Outcomes {
+  readonly judged: Outcome[];
+  readonly selected: number;
+  readonly skipped: string[];
+}
+
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 const isElf = (bytes: Uint8Array): boolean => ELF_MAGIC.every((b, i) => bytes[i] === b);
 const VMLINUX = '/sys/kernel/btf/vmlinux';
@@ -40,7 +47,7 @@ function checkType(type: string | undefined): void {
   }
 }
 
-function verifyElf(path: string, options: VerifyCommandOptions, logLevel: 0 | 1 | 2): Outcome[] {
+function verifyElf(path: string, options: VerifyCommandOptions, logLevel: 0 | 1 | 2): Outcomes {
   const spec: ObjectSpec = loadObjectSpec(path);
   const programs = spec.programs.filter((p) =>
     (options.section === undefined || p.section === options.section) &&
@@ -51,13 +58,21 @@ function verifyElf(path: string, options: VerifyCommandOptions, logLevel: 0 | 1 
   }
   // As the VM relocates: tsbpf's hook context types from its own BTF, the rest from the kernel's.
   if (spec.programs.some((p) => p.coreRelos.length > 0) && existsSync(VMLINUX)) applyObjectCoreRelocations(spec, vmCoreTarget);
-  return programs.map((p) => {
+  const judged: Outcome[] = [];
+  const skipped: string[] = [];
+  for (const p of programs) {
     const opts = programVerifyOptions(p, spec, { type: options.type, logLevel, unprivileged: options.unprivileged, hookContexts: options.hooks });
+    const why = `${path}: program ${p.name} in section ${p.section} has type '${opts.progType}', which tsbpf cannot verify`;
     if (!progTypeRules(opts.progType)) {
-      throw new VerifyInputError(`${path}: program ${p.name} in section ${p.section} has type '${opts.progType}', which tsbpf cannot verify; pass --type`);
+      // One program alone is bad input; beside others (bcc's tools pair tp_btf with raw_tp programs) it is left out, and said.
+      if (programs.length === 1) throw new VerifyInputError(`${why}; pass --type`);
+      skipped.push(why);
+      continue;
     }
-    return { program: p.name, type: String(opts.progType), result: verify(p.insns, opts) };
-  });
+    judged.push({ program: p.name, type: String(opts.progType), result: verify(p.insns, opts) });
+  }
+  if (judged.length === 0) throw new VerifyInputError(`${skipped.join('\n')}\n(no program left to verify; pass --type)`);
+  return { judged, selected: programs.length, skipped };
 }
 
 function readInsns(path: string, bytes: Uint8Array): Instruction[] {
@@ -72,7 +87,8 @@ function readInsns(path: string, bytes: Uint8Array): Instruction[] {
  * [--json] [--unprivileged] [--explain] [--hooks]`: the kernel's verdict on every
  * program of an ELF object (or raw bytecode / assembly with --type), with the
  * kernel-style log. Exit 0 when all are accepted, 1 when any is refused,
- * 2 on bad input.
+ * 2 on bad input (or when programs of types tsbpf cannot verify were left
+ * out of an object and the others were all accepted).
  */
 export function register(program: Command): void {
   program
@@ -96,27 +112,29 @@ export function register(program: Command): void {
       } catch (err) {
         throw new VerifyInputError(`cannot read ${path}: ${(err as Error).message}`);
       }
-      let outcomes: Outcome[];
+      let run: Outcomes;
       if (isElf(bytes)) {
-        outcomes = verifyElf(path, options, logLevel);
+        run = verifyElf(path, options, logLevel);
       } else {
         if (options.type === undefined) throw new VerifyInputError(`${path}: raw bytecode needs --type (e.g. --type socket_filter)`);
         if (options.section !== undefined || options.program !== undefined) {
           throw new VerifyInputError(`${path}: raw bytecode has no sections or programs to select`);
         }
         const insns = readInsns(path, bytes);
-        outcomes = [{ program: path, type: options.type, result: verify(insns, { progType: options.type, logLevel, unprivileged: options.unprivileged }) }];
+        run = { judged: [{ program: path, type: options.type, result: verify(insns, { progType: options.type, logLevel, unprivileged: options.unprivileged }) }], selected: 1, skipped: [] };
       }
+      const outcomes = run.judged;
+      for (const why of run.skipped) process.stderr.write(`tsbpf verify: ${why}: left out\n`);
       if (options.json) {
         const objects = outcomes.map((o) => ({
-          ...(outcomes.length > 1 ? { program: o.program } : {}),
+          ...(run.selected > 1 ? { program: o.program } : {}),
           verdict: o.result.verdict,
           error: o.result.error ?? null,
           insn: o.result.insn ?? null,
           processed: o.result.processed,
           ...(options.explain && o.result.error ? { explanation: explainRefusal(o.result.error) ?? null } : {}),
         }));
-        process.stdout.write(`${JSON.stringify(outcomes.length > 1 ? objects : objects[0])}\n`);
+        process.stdout.write(`${JSON.stringify(run.selected > 1 ? objects : objects[0])}\n`);
       } else {
         for (const o of outcomes) {
           const r = o.result;
@@ -131,6 +149,8 @@ export function register(program: Command): void {
           }
         }
       }
+      // Any refusal is the answer (1); else programs left out mean the object could not be judged whole (2).
       if (outcomes.some((o) => o.result.verdict === 'reject')) process.exitCode = EXIT_FAIL;
+      else if (run.skipped.length > 0) process.exitCode = EXIT_USAGE;
     });
 }
