@@ -25,7 +25,9 @@ export type ArgType =
   | 'ARG_PTR_TO_FUNC'
   | 'ARG_PTR_TO_RINGBUF_MEM'
   | 'ARG_PTR_TO_SPIN_LOCK'
-  | 'ARG_PTR_TO_BTF_ID';
+  | 'ARG_PTR_TO_BTF_ID'
+  | 'ARG_PTR_TO_BTF_ID_SOCK_COMMON'
+  | 'ARG_PTR_TO_SOCK_COMMON';
 
 /** Return types (enum bpf_return_type). */
 export type RetType =
@@ -35,7 +37,10 @@ export type RetType =
   | 'RET_PTR_TO_MAP_VALUE'
   | 'RET_PTR_TO_RINGBUF_MEM_OR_NULL'
   | 'RET_PTR_TO_MEM_OR_NULL'
-  | 'RET_PTR_TO_BTF_ID_OR_NULL';
+  | 'RET_PTR_TO_BTF_ID_OR_NULL'
+  | 'RET_PTR_TO_SOCKET_OR_NULL'
+  | 'RET_PTR_TO_SOCK_COMMON_OR_NULL'
+  | 'RET_PTR_TO_TCP_SOCK_OR_NULL';
 
 export interface HelperProto {
   /** Kernel helper id (enum bpf_func_id). */

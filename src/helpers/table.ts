@@ -19,6 +19,8 @@ import { REDIRECT_MAP_HELPERS } from './redirect-map-helper.js';
 import { SKB_RESHAPE_HELPERS } from './skb-reshape-helpers.js';
 import { CGROUP_HELPERS } from './cgroup-helpers.js';
 import { STACK_HELPERS } from './stack-helpers.js';
+import { SOCK_LOOKUP_HELPERS } from './sock-lookup-helpers.js';
+import { SOCK_CAST_HELPERS } from './sock-cast-helpers.js';
 
 /**
  * The helper table: every helper tsbpf implements, by kernel id, with its
@@ -31,7 +33,7 @@ export const HELPERS: ReadonlyMap<number, HelperDefinition> = new Map(
     ...MAP_HELPERS, ...CALLBACK_HELPERS, ...TAIL_CALL_HELPERS, ...SYSTEM_HELPERS, ...TASK_HELPERS, ...PRINTK_HELPERS,
     ...STRING_HELPERS, ...PROBE_READ_HELPERS, ...RINGBUF_HELPERS, ...PERF_HELPERS, ...CSUM_HELPERS, ...PACKET_HELPERS,
     ...ATTACH_HELPERS, ...SPIN_LOCK_HELPERS, ...REDIRECT_MAP_HELPERS, ...SKB_RESHAPE_HELPERS, ...CGROUP_HELPERS,
-    ...STACK_HELPERS,
+    ...STACK_HELPERS, ...SOCK_LOOKUP_HELPERS, ...SOCK_CAST_HELPERS,
   ].sort((a, b) => a.proto.id - b.proto.id).map((h) => [h.proto.id, h]),
 );
 

@@ -79,6 +79,13 @@ const MEM_TYPES = [RegType.PTR_TO_STACK, RegType.PTR_TO_PACKET, RegType.PTR_TO_P
   RegType.PTR_TO_MAP_VALUE, RegType.PTR_TO_MEM, RegType.PTR_TO_MEM | MEM_RINGBUF, RegType.PTR_TO_BUF,
   RegType.PTR_TO_BTF_ID | PTR_TRUSTED];
 
+/** btf_id_sock_common_types: any socket pointer, in the kernel's order (its refusal lists them so). */
+const BTF_ID_SOCK_COMMON_TYPES = [RegType.PTR_TO_SOCK_COMMON, RegType.PTR_TO_SOCKET, RegType.PTR_TO_TCP_SOCK,
+  RegType.PTR_TO_XDP_SOCK, RegType.PTR_TO_BTF_ID, RegType.PTR_TO_BTF_ID | PTR_TRUSTED];
+
+/** sock_types */
+const SOCK_TYPES = [RegType.PTR_TO_SOCK_COMMON, RegType.PTR_TO_SOCKET, RegType.PTR_TO_TCP_SOCK, RegType.PTR_TO_XDP_SOCK];
+
 /** The register types an argument type accepts (compatible_reg_types), or null for no check. */
 function compatibleTypes(arg: ArgType): number[] | null {
   switch (arg) {
@@ -95,6 +102,8 @@ function compatibleTypes(arg: ArgType): number[] | null {
     case 'ARG_PTR_TO_FUNC': return [RegType.PTR_TO_FUNC];
     case 'ARG_PTR_TO_RINGBUF_MEM': return [RegType.PTR_TO_MEM | MEM_RINGBUF];
     case 'ARG_PTR_TO_BTF_ID': return [RegType.PTR_TO_BTF_ID];
+    case 'ARG_PTR_TO_BTF_ID_SOCK_COMMON': return BTF_ID_SOCK_COMMON_TYPES;
+    case 'ARG_PTR_TO_SOCK_COMMON': return SOCK_TYPES;
     default: return null;
   }
 }
@@ -472,6 +481,13 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
       r0.type = RegType.PTR_TO_MEM | PTR_MAYBE_NULL | (proto.ret === 'RET_PTR_TO_RINGBUF_MEM_OR_NULL' ? MEM_RINGBUF : 0);
       r0.memSize = meta.memSize;
       break;
+    case 'RET_PTR_TO_SOCKET_OR_NULL':
+    case 'RET_PTR_TO_SOCK_COMMON_OR_NULL':
+    case 'RET_PTR_TO_TCP_SOCK_OR_NULL':
+      markUnknown(env, r0);
+      markKnown(r0, 0n);
+      r0.type = SOCK_RET_TYPES[proto.ret] | PTR_MAYBE_NULL;
+      break;
     default:
       markUnknown(env, r0);
       markKnown(r0, 0n);
@@ -480,7 +496,10 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
   if (r0.type & PTR_MAYBE_NULL) r0.id = ++env.idGen;
   // A map value that holds a bpf_spin_lock gets an id even when it cannot be NULL: lock and unlock pair by it.
   else if (r0.type === RegType.PTR_TO_MAP_VALUE && mayPointToSpinLock(env, r0.map)) r0.id = ++env.idGen;
-  if (proto.acquiresRef) {
+  if (PTR_CAST.has(funcId)) {
+    // The cast pointer holds its argument's reference: releasing either invalidates both.
+    r0.refObjId = meta.refObjId;
+  } else if (proto.acquiresRef) {
     const id = ++env.idGen;
     env.cur.refs = [...env.cur.refs, { id, insnIdx }];
     r0.id = id;
@@ -493,6 +512,16 @@ export function checkHelperCall(env: VerifierEnv, insn: Instruction, insnIdx: nu
   if (CHANGES_PKT_DATA.has(funcId)) clearAllPktPointers(env);
   return undefined;
 }
+
+const SOCK_RET_TYPES = {
+  RET_PTR_TO_SOCKET_OR_NULL: RegType.PTR_TO_SOCKET,
+  RET_PTR_TO_SOCK_COMMON_OR_NULL: RegType.PTR_TO_SOCK_COMMON,
+  RET_PTR_TO_TCP_SOCK_OR_NULL: RegType.PTR_TO_TCP_SOCK,
+} as const;
+
+/** is_ptr_cast_function: the result points into the argument's object. */
+const PTR_CAST = new Set<number>([F.tcp_sock, F.sk_fullsock, F.skc_to_tcp_sock, F.skc_to_tcp6_sock, F.skc_to_udp6_sock,
+  F.skc_to_mptcp_sock, F.skc_to_tcp_timewait_sock, F.skc_to_tcp_request_sock]);
 
 const MAP_CALLS = new Set<number>([F.tail_call, F.map_lookup_elem, F.map_update_elem, F.map_delete_elem,
   F.map_push_elem, F.map_pop_elem, F.map_peek_elem, F.for_each_map_elem, F.redirect_map, F.map_lookup_percpu_elem]);

@@ -15,6 +15,7 @@ import { TN, tnAdd } from './tnum-halves.js';
 import { toNumS, toNumU } from './i64.js';
 import { BPF_MAX_VAR_OFF } from './limits.js';
 import { checkSpinLockOverlap, overlapsSpinLock } from './check-spin-lock.js';
+import { checkSockAccess, typeIsSkPointer } from './check-sock.js';
 
 export type AccessType = 'read' | 'write';
 
@@ -234,6 +235,10 @@ export function checkMemAccess(
     if (t === 'write' && valueRegno >= 0 && isPointerValue(env, valueRegno)) env.fail(`R${valueRegno} leaks addr into packet`);
     checkPacketAccess(env, regno, off, size, false);
     if (t === 'read' && valueRegno >= 0) markUnknown(env, regs[valueRegno]);
+  } else if (typeIsSkPointer(type)) {
+    if (t === 'write') env.fail(`R${regno} cannot write into ${regTypeStr(type)}`);
+    checkSockAccess(env, regno, off, size);
+    if (valueRegno >= 0) markUnknown(env, regs[valueRegno]);
   } else if (type === RegType.CONST_PTR_TO_MAP) {
     // Reading fields of struct bpf_map needs BTF (check_ptr_to_map_access).
     env.fail(`R${regno} invalid mem access '${regTypeStr(type)}'`);
