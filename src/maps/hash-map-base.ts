@@ -65,6 +65,8 @@ export abstract class HashMapBase extends BpfMap {
   protected readonly variant: HashVariant;
   protected readonly stride: number;
   private readonly lru: BpfLruList | null;
+  /** max_entries as the kernel keeps it: a per-CPU LRU's is rounded to a multiple of the CPUs (what map info reports). */
+  private readonly keptMaxEntries: number;
 
   protected constructor(arena: Arena, def: ResolvedMapDefinition, variant: HashVariant, check: (def: ResolvedMapDefinition) => void) {
     super(arena, def, check);
@@ -73,6 +75,7 @@ export abstract class HashMapBase extends BpfMap {
     const prealloc = (def.flags & BPF_F_NO_PREALLOC) === 0;
     const percpuLru = variant.lru && (def.flags & BPF_F_NO_COMMON_LRU) !== 0;
     const maxEntries = percpuLru ? percpuLruEntries(def.maxEntries, this.nCpus) : def.maxEntries;
+    this.keptMaxEntries = maxEntries;
     // Plain hash maps keep one spare element per CPU so that replacing a key works when full.
     const extra = !variant.percpu && !variant.lru && !variant.fd ? this.nCpus : 0;
     const valueAreaSize = variant.fd ? 8 : variant.percpu ? this.stride * this.nCpus : def.valueSize;
@@ -94,6 +97,10 @@ export abstract class HashMapBase extends BpfMap {
     });
     this.setDescriptorData(this.table.bucketsOffset, this.table.nBuckets);
     this.lru = variant.lru ? new BpfLruList(arena, this.table.claimAll(), this.nCpus, percpuLru, (e) => this.table.remove(e)) : null;
+  }
+
+  override get maxEntries(): number {
+    return this.keptMaxEntries;
   }
 
   /** Elements in the map. */

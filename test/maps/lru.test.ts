@@ -74,3 +74,12 @@ test('lru_percpu_hash: existing keys update in place on one CPU; eviction as lru
   // active list, then larger than the inactive one, was rotated back (its bit spent): key 1 was the oldest.
   assert.deepEqual(keysOf(m), [2, 3]);
 });
+
+test('a per-CPU LRU (BPF_F_NO_COMMON_LRU) keeps max_entries rounded to a multiple of the CPUs, as the kernel reports it', () => {
+  const arena = new Arena();
+  mapRegistry(arena).nCpus = 2;
+  const flags = 0x2; // BPF_F_NO_COMMON_LRU
+  const m = createMap(arena, { type: 'lru_hash', keySize: 4, valueSize: 4, maxEntries: 9, flags, name: 'l' });
+  assert.equal(m.maxEntries, 10);
+  assert.equal(createMap(arena, { type: 'lru_hash', keySize: 4, valueSize: 4, maxEntries: 9, name: 'c' }).maxEntries, 9, 'a common LRU keeps its size');
+});
