@@ -75,7 +75,15 @@ export class KernelMap {
       .u32(56, options.btfValueTypeId ?? 0)
       .u32(60, options.btfVmlinuxValueTypeId ?? 0)
       .u64(64, options.mapExtra ?? 0n);
-    return new KernelMap(sysBpf(BpfCmd.BPF_MAP_CREATE, attr), options);
+    const fd = sysBpf(BpfCmd.BPF_MAP_CREATE, attr);
+    // The kernel may keep another max_entries than asked (a per-CPU LRU rounds it to a multiple of the CPUs): its own is the map's.
+    let maxEntries = options.maxEntries;
+    try {
+      maxEntries = mapInfoByFd(fd).maxEntries;
+    } catch {
+      // No map info (a kernel without BPF_OBJ_GET_INFO_BY_FD): what was asked.
+    }
+    return new KernelMap(fd, { ...options, maxEntries });
   }
 
   /**

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadObject, type BpfObject } from '../../src/object/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
+import { possibleCpus } from '../../src/kernel/cpus.js';
 import { hex, readU32 } from './bytes.js';
 
 const skip = kernelSkipReason();
@@ -103,4 +104,19 @@ test('kernel differential: LRU maps under random scripts (return values and cont
       for (const o of [kernel, jit, interp]) o.close();
     }
   }), { numRuns: 8 });
+});
+
+test('per-CPU LRU lists: max_entries as the kernel keeps it (rounded to a multiple of the CPUs), on both backends', { skip }, async () => {
+  const kernel = await loadObject(FIXTURE, { backend: 'kernel' });
+  const vm = await loadObject(FIXTURE, { backend: 'vm' });
+  try {
+    const cpus = possibleCpus();
+    for (const [name, declared] of [['lru_cpu_lists', 9], ['pcpu_lru_lists', 7]] as const) {
+      assert.equal(kernel.maps[name].maxEntries, Math.ceil(declared / cpus) * cpus, `${name}: the kernel's`);
+      assert.equal(vm.maps[name].maxEntries, kernel.maps[name].maxEntries, `${name}: the VM's`);
+    }
+  } finally {
+    kernel.close();
+    vm.close();
+  }
 });
