@@ -3,15 +3,13 @@
 // convert_ctx_access makes them read (test/object/fixtures/skb_narrow_loads.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BackendName, BpfObject } from '../../src/object/index.js';
+import type { BpfObject } from '../../src/object/index.js';
 import { SK_BUFF, SK_BUFF_SIZE } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
-import { objectFixture, openOn } from '../support/object-backends.js';
+import { assertVmAsKernel, objectFixture } from '../support/object-backends.js';
 import { ipv4Frame, udp } from '../support/packets.js';
 
 const skip = kernelSkipReason();
-
-const open = (backend: BackendName, engine?: 'interp'): Promise<BpfObject> => openOn(objectFixture('skb_narrow_loads'), backend, engine);
 
 /** cb[0..4] after a run, with mark and gso_size (the skb keeps 16 bits of it) set from ctx_in. */
 function cbAfterRun(obj: BpfObject): number[] {
@@ -26,22 +24,9 @@ function cbAfterRun(obj: BpfObject): number[] {
 }
 
 test('narrow loads of 16- and 8-bit skb fields read the whole field, as the kernel converts them', async () => {
-  const objs = [await open('vm'), await open('vm', 'interp')];
-  try {
-    // protocol (ETH_P_IP, 0x0008 as stored) by its upper half, its second byte, its fourth; pkt_type (PACKET_OTHERHOST, 3:
-    // the frame is not addressed to loopback) twice;
-    // vlan_tci and queue_mapping (0); gso_size's 16 bits (0x2345) and gso_segs (3) by their upper halves; mark's real upper half.
-    const expected = [0x0008, 3 | (3 << 8), 0, 0x2345 | (3 << 16), 0x1234];
-    for (const o of objs) assert.deepEqual(cbAfterRun(o), expected);
-    if (skip === undefined) {
-      const kernel = await open('kernel');
-      try {
-        assert.deepEqual(cbAfterRun(objs[0]), cbAfterRun(kernel));
-      } finally {
-        kernel.close();
-      }
-    }
-  } finally {
-    for (const o of objs) o.close();
-  }
+  // protocol (ETH_P_IP, 0x0008 as stored) by its upper half, its second byte, its fourth; pkt_type (PACKET_OTHERHOST, 3:
+  // the frame is not addressed to loopback) twice;
+  // vlan_tci and queue_mapping (0); gso_size's 16 bits (0x2345) and gso_segs (3) by their upper halves; mark's real upper half.
+  const expected = [0x0008, 3 | (3 << 8), 0, 0x2345 | (3 << 16), 0x1234];
+  await assertVmAsKernel(objectFixture('skb_narrow_loads'), cbAfterRun, expected, skip);
 });

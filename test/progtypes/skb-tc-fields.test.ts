@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { BackendName, BpfObject } from '../../src/object/index.js';
 import { SK_BUFF, SK_BUFF_SIZE, narrowCtxStores } from '../../src/progtypes/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
-import { objectFixture, openOn } from '../support/object-backends.js';
+import { assertVmAsKernel, objectFixture, openOn } from '../support/object-backends.js';
 import { ipv4Frame, udp } from '../support/packets.js';
 
 const skip = kernelSkipReason();
@@ -48,22 +48,8 @@ function readBacks(obj: BpfObject): string[] {
 }
 
 test('tc_classid and tc_index read back in 16 bits after a 32-bit store, as in the kernel', async () => {
-  const objs = [await open('vm'), await open('vm', 'interp')];
-  try {
-    for (const o of objs) {
-      assert.deepEqual(readBacks(o), VALUES.map((v) => `${v.toString(16)}: tc_classid ${(v & 0xffff).toString(16)} tc_index ${(v & 0xffff).toString(16)} queue_mapping 7`));
-    }
-    if (skip === undefined) {
-      const kernel = await open('kernel');
-      try {
-        assert.deepEqual(readBacks(objs[0]), readBacks(kernel));
-      } finally {
-        kernel.close();
-      }
-    }
-  } finally {
-    for (const o of objs) o.close();
-  }
+  const expected = VALUES.map((v) => `${v.toString(16)}: tc_classid ${(v & 0xffff).toString(16)} tc_index ${(v & 0xffff).toString(16)} queue_mapping 7`);
+  await assertVmAsKernel(objectFixture('tc_reshape'), readBacks, expected, skip);
 });
 
 test('narrowCtxStores: 16-bit stores into tc_index and tc_classid; immediate queue_mapping stores of 0xffff or more vanish', () => {

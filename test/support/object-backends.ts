@@ -1,6 +1,7 @@
 // Objects of test/object/fixtures loaded on a backend (and, in the VM, an
 // engine): the tests that run one object in the kernel, the JIT and the
 // interpreter and compare them.
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadObject, type BackendName, type BpfObject } from '../../src/object/index.js';
 
@@ -21,5 +22,25 @@ export async function withKernelJitInterp<T>(path: string, fn: (kernel: BpfObjec
     return fn(kernel, jit, interp);
   } finally {
     for (const o of [kernel, jit, interp]) o.close();
+  }
+}
+
+/**
+ * Asserts that `read` gives `expected` on `path` in the VM's JIT and in its
+ * interpreter and, unless `kernelSkip` says why not, the same in the kernel.
+ */
+export async function assertVmAsKernel<T>(path: string, read: (obj: BpfObject) => T, expected: T, kernelSkip: string | undefined): Promise<void> {
+  const vm = [await openOn(path, 'vm'), await openOn(path, 'vm', 'interp')];
+  try {
+    for (const o of vm) assert.deepEqual(read(o), expected);
+    if (kernelSkip !== undefined) return;
+    const kernel = await openOn(path, 'kernel');
+    try {
+      assert.deepEqual(read(kernel), read(vm[0]));
+    } finally {
+      kernel.close();
+    }
+  } finally {
+    for (const o of vm) o.close();
   }
 }

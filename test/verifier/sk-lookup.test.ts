@@ -10,12 +10,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadObjectSpec } from '../../src/elf/index.js';
-import { KernelObject } from '../../src/kernel/object/index.js';
-import { verifyProgramSpec } from '../../src/verifier/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
 import { ipv4Frame, tcp, TCP_SYN } from '../support/packets.js';
 import { runCliInProcess } from '../cli/in-process-cli.js';
+import { assertAcceptedAfter, assertKernelAcceptsAfter } from './accepted-fixture.js';
 
 const object = new URL('./fixtures/sk_lookup.o', import.meta.url).pathname;
 /** Instructions Linux 6.18 processes, by program. */
@@ -40,26 +38,11 @@ async function retvals(program: string, backend: 'vm' | 'kernel'): Promise<numbe
 }
 
 test('socket lookup: accepted after as many instructions as Linux 6.18 processes', () => {
-  const spec = loadObjectSpec(object);
-  assert.deepEqual(spec.programs.map((p) => p.name).sort(), Object.keys(PROCESSED).sort());
-  for (const program of spec.programs) {
-    const got = verifyProgramSpec(program, spec, { logLevel: 1 });
-    assert.equal(got.verdict, 'accept', `${program.name}: ${got.error}`);
-    assert.equal(got.processed, PROCESSED[program.name], program.name);
-  }
+  assertAcceptedAfter(object, PROCESSED, 1);
 });
 
 test('socket lookup: the kernel agrees', { skip: kernelSkipReason() }, () => {
-  const spec = loadObjectSpec(object);
-  const loaded = KernelObject.load(spec, { logLevel: 1 });
-  try {
-    for (const program of spec.programs) {
-      const log = loaded.programs.get(program.name)!.program.log;
-      assert.equal(Number(/processed (\d+) insns/.exec(log)?.[1]), PROCESSED[program.name], program.name);
-    }
-  } finally {
-    loaded.close();
-  }
+  assertKernelAcceptsAfter(object, PROCESSED);
 });
 
 test('socket lookup: tsbpf test-run in the VM finds no socket', async () => {
