@@ -4,7 +4,7 @@ import { BpfMap, round8, type ForEachCallback } from './bpf-map.js';
 import { checkArrayDefinition } from './array-checks.js';
 import { arrayGetNextKey } from './array-next-key.js';
 import { E2BIG, EEXIST, EINVAL } from './errno.js';
-import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from './flags.js';
+import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, updateFlagsWithoutLock } from './flags.js';
 
 /**
  * Above this many values an array gets one region for all of them instead of
@@ -106,8 +106,7 @@ export class ArrayMap extends BpfMap {
   }
 
   protected checkUpdate(keyOffset: number, flags: number): number {
-    // Unsigned: a flag in bit 31 (or a 64-bit flag, saturated to 0xffffffff) is an unknown flag, not a negative number.
-    if (((flags & ~BPF_F_LOCK) >>> 0) > BPF_EXIST) return -EINVAL;
+    if (updateFlagsWithoutLock(flags) > BPF_EXIST) return -EINVAL;
     if (this.indexAt(keyOffset) >= this.def.maxEntries) return -E2BIG;
     if ((flags & BPF_NOEXIST) !== 0) return -EEXIST;
     if ((flags & BPF_F_LOCK) !== 0 && this.def.spinLockOffset === undefined) return -EINVAL;

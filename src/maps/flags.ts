@@ -1,5 +1,5 @@
 // Flag values of include/uapi/linux/bpf.h used by maps and map helpers (src/uapi/flags.ts, generated).
-import { BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_F_WRONLY_PROG } from '../uapi/flags.js';
+import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_F_WRONLY_PROG } from '../uapi/flags.js';
 
 export {
   BPF_ANY, BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK,
@@ -13,3 +13,10 @@ export {
 
 /** The access flags every map type accepts (BPF_F_ACCESS_MASK, a kernel-internal define). */
 export const BPF_F_ACCESS_MASK = BPF_F_RDONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY | BPF_F_WRONLY_PROG;
+
+/**
+ * An update's flags without BPF_F_LOCK, as the kernel's u64 compares them:
+ * unsigned, so a flag in bit 31 (or a 64-bit flag, saturated to 0xffffffff)
+ * is an unknown flag, not a negative number.
+ */
+export const updateFlagsWithoutLock = (flags: number): number => (flags & ~BPF_F_LOCK) >>> 0;

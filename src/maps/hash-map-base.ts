@@ -8,7 +8,7 @@ import { MapDefinitionError } from './errors.js';
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM, ENOTSUPP } from './errno.js';
 import {
   BPF_EXIST, BPF_F_ACCESS_MASK, BPF_F_LOCK, BPF_F_NO_COMMON_LRU, BPF_F_NO_PREALLOC, BPF_F_NUMA_NODE,
-  BPF_F_ZERO_SEED, BPF_NOEXIST,
+  BPF_F_ZERO_SEED, BPF_NOEXIST, updateFlagsWithoutLock,
 } from './flags.js';
 
 const HTAB_CREATE_FLAG_MASK = BPF_F_NO_PREALLOC | BPF_F_NO_COMMON_LRU | BPF_F_NUMA_NODE | BPF_F_ACCESS_MASK | BPF_F_ZERO_SEED;
@@ -181,7 +181,7 @@ export abstract class HashMapBase extends BpfMap {
 
   /** check_flags(). */
   private static checkFlags(old: number, flags: number): number {
-    const f = (flags & ~BPF_F_LOCK) >>> 0;
+    const f = updateFlagsWithoutLock(flags);
     if (old !== 0 && f === BPF_NOEXIST) return -EEXIST;
     if (old === 0 && f === BPF_EXIST) return -ENOENT;
     return 0;
@@ -200,8 +200,7 @@ export abstract class HashMapBase extends BpfMap {
 
   /** htab_map_update_elem(). */
   private updatePlain(keyOffset: number, valueOffset: number, flags: number): number {
-    // Unsigned: a flag in bit 31 (or a 64-bit flag, saturated to 0xffffffff) is an unknown flag, not a negative number.
-    if (((flags & ~BPF_F_LOCK) >>> 0) > BPF_EXIST) return -EINVAL;
+    if (updateFlagsWithoutLock(flags) > BPF_EXIST) return -EINVAL;
     if ((flags & BPF_F_LOCK) !== 0 && this.def.spinLockOffset === undefined) return -EINVAL;
     const hash = this.table.hashOf(keyOffset);
     const old = this.table.find(keyOffset, hash);
