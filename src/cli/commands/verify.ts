@@ -62,8 +62,8 @@ function verifyElf(path: string, options: VerifyCommandOptions, logLevel: 0 | 1 
   const skipped: string[] = [];
   for (const p of programs) {
     const opts = programVerifyOptions(p, spec, { type: options.type, logLevel, unprivileged: options.unprivileged, hookContexts: options.hooks });
-    const why = `${path}: program ${p.name} in section ${p.section} has type '${opts.progType}', which tsbpf cannot verify`;
     if (!progTypeRules(opts.progType)) {
+      const why = `${path}: program ${p.name} in section ${p.section} has type '${opts.progType}', which tsbpf cannot verify`;
       // One program alone is bad input; beside others (bcc's tools pair tp_btf with raw_tp programs) it is left out, and said.
       if (programs.length === 1) throw new VerifyInputError(`${why}; pass --type`);
       skipped.push(why);
