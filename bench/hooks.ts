@@ -351,11 +351,11 @@ function responseRecord(publish: () => void): Uint8Array {
   return record;
 }
 
-/** A program that only returns `r0` (0), run by the JIT unchecked: what a hook costs with the least program. */
+/** A program that only returns `r0` (0), run by the JIT unchecked: what a hook costs with the least program (it reads no context). */
 function emptyProgram(type: string, r0 = 0): HookProgram {
   const arena = new Arena();
   const insns = [{ opcode: 0xb7, dst: 0, src: 0, off: 0, imm: r0 }, { opcode: 0x95, dst: 0, src: 0, off: 0, imm: 0 }];
-  return executableProgram(engineFactory('jit')({ insns }, { arena, helpers: HELPER_TABLE, checked: false }), { type, arena });
+  return executableProgram(engineFactory('jit')({ insns }, { arena, helpers: HELPER_TABLE, checked: false }), { type, arena, ctxReads: [] });
 }
 
 /**

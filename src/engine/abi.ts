@@ -47,3 +47,13 @@ export type HelperTable = ReadonlyMap<number, HelperFn>;
 export function newHelperContext(arena: Arena, ctx = 0n): HelperContext {
   return { arena, pc: 0, ctx, control: HelperControl.None, exitValue: 0n, tailCallTarget: null, tailCalls: 0 };
 }
+
+/** Makes a helper context reused from an earlier run ready for a new run with r1 = ctx. */
+export function resetRunState(env: HelperContext, ctx: bigint): void {
+  env.pc = 0;
+  env.ctx = ctx;
+  env.control = HelperControl.None;
+  env.exitValue = 0n;
+  env.tailCallTarget = null;
+  env.tailCalls = 0;
+}

@@ -35,6 +35,13 @@ export interface Executable {
    * returns r0. `env` carries the helpers' shared state (ctx, tail calls).
    */
   run(args: readonly bigint[], env?: HelperContext): bigint;
+  /**
+   * Optional: a function for many runs on `env` with r1 = its argument (the
+   * rest 0), as run(), for a caller that resets `env` before each run and
+   * never runs on it twice at once (a hook's attachment). Engines may do
+   * once here what run() does per run.
+   */
+  bind?(env: HelperContext): (r1: bigint) => bigint;
   /** Instructions executed by the last run (the JIT counts only when budgeted). */
   readonly lastInstructionCount: number;
 }

@@ -140,7 +140,11 @@ export abstract class HookPoint {
     const first = list[0]?.slot ?? null;
     this.soleSlot = first !== null && list.every((x) => x.slot === first) ? first : null;
     this.soleImage = null;
+    this.attachmentsChanged(this.linkList);
   }
+
+  /** Called when a program attaches or detaches, with the links attached now (override: e.g. to work out what they read). */
+  protected attachmentsChanged(_links: readonly Link[]): void {}
 
   /**
    * The image to write an event's context into: when every attached
@@ -155,7 +159,7 @@ export abstract class HookPoint {
     // A view of a buffer that growth has detached has length 0.
     if (img === null || img.bytes.length === 0) {
       const bytes = slot.arena.bytes.subarray(slot.ctxOffset, slot.ctxOffset + own.layout.size);
-      this.soleImage = img = new CtxImage(own.layout, bytes);
+      this.soleImage = img = new CtxImage(own.layout, bytes, own.readSet);
     }
     return img;
   }
@@ -199,16 +203,14 @@ export abstract class HookPoint {
    * into a link error; returns r0, or null when the run failed.
    */
   protected runProgram(link: Link, ctx: bigint): bigint | null {
-    const info = link.runInfo;
-    const program = link.program;
     try {
       if (hookStatsEnabled()) {
         const t0 = performance.now();
-        const r0 = program.run(ctx, info);
+        const r0 = link.runner(ctx);
         link.recordRun(Math.round((performance.now() - t0) * 1e6), r0);
         return r0;
       }
-      const r0 = program.run(ctx, info);
+      const r0 = link.runner(ctx);
       link.recordRun(0, r0);
       return r0;
     } catch (err) {

@@ -34,6 +34,8 @@ export class Link {
   private warned = false;
   /** @internal What runs through this link tell the helpers (made once, not per run). */
   readonly runInfo: HookRunInfo;
+  /** @internal Runs the program once through this link with r1 = ctx (HookProgram.bind, or run()). */
+  readonly runner: (ctx: bigint) => bigint;
 
   /** @internal Created by hooks; use attach() or program.attach(). */
   constructor(
@@ -46,7 +48,9 @@ export class Link {
     /** The probed function's id (bpf_get_func_ip()), 0 where none. */
     funcIp = 0n,
   ) {
-    this.runInfo = { hook, cookie, funcIp };
+    const info: HookRunInfo = { hook, cookie, funcIp };
+    this.runInfo = info;
+    this.runner = program.bind?.(info) ?? ((ctx) => program.run(ctx, info));
   }
 
   get attached(): boolean {

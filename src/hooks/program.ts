@@ -1,4 +1,5 @@
-import { newHelperContext, type HelperContext } from '../engine/abi.js';
+import { newHelperContext, resetRunState, type HelperContext } from '../engine/abi.js';
+import type { CtxReadRanges } from '../verifier/ctx-reads.js';
 import type { Executable } from '../engine/executable.js';
 import type { Arena } from '../memory/arena.js';
 import { isProgTypeName, type ProgTypeName } from '../progtypes/prog-types.js';
@@ -25,10 +26,23 @@ export interface HookProgram {
    */
   run(ctx: bigint, info: HookRunInfo): bigint;
   /**
+   * Optional: a run function for one attachment, made when it attaches,
+   * that runs as run(ctx, info) does with what stays the same from run to
+   * run (the attachment's settings, the helper context) settled once
+   * (attachedRunner() makes one from an engine's bound runner).
+   */
+  bind?(info: HookRunInfo): (ctx: bigint) => bigint;
+  /**
    * Highest ctx byte the verifier saw the program read (the kernel's
    * max_ctx_offset), when known: attach refuses hooks with a smaller ctx.
    */
   readonly maxCtxOffset?: number;
+  /**
+   * The context bytes the program may read, as the verifier found them
+   * (null or undefined: any): hooks that build their context per event may
+   * leave the other bytes unwritten.
+   */
+  readonly ctxReads?: CtxReadRanges;
 }
 
 /** `BPF_PROG_TYPE_TRACEPOINT` or `tracepoint` to `tracepoint`. */
@@ -44,6 +58,8 @@ export interface ExecutableProgramOptions {
   readonly type: ProgTypeName | string;
   readonly arena: Arena;
   readonly maxCtxOffset?: number;
+  /** The context bytes it reads, when known (see HookProgram.ctxReads). */
+  readonly ctxReads?: CtxReadRanges;
 }
 
 /** The helper state of one run, with what the helpers read of the attachment (src/helpers/run-context.ts). */
@@ -61,34 +77,63 @@ export function reusingEnv(arena: Arena, run: (ctx: bigint, env: HookHelperConte
   return (ctx, info) => {
     const env: HookHelperContext = spare ?? newHelperContext(arena, ctx);
     spare = null;
-    env.pc = 0;
-    env.ctx = ctx;
-    env.control = 0;
-    env.exitValue = 0n;
-    env.tailCallTarget = null;
-    env.tailCalls = 0;
-    env.cpu = 0;
-    env.attachCookie = info.cookie;
-    env.funcIp = info.funcIp;
+    resetRunState(env, ctx);
+    setAttachment(env, info);
     const r0 = run(ctx, env);
     spare = env;
     return r0;
   };
 }
 
+/** What the helpers read of the attachment (src/helpers/run-context.ts); hooks run on CPU 0. */
+function setAttachment(env: HookHelperContext, info: HookRunInfo): void {
+  env.cpu = 0;
+  env.attachCookie = info.cookie;
+  env.funcIp = info.funcIp;
+}
+
+/**
+ * HookProgram.bind from a bound runner (`bind(env)`, e.g. an engine's
+ * Executable.bind): one helper context for the attachment, its settings
+ * made once and its run state reset before each run; a run that starts
+ * while this one is in progress (an event its helpers cause) goes to
+ * `nested` (run(), with a context of its own).
+ */
+export function attachedRunner(
+  arena: Arena, info: HookRunInfo, bind: (env: HookHelperContext) => (ctx: bigint) => bigint, nested: HookProgram['run'],
+): (ctx: bigint) => bigint {
+  const env: HookHelperContext = newHelperContext(arena);
+  setAttachment(env, info);
+  const run = bind(env);
+  let busy = false;
+  return (ctx) => {
+    if (busy) return nested(ctx, info);
+    busy = true;
+    resetRunState(env, ctx);
+    try {
+      return run(ctx);
+    } finally {
+      busy = false;
+    }
+  };
+}
+
 /** A hook program from an engine's executable (hand-assembled programs, tests, tools). */
 export function executableProgram(exe: Executable, options: ExecutableProgramOptions): HookProgram {
   const args: bigint[] = [0n];
+  const run = reusingEnv(options.arena, (ctx, env) => {
+    // The engines read their arguments at entry: one array serves every run.
+    args[0] = ctx;
+    return exe.run(args, env);
+  });
   return {
     name: options.name ?? 'prog',
     section: options.section ?? '',
     type: progTypeName(options.type),
     arena: options.arena,
     maxCtxOffset: options.maxCtxOffset,
-    run: reusingEnv(options.arena, (ctx, env) => {
-      // The engines read their arguments at entry: one array serves every run.
-      args[0] = ctx;
-      return exe.run(args, env);
-    }),
+    ctxReads: options.ctxReads,
+    run,
+    bind: (info) => attachedRunner(options.arena, info, (env) => exe.bind?.(env) ?? ((ctx) => exe.run([ctx], env)), run),
   };
 }

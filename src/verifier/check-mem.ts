@@ -157,6 +157,7 @@ function checkCtxAccess(env: VerifierEnv, off: number, size: number, t: AccessTy
   }
   // The last context byte the program touches (max_ctx_offset): hooks check it at attach.
   if (env.maxCtxOffset < off + size) env.maxCtxOffset = off + size;
+  if (t === 'read') env.ctxReads.add(off, off + size);
   return regType;
 }
 

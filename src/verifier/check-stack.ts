@@ -8,7 +8,7 @@ import { BPF_MAX_VAR_OFF } from './limits.js';
 import type { AccessType } from './check-mem.js';
 import { assignScalarIdBeforeMov, markConstZero, markUnknown, registerIsNull } from './reg-ops.js';
 import { RegState } from './reg-state.js';
-import { RegType } from './reg-type.js';
+import { baseType, RegType } from './reg-type.js';
 import { tnumStr } from './tnum.js';
 import { toNumS } from './i64.js';
 import * as op from '../isa/opcodes.js';
@@ -345,6 +345,8 @@ export function checkStackRangeInitialized(
       continue;
     }
     if (isSpilledReg(state, spi) && (state.spilled[spi]!.type === RegType.SCALAR_VALUE || env.allowPtrLeaks)) {
+      // A helper reading a spilled context pointer hands its address on: the program may then read any of the context.
+      if (baseType(state.spilled[spi]!.type) === RegType.PTR_TO_CTX) env.ctxReads.escape();
       if (clobber) {
         markUnknown(env, state.ownSpill(spi));
         scrubSlot(state, spi);

@@ -19,6 +19,7 @@ import { CHECK_STATES, checkDigest, stateDigest } from './state-digest.js';
 import { RegArg, checkRegArg } from './reg-ops.js';
 import { baseType, RegType } from './reg-type.js';
 import { FuncIds as F } from './func-ids.js';
+import { noteCtxUses } from './ctx-reads.js';
 
 /** BPF_COMPLEXITY_LIMIT_INSNS */
 export const COMPLEXITY_LIMIT_INSNS = 1_000_000;
@@ -87,6 +88,16 @@ function popPath(env: VerifierEnv): boolean {
   return true;
 }
 
+/** Arguments a helper call reads (its proto's), for noteCtxUses; 0 for anything else. */
+function ctxUseArgs(env: VerifierEnv, insn: Instruction, cls: number): number {
+  if ((cls !== op.BPF_JMP && cls !== op.BPF_JMP32) || op.opCode(insn.opcode) !== op.BPF_CALL || insn.src !== 0) return 0;
+  const proto = env.helperProto(insn.imm);
+  if (!proto) return 0;
+  let n = 0;
+  while (n < 5 && proto.args[n] && proto.args[n] !== 'ARG_DONTCARE') n++;
+  return n;
+}
+
 export function doCheck(env: VerifierEnv): void {
   const insns = env.insns;
   let doPrintState = false;
@@ -136,6 +147,7 @@ export function doCheck(env: VerifierEnv): void {
     // own (they may be shared with checkpoints and pending paths).
     env.cur.cur.ownRegs(regsWritten(insn, cls));
     const regs = env.cur.regs;
+    noteCtxUses(env.ctxReads, regs, insn, ctxUseArgs(env, insn, cls), cls === op.BPF_STX && regs[insn.dst] !== undefined && baseType(regs[insn.dst].type) === RegType.PTR_TO_STACK);
 
     if (cls === op.BPF_ALU || cls === op.BPF_ALU64) {
       checkAluOp(env, insn);

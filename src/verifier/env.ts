@@ -1,4 +1,5 @@
 import type { Instruction } from '../isa/instruction.js';
+import { CtxReads } from './ctx-reads.js';
 import type { HelperProto } from '../helpers/proto.js';
 import type { CfgInfo } from './cfg.js';
 import { VerifierError, type VerifierErrno } from './errors.js';
@@ -82,6 +83,8 @@ export class VerifierEnv {
   exploredCount = 0;
   /** One past the last context byte an access touched (max_ctx_offset). */
   maxCtxOffset = 0;
+  /** The context bytes the program may read (ctx-reads.ts). */
+  readonly ctxReads = new CtxReads();
   /** Stores into the context: instruction → ctx offset (what the kernel's convert_ctx_accesses rewrites). */
   readonly ctxStores = new Map<number, number>();
   /** Loads from the context: instruction → ctx offset. */

@@ -1,6 +1,7 @@
 // The verifier's entry point: check a program as the kernel's bpf_check does
 // and report the verdict, the refusal (kernel wording, instruction index) and
 // the log.
+import type { CtxReadRanges } from './ctx-reads.js';
 import { decodeRaw } from '../isa/encoding.js';
 import type { Instruction } from '../isa/instruction.js';
 import type { HelperProto } from '../helpers/proto.js';
@@ -71,6 +72,8 @@ export interface VerifierStats {
    * max_ctx_offset): attaching to a hook whose context is smaller fails.
    */
   readonly maxCtxOffset: number;
+  /** The context bytes the program may read, null for any (see ctx-reads.ts): hooks build only these. */
+  readonly ctxReads: CtxReadRanges;
 }
 
 export interface VerifierResult {
@@ -187,6 +190,7 @@ export function verify(program: readonly Instruction[] | Uint8Array, options: Ve
     peakStates: env?.peakStates ?? 0,
     stackDepth: env?.subprogs.map((s) => s.stackDepth) ?? [],
     maxCtxOffset: env?.maxCtxOffset ?? 0,
+    ctxReads: env ? env.ctxReads.result() : null,
     timeUs: Number((process.hrtime.bigint() - start) / 1000n),
   });
   const statsLine = (): string => {

@@ -131,7 +131,7 @@ export class VmObject {
         return exe;
       };
       const callbacks = new Callbacks(insns, spec.name, build, new Set(spec.functions.map((f) => f.insn)));
-      const program = new VmProgram(spec, this.arena, build({ insns, name: spec.name }), callbacks, verified, accepted?.stats.maxCtxOffset);
+      const program = new VmProgram(spec, this.arena, build({ insns, name: spec.name }), callbacks, verified, accepted?.stats.maxCtxOffset, accepted?.stats.ctxReads);
       this.programs.set(spec.name, program);
       this.programEntries.set(spec.name, this.registry.addProgram(program, spec.name, program.typeName));
     }

@@ -1,4 +1,5 @@
 import { HelperControl, newHelperContext, type TailCallTarget } from '../engine/abi.js';
+import type { CtxReadRanges } from '../verifier/ctx-reads.js';
 import type { Executable } from '../engine/executable.js';
 import type { ProgramSpec } from '../elf/object-spec.js';
 import type { Arena } from '../memory/arena.js';
@@ -53,6 +54,8 @@ export class VmProgram implements TailCallTarget {
      * cover it and hooks refuse a shorter one at attach.
      */
     readonly maxCtxOffset?: number,
+    /** The context bytes the verifier saw it may read (null: any; undefined when unverified): hooks build only those. */
+    readonly ctxReads?: CtxReadRanges,
   ) {
     const name = progTypeNameOf(spec.typeId);
     if (name === undefined) throw new VmObjectError(`program ${spec.name}: unknown program type ${spec.typeId}`, spec.section);
@@ -75,6 +78,16 @@ export class VmProgram implements TailCallTarget {
     } finally {
       env.callFunction = saved;
     }
+  }
+
+  /**
+   * A run function on `env` for a caller that resets it before each run and
+   * never runs on it twice at once (a hook's attachment): the callback
+   * invoker is set once, and the engine's bound runner used where it has one.
+   */
+  bind(env: VmRunContext): (ctx: bigint) => bigint {
+    env.callFunction = this.invokerOf(env);
+    return this.executable.bind?.(env) ?? ((ctx) => this.run(ctx, env));
   }
 
   private readonly args: bigint[] = [0n];

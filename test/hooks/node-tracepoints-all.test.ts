@@ -12,13 +12,18 @@ import { NODE_TRACEPOINTS } from '../../src/hooks/tracepoints/node-table.js';
 import { Arena } from '../../src/memory/arena.js';
 import { asmProgram } from './support.js';
 
-/** Attaches to `name` a program that reports the u64/u32/u16 field `field` through helper 6; returns the values seen. */
-function watch(name: string, struct: StructDef, field: string, size: 2 | 4 | 8, links: Link[]): bigint[] {
+/**
+ * Attaches to `name` a program that reports the u64/u32/u16 field `field`
+ * through helper 6; returns the values seen. `alone`: the program says it
+ * reads that field and nothing else, as the verifier would say of it.
+ */
+function watch(name: string, struct: StructDef, field: string, size: 2 | 4 | 8, links: Link[], alone = false): bigint[] {
   const seen: bigint[] = [];
   const off = fieldOffset(layoutOf(struct), field);
   const width = { 2: 'u16', 4: 'u32', 8: 'u64' }[size];
   links.push(attach(asmProgram(`r1 = *(${width} *)(r1 + ${off})\ncall 6\nr0 = 0\nexit`, {
     type: 'tracepoint', arena: new Arena(), helpers: new Map([[6, (_e, r1) => { seen.push(r1); return 0n; }]]),
+    ...(alone ? { ctxReads: [[off, off + size]] } : {}),
   }), `tracepoint/node/${name}`));
   return seen;
 }
@@ -69,6 +74,28 @@ test('every Node.js tracepoint fires on real activity with its fields filled', a
     assert.ok(seen.undiciCreate.length >= 2);
     assert.ok(seen.undiciHeaders.includes(201n));
     assert.equal(seen.undiciError.length, 1);
+  } finally {
+    for (const l of links) l.detach();
+  }
+});
+
+test('durations are measured when no program reads the event\'s own timestamp', async () => {
+  const def = (n: string) => NODE_TRACEPOINTS.find((d) => d.name === n)!;
+  const links: Link[] = [];
+  const duration = (n: string) => watch(n, def(n).struct, 'duration_ns', 8, links, true);
+  const seen = { client: duration('http_client_response'), server: duration('http_server_response'), undici: duration('undici_request_headers') };
+  try {
+    const server = http.createServer((q, r) => { setTimeout(() => r.end('x'), 5); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((res) => http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (r) => { r.resume(); r.on('end', res); }));
+    await (await fetch(`http://127.0.0.1:${port}/f`)).text();
+    await new Promise((r) => server.close(r));
+    for (const [name, values] of Object.entries(seen)) {
+      assert.ok(values.length >= 1, name);
+      // At least the handler's 5 ms, and not a time since boot.
+      for (const v of values) assert.ok(v >= 4_000_000n && v < 10_000_000_000n, `${name}: ${v}`);
+    }
   } finally {
     for (const l of links) l.detach();
   }

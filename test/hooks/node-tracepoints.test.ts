@@ -95,6 +95,42 @@ test('programs on one hook run in attach order; the response sees status and dur
   for (const l of [...links, resLink]) l.detach();
 });
 
+test('events build only the fields the programs attached read', async () => {
+  const log: bigint[] = [];
+  const helpers = recordingHelper(6, log);
+  const arena = new Arena();
+  // Reports the status, the url's first byte and the local port.
+  const text = `
+    r6 = r1
+    r1 = *(u16 *)(r6 + ${fieldOffset(res, 'status')})
+    call 6
+    r1 = *(u8 *)(r6 + ${fieldOffset(res, 'url')})
+    call 6
+    r1 = *(u16 *)(r6 + ${fieldOffset(res, 'lport')})
+    call 6
+    r0 = 0
+    exit`;
+  const statusAt = fieldOffset(res, 'status');
+  // Said to read the status alone (as a verifier would say of a program that reads nothing else).
+  const statusOnly = asmProgram(text, { type: 'tracepoint', arena, helpers, ctxReads: [[statusAt, statusAt + 2]] });
+  const link = attach(statusOnly, 'tracepoint/node/http_server_response');
+  await withServer(async (get) => { await get('/missing'); });
+  assert.deepEqual(log, [404n, 0n, 0n], 'the url and the socket were not built');
+  // A program that reads any byte: every field is built, for both.
+  const whole = attach(asmProgram(text, { type: 'tracepoint', arena, helpers }), 'tracepoint/node/http_server_response');
+  log.length = 0;
+  await withServer(async (get) => { await get('/missing'); });
+  assert.deepEqual(log.slice(0, 2), [404n, BigInt('/'.charCodeAt(0))]);
+  assert.deepEqual(log.slice(3, 5), log.slice(0, 2));
+  assert.ok(log[2] > 0n && log[2] === log[5]);
+  // Gone again: the next event clears and builds the status alone.
+  whole.detach();
+  log.length = 0;
+  await withServer(async (get) => { await get('/'); });
+  assert.equal(log[0], 200n);
+  link.detach();
+});
+
 test('reading past the context faults the run, not the host; detaching leaves no trace', async () => {
   const arena = new Arena();
   const past = asmProgram(`r0 = *(u64 *)(r1 + ${req.size})\nexit`, { type: 'tracepoint', arena });

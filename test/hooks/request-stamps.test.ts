@@ -7,15 +7,16 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import v8 from 'node:v8';
+import fc from 'fast-check';
 import vm from 'node:vm';
 import { attach } from '../../src/hooks/attach.js';
 import { fieldOffset, layoutOf } from '../../src/hooks/ctx/layout.js';
 import { HTTP_SERVER_REQUEST, HTTP_SERVER_RESPONSE } from '../../src/hooks/tracepoints/http-server.js';
-import { RequestStamps, type QueueHolder } from '../../src/hooks/tracepoints/request-stamps.js';
+import { RequestQueue, RequestStamps } from '../../src/hooks/tracepoints/request-stamps.js';
 import { asmProgram, recordingHelper } from './support.js';
 
 /** What an end gives its readers: the request's id and start, or undefined when its start was not seen. */
-const ended = (stamps: RequestStamps, request: object, conn: QueueHolder): { id: number; startNs: bigint } | undefined => {
+const ended = (stamps: RequestStamps, request: object, conn: RequestQueue): { id: number; startNs: bigint } | undefined => {
   const q = stamps.end(request, conn);
   return q && { id: q.endedId, startNs: q.endedStartNs };
 };
@@ -23,7 +24,7 @@ const ended = (stamps: RequestStamps, request: object, conn: QueueHolder): { id:
 test('RequestStamps: one stamp per request from its start; its end gives it once; then it is gone', () => {
   const stamps = new RequestStamps();
   const release = stamps.acquire();
-  const conn = { requests: undefined };
+  const conn = new RequestQueue();
   const a = {};
   const b = {};
   const sa = stamps.start(a, conn, 10n);
@@ -44,7 +45,7 @@ test('RequestStamps: one stamp per request from its start; its end gives it once
 test('RequestStamps: per connection, in order; requests left behind are dropped; nothing survives the last release', () => {
   const stamps = new RequestStamps();
   const release = stamps.acquire();
-  const [c1, c2, c3] = [{ requests: undefined }, { requests: undefined }, { requests: undefined }];
+  const [c1, c2, c3] = [new RequestQueue(), new RequestQueue(), new RequestQueue()];
   const r = Array.from({ length: 6 }, () => ({}));
   const s = r.map((x, i) => ({ id: stamps.start(x, i % 2 ? c2 : c1, BigInt(i)), startNs: BigInt(i) }));
   assert.deepEqual(ended(stamps, r[1], c2), s[1], 'another connection\'s requests do not stand in the way');
@@ -78,6 +79,36 @@ test('RequestStamps: per connection, in order; requests left behind are dropped;
   const later = stamps.acquire();
   assert.equal(ended(stamps, r7, c3), undefined, 'a later attach never sees them');
   later();
+});
+
+test('RequestStamps: random starts and ends on one connection give what a plain list of requests in flight gives', () => {
+  // Operations: start request i, or end request i; the model is the list of requests in flight, oldest first.
+  const op = fc.record({ end: fc.boolean(), request: fc.nat(30) });
+  fc.assert(fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+    const stamps = new RequestStamps();
+    const release = stamps.acquire();
+    const q = new RequestQueue();
+    const requests = Array.from({ length: 31 }, () => ({}));
+    let model: Array<{ request: object; id: number; startNs: bigint }> = [];
+    ops.forEach(({ end, request }, t) => {
+      const r = requests[request];
+      if (!end) {
+        const id = stamps.start(r, q, BigInt(t));
+        const last = model[model.length - 1];
+        if (last?.request === r) assert.equal(id, last.id);
+        else {
+          model.push({ request: r, id, startNs: BigInt(t) });
+          if (model.length > 256) model = model.slice(1);
+        }
+      } else {
+        const k = model.findIndex((m) => m.request === r);
+        assert.deepEqual(ended(stamps, r, q), k < 0 ? undefined : { id: model[k].id, startNs: model[k].startNs });
+        if (k >= 0) model = model.slice(k + 1);
+      }
+      assert.equal(stamps.inFlight(q), model.length);
+    });
+    release();
+  }));
 });
 
 const req = layoutOf(HTTP_SERVER_REQUEST);

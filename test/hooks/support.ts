@@ -1,4 +1,5 @@
 // Hand-assembled programs for the hook tests, run by the interpreter.
+import type { CtxReadRanges } from '../../src/verifier/ctx-reads.js';
 import type { HelperFn } from '../../src/engine/abi.js';
 import { engineFactory, type EngineName } from '../../src/engine/select.js';
 import { assemble } from '../../src/isa/asm/index.js';
@@ -13,6 +14,8 @@ export interface AsmProgramOptions {
   readonly arena?: Arena;
   readonly helpers?: ReadonlyMap<number, HelperFn>;
   readonly maxCtxOffset?: number;
+  /** The context bytes it reads, as a verifier would report them (default: any). */
+  readonly ctxReads?: CtxReadRanges;
   /** Default the interpreter (checked). */
   readonly engine?: EngineName;
   /** Verify the program first (it must be accepted) and run it unchecked, as the VM runs verified programs. */

@@ -2,7 +2,7 @@ import type { Instruction } from '../../isa/instruction.js';
 import * as op from '../../isa/opcodes.js';
 import type { Arena } from '../../memory/arena.js';
 import type { Region } from '../../memory/region.js';
-import { HelperControl, newHelperContext, type HelperContext, type HelperFn } from '../abi.js';
+import { HelperControl, newHelperContext, resetRunState, type HelperContext, type HelperFn } from '../abi.js';
 import { runCpu, type RunContext } from '../../helpers/run-context.js';
 import { BudgetExceededError, ExecutionError, UnknownHelperError } from '../errors.js';
 import type { Executable } from '../executable.js';
@@ -24,6 +24,9 @@ const enum Stop { None = 0, Exit = 1, TailCall = 2 }
 
 
 const u64 = (v: bigint): bigint => (v < 0n ? v + TWO_64 : v);
+
+/** The CPU number inlined per-CPU lookups use; anything but a CPU number becomes -1, which sends them to the helper (and its error). */
+const cpuValue = (cpu: number): number => (Number.isInteger(cpu) && cpu >= 0 && cpu <= 0x7fffffff ? cpu : -1);
 
 /**
  * A program compiled to WebAssembly. Like the interpreter's executable it
@@ -95,6 +98,36 @@ export class JitExecutable implements Executable {
     }
   }
 
+  /**
+   * Verified code without a budget, on a context of the caller's own: what
+   * runOn() works out per run (the run settings, the budget, the region
+   * cache) is settled here once, and a run touches little besides the
+   * executable's own state, which counts on a server where an event comes
+   * between much other work (the hooks' case). Anything else, and a run
+   * while another is in progress, takes run().
+   */
+  bind(env: HelperContext): (r1: bigint) => bigint {
+    if (this.checked || this.program.uses.budget) return (r1) => this.run([r1], env);
+    (env as RunContext).trustedArguments = true;
+    const cpu = cpuValue(runCpu(env));
+    return (r1) => {
+      if (this.running || this.disposed) return this.run([r1], env);
+      this.running = true;
+      this.env = env;
+      if (this.cpu !== cpu) this.setCpu(cpu);
+      this.stop = Stop.None;
+      let r0: bigint;
+      try {
+        r0 = this.main(this.fp0, r1, 0n, 0n, 0n, 0n);
+      } catch (err) {
+        throw this.runError(err, false);
+      } finally {
+        this.running = false;
+      }
+      return this.stop === Stop.None ? u64(r0) : this.afterStop(r0, env);
+    };
+  }
+
   /** Frees the stack region; the executable cannot run afterwards. */
   dispose(): void {
     if (this.disposed) return;
@@ -103,14 +136,8 @@ export class JitExecutable implements Executable {
   }
 
   private resetOwnEnv(ctx: bigint): HelperContext {
-    const env = this.ownEnv;
-    env.pc = 0;
-    env.ctx = ctx;
-    env.control = HelperControl.None;
-    env.exitValue = 0n;
-    env.tailCallTarget = null;
-    env.tailCalls = 0;
-    return env;
+    resetRunState(this.ownEnv, ctx);
+    return this.ownEnv;
   }
 
   private runNested(args: readonly bigint[], env: HelperContext): bigint {
@@ -132,9 +159,9 @@ export class JitExecutable implements Executable {
     }
   }
 
-  /** The run's CPU for inlined per-CPU lookups; anything but a CPU number becomes -1, which sends them to the helper (and its error). */
+  /** The run's CPU for inlined per-CPU lookups (cpuValue). */
   private setCpu(cpu: number): void {
-    const value = Number.isInteger(cpu) && cpu >= 0 && cpu <= 0x7fffffff ? cpu : -1;
+    const value = cpuValue(cpu);
     if (value !== this.cpu) {
       this.cpu = value;
       this.cpuGlobal.value = value;
@@ -158,20 +185,28 @@ export class JitExecutable implements Executable {
       r0 = this.main(fp0, args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, args[4] ?? 0n);
     } catch (err) {
       settings.trustedArguments = trusted;
-      if (this.stop !== Stop.None) this.stopGlobal.value = 0;
-      const mapped = err instanceof WebAssembly.RuntimeError ? trapToError(err, this.program.trapTable) ?? err : err;
-      if (budgeted) this.countAfterError(mapped);
-      throw mapped;
+      throw this.runError(err, budgeted);
     }
     settings.trustedArguments = trusted;
     if (budgeted) this.count = this.budget - Number(this.leftGlobal.value as bigint);
-    if (this.stop !== Stop.None) {
-      this.stopGlobal.value = 0;
-      if (this.stop === Stop.TailCall) {
-        const target = env.tailCallTarget;
-        env.tailCallTarget = null;
-        if (target) return target.run(env.ctx, env);
-      }
+    return this.stop === Stop.None ? u64(r0) : this.afterStop(r0, env);
+  }
+
+  /** What a run that threw throws: a trap as the error it stands for (its instruction counted when budgeted). */
+  private runError(err: unknown, budgeted: boolean): unknown {
+    if (this.stop !== Stop.None) this.stopGlobal.value = 0;
+    const mapped = err instanceof WebAssembly.RuntimeError ? trapToError(err, this.program.trapTable) ?? err : err;
+    if (budgeted) this.countAfterError(mapped);
+    return mapped;
+  }
+
+  /** The end of a run a helper stopped (bpf_exit-like or a tail call): the tail call's program runs on the same context. */
+  private afterStop(r0: bigint, env: HelperContext): bigint {
+    this.stopGlobal.value = 0;
+    if (this.stop === Stop.TailCall) {
+      const target = env.tailCallTarget;
+      env.tailCallTarget = null;
+      if (target) return target.run(env.ctx, env);
     }
     return u64(r0);
   }

@@ -1,4 +1,5 @@
 import type { StructLayout } from './layout.js';
+import { CtxReadSet } from './read-set.js';
 
 const encoder = new TextEncoder();
 
@@ -9,7 +10,9 @@ const encoder = new TextEncoder();
  * Strings are copied with a bounded length and always NUL-terminated, as
  * the kernel's fixed `char[]` tracepoint fields are. Fields are written
  * into a cleared image (clear(), once per event): str() and raw() leave
- * the bytes after what they copy as they are, zero.
+ * the bytes after what they copy as they are, zero. With a read set
+ * (the bytes the attached programs read), clear() zeroes only those, and
+ * fills may skip fields that reads() says no program reads.
  */
 export class CtxImage {
   readonly bytes: Uint8Array;
@@ -26,7 +29,11 @@ export class CtxImage {
   /** The struct's whole 4-byte words, in the host's byte order (for copying blocks of fields word by word). */
   readonly words: Uint32Array;
 
-  constructor(readonly layout: StructLayout, bytes?: Uint8Array) {
+  /** The bytes some program reads (all of them unless a hook says otherwise). */
+  readSet: CtxReadSet;
+
+  constructor(readonly layout: StructLayout, bytes?: Uint8Array, readSet?: CtxReadSet) {
+    this.readSet = readSet ?? CtxReadSet.all(layout.size);
     const b = bytes ?? new Uint8Array(layout.size);
     if (b.byteOffset % 8 !== 0) throw new RangeError(`ctx image of ${layout.name}: its bytes must start 8-byte aligned`);
     this.bytes = b;
@@ -36,10 +43,21 @@ export class CtxImage {
     this.words = new Uint32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
   }
 
-  /** Zeroes every byte (each event starts from a clean struct). */
+  /** Zeroes every byte a program reads (each event starts from a clean struct). */
   clear(): this {
-    this.zero(0, this.bytes.length);
+    const set = this.readSet;
+    if (set.all) {
+      this.zero(0, this.bytes.length);
+    } else {
+      const r = set.clearRanges;
+      for (let i = 0; i < r.length; i += 2) this.zero(r[i], r[i + 1]);
+    }
     return this;
+  }
+
+  /** Whether a program may read any of bytes [offset, offset + length) (fills skip fields that none reads). */
+  reads(offset: number, length: number): boolean {
+    return this.readSet.reads(offset, length);
   }
 
   /** Zeroes bytes [from, to): single bytes up to the first whole word, words (+0.0 is all zero bits), then the last bytes. */

@@ -40,6 +40,9 @@ export const SOCKET_FIELDS: readonly FieldDef[] = [
   { name: 'raddr_v6', type: '__u8', count: 16, doc: 'remote address as IPv6 (IPv4-mapped for IPv4)' },
 ];
 
+/** Bytes of COMMON_FIELDS. */
+export const COMMON_SIZE = layoutOf({ name: 'tsbpf_common_fields', doc: 'COMMON_FIELDS in a row', fields: COMMON_FIELDS }).size;
+
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 
@@ -110,7 +113,7 @@ const blockImage = new CtxImage(SOCKET_BLOCK);
  * caller has looked it up already.
  */
 export function writeSocket(img: CtxImage, at: SocketOffsets, socket: Socket | null | undefined, protocol = IPPROTO_TCP, state?: ConnectionState): void {
-  if (!socket) return;
+  if (!socket || !img.reads(at.family, SOCKET_BLOCK.size)) return;
   // net.Socket's address getters cost tens of ns each: a socket's block is made once, and kept while
   // the socket keeps the peer name its getters cached (a plain field, reset when a closed socket connects again).
   const s = socket as Socket & WithPeer;

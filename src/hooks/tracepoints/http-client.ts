@@ -76,9 +76,9 @@ export const httpClientRequest: NodeTracepointDef = {
   channel: 'http.client.request.start',
   doc: 'an HTTP client request (node:http) has been created and is about to be sent',
   struct: HTTP_CLIENT_REQUEST,
-  install: onChannel('http.client.request.start', (img, message) => {
+  install: onChannel('http.client.request.start', (img, message, now) => {
     const { request } = message as ClientMessage;
-    img.u64(rqAt.reqId, stampOf(request, img.view.getBigUint64(8, true)).id);
+    img.u64(rqAt.reqId, stampOf(request, now).id);
     img.u16(rqAt.port, portOf(request));
     img.u8(rqAt.tls, request.protocol === 'https:' ? 1 : 0);
     writeRequestText(img, rqAt, request);
@@ -95,9 +95,8 @@ export const httpClientResponse: NodeTracepointDef = {
     const stamp = subscribe('http.client.request.start', (m) => {
       stampOf((m as ClientMessage).request, monotonicNowNs());
     });
-    const finish = onChannel('http.client.response.finish', (img, message) => {
+    const finish = onChannel('http.client.response.finish', (img, message, now) => {
       const { request, response } = message as ClientMessage;
-      const now = img.view.getBigUint64(8, true);
       const s = knownStamp(request) ?? stampOf(request, now);
       img.u64(rsAt.reqId, s.id);
       img.u64(rsAt.duration, s.startNs < now ? now - s.startNs : 0n);

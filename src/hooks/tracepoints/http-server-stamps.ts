@@ -15,16 +15,24 @@ export interface ServerMessage {
 /** The state of the connection a request came on: the message's socket (Node's http server sends it), else the request's. */
 const connectionOf = (m: ServerMessage): ConnectionState => connectionState(m.socket ?? m.request.socket ?? m.request);
 
+/** A tracepoint's handler of one of the two channels' messages, called after the stamps are worked out. */
+export type StampListener = (message: unknown) => void;
+
 /**
- * The HTTP server's request stamps, kept by subscribers of their own on the
- * start and finish channels. They subscribe when the first server
- * tracepoint installs, so they run before any tracepoint's subscriber: each
- * start and end is worked out once per message, and the tracepoints read
- * what it gave (the fields below, for the message being published).
+ * The HTTP server's request stamps, kept by one subscriber of each of the
+ * start and finish channels, which then hands the message to the server
+ * tracepoints attached (their listeners, in attach order): each start and
+ * end is worked out once per message, and the tracepoints read what it
+ * gave (the fields below, for the message being handled). One subscriber
+ * per channel, not one for the stamps and one per tracepoint: each costs
+ * Node a call per message.
  */
 class ServerRequestStamps {
   private readonly stamps = new RequestStamps();
   private unsubscribe: (() => void) | null = null;
+  /** Replaced, never changed, so that a listener may detach while the others run. */
+  private startListeners: readonly StampListener[] = [];
+  private finishListeners: readonly StampListener[] = [];
 
   /** The request starting now: its id and connection. */
   startId = 0;
@@ -43,6 +51,7 @@ class ServerRequestStamps {
       this.startConn = undefined;
       this.startId = nextObjectId();
     }
+    for (const l of this.startListeners) l(message);
   };
 
   private readonly onFinish = (message: unknown): void => {
@@ -54,17 +63,30 @@ class ServerRequestStamps {
       this.endConn = undefined;
       this.ended = undefined;
     }
+    for (const l of this.finishListeners) l(message);
   };
 
-  /** Marks a tracepoint using the stamps (call before it subscribes); returns its release. */
-  acquire(): () => void {
+  /**
+   * Starts keeping stamps for a tracepoint, which hears of the messages
+   * through `listeners` (each called after the stamps are worked out; it
+   * must not throw); returns its release.
+   */
+  acquire(listeners: { readonly start?: StampListener; readonly finish?: StampListener } = {}): () => void {
     const release = this.stamps.acquire();
+    const { start, finish } = listeners;
+    if (start) this.startListeners = [...this.startListeners, start];
+    if (finish) this.finishListeners = [...this.finishListeners, finish];
     if (this.unsubscribe === null) {
-      const start = subscribe('http.server.request.start', this.onStart);
-      const finish = subscribe('http.server.response.finish', this.onFinish);
-      this.unsubscribe = () => { start(); finish(); };
+      const unStart = subscribe('http.server.request.start', this.onStart);
+      const unFinish = subscribe('http.server.response.finish', this.onFinish);
+      this.unsubscribe = () => { unStart(); unFinish(); };
     }
+    let released = false;
     return () => {
+      if (released) return;
+      released = true;
+      this.startListeners = this.startListeners.filter((l) => l !== start);
+      this.finishListeners = this.finishListeners.filter((l) => l !== finish);
       release();
       if (this.stamps.users === 0 && this.unsubscribe !== null) {
         this.unsubscribe();

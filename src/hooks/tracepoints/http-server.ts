@@ -1,7 +1,7 @@
+import type { CtxImage } from '../ctx/image.js';
 import { fieldOffset, layoutOf, type StructDef } from '../ctx/layout.js';
 import { COMMON_FIELDS, IPPROTO_TCP, SOCKET_FIELDS, socketOffsets, writeSocket } from './common.js';
 import type { NodeTracepointDef } from './node-tracepoint-def.js';
-import { onChannel } from './node-tracepoint-def.js';
 import { serverStamps, type ServerMessage } from './http-server-stamps.js';
 import { nextObjectId } from './object-ids.js';
 
@@ -59,20 +59,7 @@ export const httpServerRequest: NodeTracepointDef = {
   channel: 'http.server.request.start',
   doc: 'an HTTP server has parsed a request\'s headers, before the request handler runs',
   struct: HTTP_SERVER_REQUEST,
-  install: (emit) => {
-    const release = serverStamps.acquire();
-    const start = onChannel('http.server.request.start', (img, message) => {
-      const request = (message as ServerMessage).request;
-      img.u64(reqAt.reqId, serverStamps.startId);
-      writeSocket(img, reqAt.sock, request.socket, IPPROTO_TCP, serverStamps.startConn);
-      img.u8(reqAt.major, request.httpVersionMajor);
-      img.u8(reqAt.minor, request.httpVersionMinor);
-      img.str(reqAt.method, HTTP_METHOD_LEN, request.method ?? '');
-      img.u16(reqAt.urlLen, Math.min(img.str(reqAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
-      img.str(reqAt.host, HTTP_HOST_LEN, request.headers.host ?? '');
-    })(emit);
-    return () => { start(); release(); };
-  },
+  install: (emit) => serverStamps.acquire({ start: (message) => emit(fillRequest, message) }),
 };
 
 export const httpServerResponse: NodeTracepointDef = {
@@ -81,24 +68,36 @@ export const httpServerResponse: NodeTracepointDef = {
   channel: 'http.server.response.finish',
   doc: 'an HTTP server has sent the last byte of a response',
   struct: HTTP_SERVER_RESPONSE,
-  install: (emit) => {
-    const release = serverStamps.acquire();
-    const finish = onChannel('http.server.response.finish', (img, message, now) => {
-      const { request, response } = message as ServerMessage;
-      // A request that started before the tracepoint was attached has no stamp: a new id, no duration.
-      const q = serverStamps.ended;
-      if (q === undefined) {
-        img.u64(resAt.reqId, nextObjectId());
-      } else {
-        img.u64(resAt.reqId, q.endedId);
-        const start = q.endedStartNs;
-        if (start < now) img.bigU64(resAt.duration, now - start);
-      }
-      writeSocket(img, resAt.sock, request.socket, IPPROTO_TCP, serverStamps.endConn);
-      img.u16(resAt.status, response.statusCode);
-      img.str(resAt.method, HTTP_METHOD_LEN, request.method ?? '');
-      img.u16(resAt.urlLen, Math.min(img.str(resAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
-    })(emit);
-    return () => { finish(); release(); };
-  },
+  install: (emit) => serverStamps.acquire({ finish: (message) => emit(fillResponse, message) }),
 };
+
+/** http_server_request's context, from the start message (after the stamps). */
+function fillRequest(img: CtxImage, message: unknown): void {
+  const request = (message as ServerMessage).request;
+  img.u64(reqAt.reqId, serverStamps.startId);
+  writeSocket(img, reqAt.sock, request.socket, IPPROTO_TCP, serverStamps.startConn);
+  img.u8(reqAt.major, request.httpVersionMajor);
+  img.u8(reqAt.minor, request.httpVersionMinor);
+  // Strings (and the headers object Node builds on first use) only where a program reads them.
+  if (img.reads(reqAt.method, HTTP_METHOD_LEN)) img.str(reqAt.method, HTTP_METHOD_LEN, request.method ?? '');
+  if (img.reads(reqAt.urlLen, 2) || img.reads(reqAt.url, HTTP_URL_LEN)) img.u16(reqAt.urlLen, Math.min(img.str(reqAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
+  if (img.reads(reqAt.host, HTTP_HOST_LEN)) img.str(reqAt.host, HTTP_HOST_LEN, request.headers.host ?? '');
+}
+
+/** http_server_response's context, from the finish message (after the stamps). */
+function fillResponse(img: CtxImage, message: unknown, now: bigint): void {
+  const { request, response } = message as ServerMessage;
+  // A request that started before the tracepoint was attached has no stamp: a new id, no duration.
+  const q = serverStamps.ended;
+  if (q === undefined) {
+    img.u64(resAt.reqId, nextObjectId());
+  } else {
+    img.u64(resAt.reqId, q.endedId);
+    const start = q.endedStartNs;
+    if (start < now) img.bigU64(resAt.duration, now - start);
+  }
+  writeSocket(img, resAt.sock, request.socket, IPPROTO_TCP, serverStamps.endConn);
+  img.u16(resAt.status, response.statusCode);
+  if (img.reads(resAt.method, HTTP_METHOD_LEN)) img.str(resAt.method, HTTP_METHOD_LEN, request.method ?? '');
+  if (img.reads(resAt.urlLen, 2) || img.reads(resAt.url, HTTP_URL_LEN)) img.u16(resAt.urlLen, Math.min(img.str(resAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
+}

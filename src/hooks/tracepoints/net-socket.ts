@@ -23,9 +23,9 @@ export const netServerSocket: NodeTracepointDef = {
   channel: 'net.server.socket',
   doc: 'a server has accepted a TCP connection',
   struct: NET_SOCKET,
-  install: onChannel('net.server.socket', (img, message) => {
+  install: onChannel('net.server.socket', (img, message, now) => {
     const { socket } = message as { socket: Socket };
-    img.u64(at.sockId, stampOf(socket, img.view.getBigUint64(8, true)).id);
+    img.u64(at.sockId, stampOf(socket, now).id);
     writeSocket(img, at.sock, socket);
   }),
 };
@@ -48,8 +48,8 @@ export const netClientSocket: NodeTracepointDef = {
       };
       const onConnect = (): void => {
         forget();
-        emit((img) => {
-          img.u64(at.sockId, stampOf(socket, img.view.getBigUint64(8, true)).id);
+        emit((img, _message, now) => {
+          img.u64(at.sockId, stampOf(socket, now).id);
           writeSocket(img, at.sock, socket);
         });
       };

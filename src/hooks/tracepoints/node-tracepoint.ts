@@ -2,8 +2,10 @@ import { monotonicNowNs } from '../../helpers/clock.js';
 import type { ProgTypeName } from '../../progtypes/prog-types.js';
 import { CtxImage } from '../ctx/image.js';
 import { layoutOf } from '../ctx/layout.js';
+import { CtxReadSet } from '../ctx/read-set.js';
+import type { Link } from '../link.js';
 import { HookPoint, type ArenaSlot } from '../hook-point.js';
-import { writeCommon } from './common.js';
+import { COMMON_SIZE, writeCommon } from './common.js';
 import type { CtxFill, NodeTracepointDef } from './node-tracepoint-def.js';
 
 /**
@@ -36,6 +38,11 @@ export class NodeTracepoint extends HookPoint {
     undo?.();
   }
 
+  /** Events build only the bytes the programs attached now read. */
+  protected override attachmentsChanged(links: readonly Link[]): void {
+    this.image.readSet = CtxReadSet.of(this.ctxSize, links.map((l) => l.program.ctxReads));
+  }
+
   private readonly emit = (fill: CtxFill, message?: unknown): void => {
     if (!this.active) return;
     // An event shaped differently than expected (another Node version) is skipped, never thrown into the app.
@@ -43,7 +50,7 @@ export class NodeTracepoint extends HookPoint {
       const own = this.image;
       const img = this.eventImage(own).clear();
       const now = monotonicNowNs();
-      writeCommon(img, this.def.id, now);
+      if (img.reads(0, COMMON_SIZE)) writeCommon(img, this.def.id, now);
       if (fill(img, message, now) !== false) this.runAll(img === own ? this.writeImage : null);
     } catch (err) {
       this.skipEvent(err);

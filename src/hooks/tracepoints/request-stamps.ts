@@ -5,95 +5,93 @@ const MAX_QUEUED = 256;
 
 /**
  * The requests of one connection that have started and not yet ended,
- * oldest first (a ring), with each one's id and start time. Ids and times
- * sit in one buffer, as 8-byte pairs (id as a double, start as a u64): a
- * request costs no object of its own, and the times no BigInt kept alive.
+ * oldest first, with each one's id and start time. The oldest sits in
+ * fields of the queue itself, so that a connection with one request at a
+ * time (no pipelining: nearly every client) touches no other object per
+ * event; the requests after it wait in an array of (request, id, start)
+ * triples. A connection's state (connection-state.ts) is its queue.
  */
 export class RequestQueue {
-  requests: Array<object | undefined>;
-  /** Pair i: ids[2i] and starts[2i + 1]; pair `capacity` holds the request that ended last (its id and start, never the request). */
-  ids: Float64Array;
-  starts: BigUint64Array;
-  head = 0;
+  /** The stamps' generation the requests belong to (RequestStamps resets a queue of an older one). */
+  generation = -1;
   count = 0;
+  /** The id and start of the request that ended last (never the request itself). */
+  endedId = 0;
+  endedStartNs = 0n;
+  private head: object | undefined = undefined;
+  private headId = 0;
+  private headStartNs = 0n;
+  /** The requests after the head, as triples from `restAt` on. */
+  private rest: unknown[] = [];
+  private restAt = 0;
 
-  constructor(readonly generation: number) {
-    this.requests = new Array<object | undefined>(4);
-    ({ ids: this.ids, starts: this.starts } = pairs(4));
+  /** Forgets every request (they belong to an older generation). */
+  reset(generation: number): void {
+    while (this.count > 0) this.dropOldest();
+    this.generation = generation;
   }
 
-  get capacity(): number {
-    return this.requests.length;
-  }
-
-  /** Id of the request that ended last. */
-  get endedId(): number {
-    return this.ids[2 * this.capacity];
-  }
-
-  /** Start (monotonic ns) of the request that ended last. */
-  get endedStartNs(): bigint {
-    return this.starts[2 * this.capacity + 1];
-  }
-
-  at(i: number): number {
-    return (this.head + i) & (this.requests.length - 1);
+  /** The id of `request` if it is the latest to start, else -1. */
+  latestId(request: object): number {
+    if (this.count === 0) return -1;
+    if (this.count === 1) return this.head === request ? this.headId : -1;
+    const last = this.rest.length - 3;
+    return this.rest[last] === request ? (this.rest[last + 1] as number) : -1;
   }
 
   push(request: object, id: number, startNs: bigint): void {
-    if (this.count === this.requests.length) {
-      if (this.count >= MAX_QUEUED) this.shift();
-      else this.grow();
+    if (this.count >= MAX_QUEUED) this.dropOldest();
+    if (this.count++ === 0) {
+      this.head = request;
+      this.headId = id;
+      this.headStartNs = startNs;
+    } else {
+      this.rest.push(request, id, startNs);
     }
-    const i = this.at(this.count++);
-    this.requests[i] = request;
-    this.ids[2 * i] = id;
-    this.starts[2 * i + 1] = startNs;
   }
 
-  shift(): void {
-    this.requests[this.head] = undefined;
-    this.head = (this.head + 1) & (this.requests.length - 1);
-    this.count--;
-  }
-
-  /** Makes queued request k the one that ended last, and drops it with every request before it. */
-  endAt(k: number): void {
-    const last = this.requests.length;
-    const from = this.at(k);
-    this.ids[2 * last] = this.ids[2 * from];
-    this.starts[2 * last + 1] = this.starts[2 * from + 1];
-    for (let i = 0; i <= k; i++) this.shift();
-  }
-
-  private grow(): void {
-    const n = this.requests.length;
-    const requests = new Array<object | undefined>(2 * n);
-    const { ids, starts } = pairs(2 * n);
-    for (let i = 0; i < this.count; i++) {
-      const from = this.at(i);
-      requests[i] = this.requests[from];
-      ids[2 * i] = this.ids[2 * from];
-      starts[2 * i + 1] = this.starts[2 * from + 1];
+  /**
+   * Ends `request`: the requests before it never ended (responses come in
+   * request order) and are dropped with it; endedId and endedStartNs are
+   * then its own. False when it is not waiting here.
+   */
+  end(request: object): boolean {
+    if (this.count === 0) return false;
+    let before = 0;
+    if (this.head !== request) {
+      const rest = this.rest;
+      let i = this.restAt;
+      while (i < rest.length && rest[i] !== request) i += 3;
+      if (i >= rest.length) return false;
+      before = 1 + (i - this.restAt) / 3;
     }
-    ids[4 * n] = this.endedId;
-    starts[4 * n + 1] = this.endedStartNs;
-    this.requests = requests;
-    this.ids = ids;
-    this.starts = starts;
-    this.head = 0;
+    for (let i = 0; i < before; i++) this.dropOldest();
+    this.endedId = this.headId;
+    this.endedStartNs = this.headStartNs;
+    this.dropOldest();
+    return true;
   }
-}
 
-/** Room for `capacity` (id, start) pairs and the ended request's. */
-function pairs(capacity: number): { ids: Float64Array; starts: BigUint64Array } {
-  const buffer = new ArrayBuffer(16 * (capacity + 1));
-  return { ids: new Float64Array(buffer), starts: new BigUint64Array(buffer) };
-}
-
-/** Where a connection's queue is kept: the connection's state (connection-state.ts), one lookup per event. */
-export interface QueueHolder {
-  requests: RequestQueue | undefined;
+  /** Drops the oldest request: the next one becomes the head. */
+  private dropOldest(): void {
+    if (this.count === 0) return;
+    if (--this.count === 0) {
+      this.head = undefined;
+      return;
+    }
+    const rest = this.rest;
+    const at = this.restAt;
+    this.head = rest[at] as object;
+    this.headId = rest[at + 1] as number;
+    this.headStartNs = rest[at + 2] as bigint;
+    if (this.count === 1) {
+      rest.length = 0;
+      this.restAt = 0;
+    } else {
+      rest[at] = rest[at + 2] = undefined;
+      this.restAt = at + 3;
+    }
+  }
 }
 
 /**
@@ -136,14 +134,11 @@ export class RequestStamps {
     };
   }
 
-  /** The request's id, given at its start at `nowNs` (a request started twice keeps its first stamp). */
-  start(request: object, connection: QueueHolder, nowNs: bigint): number {
-    let q = connection.requests;
-    if (q === undefined || q.generation !== this.generation) connection.requests = q = new RequestQueue(this.generation);
-    if (q.count > 0) {
-      const last = q.at(q.count - 1);
-      if (q.requests[last] === request) return q.ids[2 * last];
-    }
+  /** The request's id, given at its start at `nowNs` on its connection's queue (a request started twice keeps its first stamp). */
+  start(request: object, q: RequestQueue, nowNs: bigint): number {
+    if (q.generation !== this.generation) q.reset(this.generation);
+    const known = q.latestId(request);
+    if (known >= 0) return known;
     const id = nextObjectId();
     q.push(request, id, nowNs);
     return id;
@@ -154,20 +149,13 @@ export class RequestStamps {
    * endedStartNs are then the request's; undefined when its start was not
    * seen (or it has ended already).
    */
-  end(request: object, connection: QueueHolder): RequestQueue | undefined {
-    const q = connection.requests;
-    if (q === undefined || q.generation !== this.generation) return undefined;
-    // Responses end in request order: requests queued before this one never ended (given up), dropped with it.
-    let k = 0;
-    while (k < q.count && q.requests[q.at(k)] !== request) k++;
-    if (k === q.count) return undefined;
-    q.endAt(k);
-    return q;
+  end(request: object, q: RequestQueue): RequestQueue | undefined {
+    if (q.generation !== this.generation) return undefined;
+    return q.end(request) ? q : undefined;
   }
 
   /** Requests started and not ended on a connection (for tests). */
-  inFlight(connection: QueueHolder): number {
-    const q = connection.requests;
-    return q === undefined || q.generation !== this.generation ? 0 : q.count;
+  inFlight(q: RequestQueue): number {
+    return q.generation !== this.generation ? 0 : q.count;
   }
 }

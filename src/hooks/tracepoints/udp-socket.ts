@@ -38,9 +38,9 @@ export const udpSocket: NodeTracepointDef = {
   channel: 'udp.socket',
   doc: 'a UDP socket has been created (dgram.createSocket)',
   struct: UDP_SOCKET,
-  install: onChannel('udp.socket', (img, message) => {
+  install: onChannel('udp.socket', (img, message, now) => {
     const { socket } = message as { socket: Socket };
-    img.u64(at.sockId, stampOf(socket, img.view.getBigUint64(8, true)).id);
+    img.u64(at.sockId, stampOf(socket, now).id);
     const state = stateOf(socket);
     const type = (socket as Socket & { type?: string }).type;
     img.u16(at.family, type === 'udp6' ? AF_INET6 : type === 'udp4' ? AF_INET : 0);

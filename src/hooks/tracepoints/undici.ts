@@ -3,7 +3,7 @@ import { fieldOffset, layoutOf, type StructDef } from '../ctx/layout.js';
 import type { CtxImage } from '../ctx/image.js';
 import { COMMON_FIELDS } from './common.js';
 import { HTTP_HOST_LEN, HTTP_METHOD_LEN, HTTP_URL_LEN } from './http-server.js';
-import { onChannel, subscribe, type NodeTracepointDef } from './node-tracepoint-def.js';
+import { onChannel, subscribe, type CtxFill, type NodeTracepointDef } from './node-tracepoint-def.js';
 import { knownStamp, stampOf } from './object-ids.js';
 
 export const UNDICI_ERROR_LEN = 64;
@@ -39,8 +39,7 @@ const at = {
   path: fieldOffset(layout, 'path'), error: fieldOffset(layout, 'error'),
 };
 
-function writeRequest(img: CtxImage, request: UndiciRequest, withDuration: boolean): void {
-  const now = img.view.getBigUint64(8, true);
+function writeRequest(img: CtxImage, request: UndiciRequest, now: bigint, withDuration: boolean): void {
   const s = (withDuration ? knownStamp(request) : undefined) ?? stampOf(request, now);
   img.u64(at.reqId, s.id);
   if (withDuration) img.u64(at.duration, s.startNs < now ? now - s.startNs : 0n);
@@ -50,7 +49,7 @@ function writeRequest(img: CtxImage, request: UndiciRequest, withDuration: boole
 }
 
 /** undici's later channels report durations from the request's creation: stamp it while they are attached. */
-function withCreateStamp(channel: string, fill: (img: CtxImage, message: unknown) => void): NodeTracepointDef['install'] {
+function withCreateStamp(channel: string, fill: CtxFill): NodeTracepointDef['install'] {
   return (emit) => {
     const stamp = subscribe('undici:request:create', (m) => {
       stampOf((m as { request: object }).request, monotonicNowNs());
@@ -66,8 +65,8 @@ export const undiciRequestCreate: NodeTracepointDef = {
   channel: 'undici:request:create',
   doc: 'undici (fetch) has created a request',
   struct: UNDICI_REQUEST,
-  install: onChannel('undici:request:create', (img, message) => {
-    writeRequest(img, (message as { request: UndiciRequest }).request, false);
+  install: onChannel('undici:request:create', (img, message, now) => {
+    writeRequest(img, (message as { request: UndiciRequest }).request, now, false);
   }),
 };
 
@@ -77,9 +76,9 @@ export const undiciRequestHeaders: NodeTracepointDef = {
   channel: 'undici:request:headers',
   doc: 'undici (fetch) has received a response\'s headers',
   struct: UNDICI_REQUEST,
-  install: withCreateStamp('undici:request:headers', (img, message) => {
+  install: withCreateStamp('undici:request:headers', (img, message, now) => {
     const m = message as { request: UndiciRequest; response: { statusCode?: number } };
-    writeRequest(img, m.request, true);
+    writeRequest(img, m.request, now, true);
     img.u16(at.status, m.response.statusCode ?? 0);
   }),
 };
@@ -90,9 +89,9 @@ export const undiciRequestError: NodeTracepointDef = {
   channel: 'undici:request:error',
   doc: 'an undici (fetch) request has failed',
   struct: UNDICI_REQUEST,
-  install: withCreateStamp('undici:request:error', (img, message) => {
+  install: withCreateStamp('undici:request:error', (img, message, now) => {
     const m = message as { request: UndiciRequest; error: unknown };
-    writeRequest(img, m.request, true);
+    writeRequest(img, m.request, now, true);
     img.str(at.error, UNDICI_ERROR_LEN, m.error instanceof Error ? m.error.message : String(m.error));
   }),
 };
