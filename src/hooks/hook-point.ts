@@ -2,6 +2,7 @@ import type { Arena } from '../memory/arena.js';
 import type { Region } from '../memory/region.js';
 import type { ProgTypeName } from '../progtypes/prog-types.js';
 import { CtxImage } from './ctx/image.js';
+import { CtxReadSet } from './ctx/read-set.js';
 import { CtxAccessError, WrongProgramTypeError } from './errors.js';
 import { Link } from './link.js';
 import type { HookProgram } from './program.js';
@@ -145,6 +146,11 @@ export abstract class HookPoint {
 
   /** Called when a program attaches or detaches, with the links attached now (override: e.g. to work out what they read). */
   protected attachmentsChanged(_links: readonly Link[]): void {}
+
+  /** The context bytes any program attached now reads (for the images of hooks that build only those). */
+  protected attachedReadSet(): CtxReadSet {
+    return CtxReadSet.of(this.ctxSize, this.linkList.map((l) => l.program.ctxReads));
+  }
 
   /**
    * The image to write an event's context into: when every attached

@@ -183,3 +183,29 @@ test('arguments a hook cannot read skip the event; the probed call goes on untou
   assert.equal(exit.failedEvents, 1);
   assert.equal(links[0].stats.runCount, 0);
 });
+
+test('a probe copies only the arguments its programs read', () => {
+  const log: bigint[] = [];
+  const helpers = recordingHelper(6, log);
+  const target = { query(sql: string, id: string): number { return sql.length + id.length; } };
+  // Logs PARM1's kind and PARM2's kind; said to read PARM1's register and kind alone.
+  const text = `
+    r6 = r1
+    r1 = *(u8 *)(r6 + ${A.argKind})
+    call 6
+    r1 = *(u8 *)(r6 + ${A.argKind + 1})
+    call 6
+    r0 = 0
+    exit`;
+  const reads: Array<[number, number]> = [[A.args[0], A.args[0] + 8], [A.argKind, A.argKind + 1]];
+  const first = attach(asmProgram(text, { type: 'kprobe', helpers, ctxReads: reads }), uprobe(target, 'query'));
+  target.query('SELECT 1', '42');
+  assert.deepEqual(log, [BigInt(ArgKind.String), 0n], 'the second argument was not copied');
+  // A program that may read anything: both are.
+  const second = attach(asmProgram(text, { type: 'kprobe', helpers }), uprobe(target, 'query'));
+  log.length = 0;
+  target.query('SELECT 1', '42');
+  assert.deepEqual(log, [BigInt(ArgKind.String), BigInt(ArgKind.String), BigInt(ArgKind.String), BigInt(ArgKind.String)]);
+  first.detach();
+  second.detach();
+});

@@ -2,8 +2,6 @@ import { monotonicNowNs } from '../../helpers/clock.js';
 import type { ProgTypeName } from '../../progtypes/prog-types.js';
 import { CtxImage } from '../ctx/image.js';
 import { layoutOf } from '../ctx/layout.js';
-import { CtxReadSet } from '../ctx/read-set.js';
-import type { Link } from '../link.js';
 import { HookPoint, type ArenaSlot } from '../hook-point.js';
 import { COMMON_SIZE, writeCommon } from './common.js';
 import type { CtxFill, NodeTracepointDef } from './node-tracepoint-def.js';
@@ -39,8 +37,8 @@ export class NodeTracepoint extends HookPoint {
   }
 
   /** Events build only the bytes the programs attached now read. */
-  protected override attachmentsChanged(links: readonly Link[]): void {
-    this.image.readSet = CtxReadSet.of(this.ctxSize, links.map((l) => l.program.ctxReads));
+  protected override attachmentsChanged(): void {
+    this.image.readSet = this.attachedReadSet();
   }
 
   private readonly emit = (fill: CtxFill, message?: unknown): void => {

@@ -13,6 +13,13 @@ const ARG_SLOTS: readonly ValueSlot[] = Array.from({ length: UPROBE_MAX_ARGS },
   (_, i) => ({ reg: UPROBE_AT.args[i], kind: UPROBE_AT.argKind + i, len: UPROBE_AT.argLen + 4 * i }));
 const RET_SLOT: ValueSlot = { reg: UPROBE_AT.ax, kind: UPROBE_AT.retKind, len: UPROBE_AT.retLen };
 
+/**
+ * Whether a program reads a value's register, kind or length, or the flags
+ * (whose TSBPF_UPROBE_F_TRUNCATED bit depends on every value copied).
+ */
+const reads = (img: CtxImage, at: ValueSlot): boolean =>
+  img.reads(at.reg, 8) || img.reads(at.kind, 1) || img.reads(at.len, 4) || img.reads(UPROBE_AT.flags, 4);
+
 /** What a probe site tells its hooks about (see ProbeSite). */
 export interface SiteHooks {
   hookActivated(): void;
@@ -45,6 +52,11 @@ export class UprobeHook extends HookPoint {
     this.funcIpHigh = Number(BigInt.asUintN(32, funcIp >> 32n));
   }
 
+  /** Events build only what the programs attached now read (arguments included: one no program reads is not copied). */
+  protected override attachmentsChanged(): void {
+    this.image.readSet = this.attachedReadSet();
+  }
+
   protected activate(): void {
     this.site.hookActivated();
   }
@@ -61,7 +73,7 @@ export class UprobeHook extends HookPoint {
       let flags = 0;
       const n = Math.min(args.length, UPROBE_MAX_ARGS);
       for (let i = 0; i < n; i++) {
-        if (marshalValue(img, this.memory, ARG_SLOTS[i], args[i])) flags |= UPROBE_F_TRUNCATED;
+        if (reads(img, ARG_SLOTS[i]) && marshalValue(img, this.memory, ARG_SLOTS[i], args[i])) flags |= UPROBE_F_TRUNCATED;
       }
       img.u32(UPROBE_AT.nargs, args.length);
       this.finish(img, flags);
@@ -81,7 +93,7 @@ export class UprobeHook extends HookPoint {
       let flags = UPROBE_F_RETURN | (threw ? UPROBE_F_THREW : 0) | (promise ? UPROBE_F_PROMISE : 0);
       // A thrown Error reaches the program as its message (a string in ax).
       const message = threw && value instanceof Error ? String(value.message) : null;
-      if (marshalValue(img, this.memory, RET_SLOT, message ?? value)) flags |= UPROBE_F_TRUNCATED;
+      if (reads(img, RET_SLOT) && marshalValue(img, this.memory, RET_SLOT, message ?? value)) flags |= UPROBE_F_TRUNCATED;
       this.finish(img, flags);
     } catch (err) {
       this.skipEvent(err);
