@@ -40,11 +40,16 @@ import { formatNumber, formatTable } from './table.js';
 
 const root = join(import.meta.dirname, '..');
 const example = (name: string): string => join(root, 'examples', 'hooks', `${name}.bpf.o`);
-/** One measurement window (ms), after a settling pause that follows each attach or detach. */
-const WINDOW_MS = Number(process.env.TSBPF_BENCH_HTTP_MS ?? 400);
+/**
+ * One measurement window (ms), after a settling pause that follows each
+ * attach or detach. Short windows and many rounds: on a shared machine
+ * requests/s moves in bursts of a few hundred ms, which then fall on a
+ * window and the baselines either side of it alike.
+ */
+const WINDOW_MS = Number(process.env.TSBPF_BENCH_HTTP_MS ?? 80);
 const SETTLE_MS = 60;
 /** Rounds: in each, every configuration gets one window between two baseline windows. */
-const ROUNDS = Number(process.env.TSBPF_BENCH_ROUNDS ?? 12);
+const ROUNDS = Number(process.env.TSBPF_BENCH_ROUNDS ?? 60);
 /**
  * Connections, and requests each keeps in flight: 32 connections keep the
  * server's core busy; one request at a time on each, as wrk and autocannon
@@ -185,6 +190,18 @@ interface Sample {
   readonly cpuUs: number;
 }
 
+/** 0..n-1 in an order that changes with `seed` (a fixed sequence: runs are comparable). */
+function shuffled(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  let x = (seed + 1) * 0x9e3779b9;
+  for (let i = n - 1; i > 0; i--) {
+    x = Math.imul(x ^ (x >>> 15), 0x85ebca6b) >>> 0;
+    const j = x % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
 const quantile = (xs: readonly number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   const at = q * (s.length - 1);
@@ -240,7 +257,9 @@ async function httpRows(): Promise<{ rows: string[][]; baseline: Sample; pinned:
     let before = await window();
     bases.push(before);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, c] of list.entries()) {
+      // A new order each round: a disturbance that recurs with the rounds' period does not fall on one configuration every time.
+      for (const i of shuffled(list.length, round)) {
+        const c = list[i];
         const detach = c.attach();
         let x: Sample;
         try {
