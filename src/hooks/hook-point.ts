@@ -141,11 +141,11 @@ export abstract class HookPoint {
     const first = list[0]?.slot ?? null;
     this.soleSlot = first !== null && list.every((x) => x.slot === first) ? first : null;
     this.soleImage = null;
-    this.attachmentsChanged(this.linkList);
+    this.attachmentsChanged();
   }
 
-  /** Called when a program attaches or detaches, with the links attached now (override: e.g. to work out what they read). */
-  protected attachmentsChanged(_links: readonly Link[]): void {}
+  /** Called when a program attaches or detaches (override: e.g. to work out what the programs attached now read). */
+  protected attachmentsChanged(): void {}
 
   /** The context bytes any program attached now reads (for the images of hooks that build only those). */
   protected attachedReadSet(): CtxReadSet {

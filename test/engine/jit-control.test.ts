@@ -230,6 +230,31 @@ describe('jit: helpers', () => {
     // f(n) = f(n-1) + 100 + n
     assert.equal(exe.run([3n]), 3n + 100n + 2n + 100n + 1n + 100n + 0n);
   });
+
+  test('bind: verified code run on a caller\'s context gives what run() gives; tail calls, helper errors, and a run inside a run', () => {
+    let runs = 0;
+    const target: TailCallTarget = { run: (ctx) => { runs++; return ctx + 1n; } };
+    const helpers = new Map<number, HelperFn>([
+      [12, (env) => { env.control = HelperControl.TailCall; env.tailCallTarget = target; return 0n; }],
+      [3, (env) => { throw new ExecutionError(env.pc, 'helper says no'); }],
+    ]);
+    const arena = new Arena();
+    const make = (text: string): Executable => createJit({ insns: asm(text) }, { arena, helpers, checked: false });
+    const env = newHelperContext(arena);
+    const add = make('r0 = r1\nr0 += -1\nexit').bind!(env);
+    assert.equal(add(42n), 41n);
+    assert.equal(add(0n), (1n << 64n) - 1n, 'r0 as a u64');
+    assert.equal(make('call 12\nr0 = 77\nexit').bind!(newHelperContext(arena, 5n))(5n), 6n);
+    assert.equal(runs, 1);
+    const failing = make('r1 = 1\ncall 3\nexit').bind!(newHelperContext(arena));
+    assert.throws(() => failing(0n), /pc 1: helper says no/);
+    assert.throws(() => failing(0n), /pc 1: helper says no/, 'a failed run leaves the executable ready for the next');
+    // A helper running the same executable again while the bound run is in progress: run() with a stack of its own.
+    let exe: Executable | undefined;
+    const callback: HelperFn = (e, r1) => (r1 > 0n ? (exe as Executable).run([r1 - 1n], newHelperContext(arena)) + 100n : 0n);
+    exe = createJit({ insns: asm('*(u64 *)(r10 - 8) = r1\ncall 4\nr2 = *(u64 *)(r10 - 8)\nr0 += r2\nexit') }, { arena, helpers: new Map([[4, callback]]), checked: false });
+    assert.equal(exe.bind!(newHelperContext(arena))(2n), 2n + 100n + 1n + 100n + 0n);
+  });
 });
 
 describe('jit: memory', () => {
