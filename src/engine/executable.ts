@@ -39,9 +39,10 @@ export interface Executable {
    * Optional: a function for many runs on `env` with r1 = its argument (the
    * rest 0), as run(), for a caller that resets `env` before each run and
    * never runs on it twice at once (a hook's attachment). Engines may do
-   * once here what run() does per run.
+   * once here what run() does per run; null when they have nothing to do
+   * once for this program (the caller runs it with run()).
    */
-  bind?(env: HelperContext): (r1: bigint) => bigint;
+  bind?(env: HelperContext): ((r1: bigint) => bigint) | null;
   /** Instructions executed by the last run (the JIT counts only when budgeted). */
   readonly lastInstructionCount: number;
 }

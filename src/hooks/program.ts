@@ -121,11 +121,12 @@ export function attachedRunner(
 /** A hook program from an engine's executable (hand-assembled programs, tests, tools). */
 export function executableProgram(exe: Executable, options: ExecutableProgramOptions): HookProgram {
   const args: bigint[] = [0n];
-  const run = reusingEnv(options.arena, (ctx, env) => {
+  const runOn = (ctx: bigint, env: HookHelperContext): bigint => {
     // The engines read their arguments at entry: one array serves every run.
     args[0] = ctx;
     return exe.run(args, env);
-  });
+  };
+  const run = reusingEnv(options.arena, runOn);
   return {
     name: options.name ?? 'prog',
     section: options.section ?? '',
@@ -134,6 +135,6 @@ export function executableProgram(exe: Executable, options: ExecutableProgramOpt
     maxCtxOffset: options.maxCtxOffset,
     ctxReads: options.ctxReads,
     run,
-    bind: (info) => attachedRunner(options.arena, info, (env) => exe.bind?.(env) ?? ((ctx) => exe.run([ctx], env)), run),
+    bind: (info) => attachedRunner(options.arena, info, (env) => exe.bind?.(env) ?? ((ctx) => runOn(ctx, env)), run),
   };
 }

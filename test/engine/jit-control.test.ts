@@ -240,20 +240,27 @@ describe('jit: helpers', () => {
     ]);
     const arena = new Arena();
     const make = (text: string): Executable => createJit({ insns: asm(text) }, { arena, helpers, checked: false });
-    const env = newHelperContext(arena);
-    const add = make('r0 = r1\nr0 += -1\nexit').bind!(env);
+    /** The bound run, which verified code always has. */
+    const bound = (exe: Executable, env = newHelperContext(arena)): ((r1: bigint) => bigint) => {
+      const run = exe.bind!(env);
+      assert.ok(run !== null);
+      return run;
+    };
+    const add = bound(make('r0 = r1\nr0 += -1\nexit'));
     assert.equal(add(42n), 41n);
     assert.equal(add(0n), (1n << 64n) - 1n, 'r0 as a u64');
-    assert.equal(make('call 12\nr0 = 77\nexit').bind!(newHelperContext(arena, 5n))(5n), 6n);
+    assert.equal(bound(make('call 12\nr0 = 77\nexit'), newHelperContext(arena, 5n))(5n), 6n);
     assert.equal(runs, 1);
-    const failing = make('r1 = 1\ncall 3\nexit').bind!(newHelperContext(arena));
+    const failing = bound(make('r1 = 1\ncall 3\nexit'));
     assert.throws(() => failing(0n), /pc 1: helper says no/);
     assert.throws(() => failing(0n), /pc 1: helper says no/, 'a failed run leaves the executable ready for the next');
     // A helper running the same executable again while the bound run is in progress: run() with a stack of its own.
     let exe: Executable | undefined;
     const callback: HelperFn = (e, r1) => (r1 > 0n ? (exe as Executable).run([r1 - 1n], newHelperContext(arena)) + 100n : 0n);
     exe = createJit({ insns: asm('*(u64 *)(r10 - 8) = r1\ncall 4\nr2 = *(u64 *)(r10 - 8)\nr0 += r2\nexit') }, { arena, helpers: new Map([[4, callback]]), checked: false });
-    assert.equal(exe.bind!(newHelperContext(arena))(2n), 2n + 100n + 1n + 100n + 0n);
+    assert.equal(bound(exe)(2n), 2n + 100n + 1n + 100n + 0n);
+    // Checked code has no bound path: its caller runs it with run().
+    assert.equal(createJit({ insns: asm('r0 = 1\nexit') }, { arena, helpers }).bind!(newHelperContext(arena)), null);
   });
 });
 

@@ -103,11 +103,11 @@ export class JitExecutable implements Executable {
    * runOn() works out per run (the run settings, the budget, the region
    * cache) is settled here once, and a run touches little besides the
    * executable's own state, which counts on a server where an event comes
-   * between much other work (the hooks' case). Anything else, and a run
-   * while another is in progress, takes run().
+   * between much other work (the hooks' case). Anything else (null: the
+   * caller uses run()), and a run while another is in progress, takes run().
    */
-  bind(env: HelperContext): (r1: bigint) => bigint {
-    if (this.checked || this.program.uses.budget) return (r1) => this.run([r1], env);
+  bind(env: HelperContext): ((r1: bigint) => bigint) | null {
+    if (this.checked || this.program.uses.budget) return null;
     (env as RunContext).trustedArguments = true;
     const cpu = cpuValue(runCpu(env));
     return (r1) => {

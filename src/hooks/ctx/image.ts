@@ -119,6 +119,15 @@ export class CtxImage {
     return read === text.length ? written : Buffer.byteLength(text, 'utf8');
   }
 
+  /**
+   * A string field and the u16 field beside it that says its full UTF-8
+   * length (at most 0xffff), as str() writes them; neither when no program
+   * reads either.
+   */
+  strWithLength(lengthOffset: number, offset: number, capacity: number, text: string): void {
+    if (this.reads(lengthOffset, 2) || this.reads(offset, capacity)) this.u16(lengthOffset, Math.min(this.str(offset, capacity, text), 0xffff));
+  }
+
   /** Copies raw bytes into a cleared field of `capacity` bytes; returns how many fitted. */
   raw(offset: number, capacity: number, data: Uint8Array): number {
     const n = Math.min(capacity, data.length);

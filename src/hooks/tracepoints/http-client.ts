@@ -67,7 +67,7 @@ function portOf(request: ClientRequest): number {
 function writeRequestText(img: CtxImage, at: { method: number; host: number; path: number; pathLen: number }, request: ClientRequest): void {
   img.str(at.method, HTTP_METHOD_LEN, request.method);
   img.str(at.host, HTTP_HOST_LEN, request.host);
-  img.u16(at.pathLen, Math.min(img.str(at.path, HTTP_URL_LEN, request.path), 0xffff));
+  img.strWithLength(at.pathLen, at.path, HTTP_URL_LEN, request.path);
 }
 
 export const httpClientRequest: NodeTracepointDef = {

@@ -81,10 +81,7 @@ class ServerRequestStamps {
       const unFinish = subscribe('http.server.response.finish', this.onFinish);
       this.unsubscribe = () => { unStart(); unFinish(); };
     }
-    let released = false;
     return () => {
-      if (released) return;
-      released = true;
       this.startListeners = this.startListeners.filter((l) => l !== start);
       this.finishListeners = this.finishListeners.filter((l) => l !== finish);
       release();

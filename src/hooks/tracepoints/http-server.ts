@@ -80,7 +80,7 @@ function fillRequest(img: CtxImage, message: unknown): void {
   img.u8(reqAt.minor, request.httpVersionMinor);
   // Strings (and the headers object Node builds on first use) only where a program reads them.
   if (img.reads(reqAt.method, HTTP_METHOD_LEN)) img.str(reqAt.method, HTTP_METHOD_LEN, request.method ?? '');
-  if (img.reads(reqAt.urlLen, 2) || img.reads(reqAt.url, HTTP_URL_LEN)) img.u16(reqAt.urlLen, Math.min(img.str(reqAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
+  img.strWithLength(reqAt.urlLen, reqAt.url, HTTP_URL_LEN, request.url ?? '');
   if (img.reads(reqAt.host, HTTP_HOST_LEN)) img.str(reqAt.host, HTTP_HOST_LEN, request.headers.host ?? '');
 }
 
@@ -99,5 +99,5 @@ function fillResponse(img: CtxImage, message: unknown, now: bigint): void {
   writeSocket(img, resAt.sock, request.socket, IPPROTO_TCP, serverStamps.endConn);
   img.u16(resAt.status, response.statusCode);
   if (img.reads(resAt.method, HTTP_METHOD_LEN)) img.str(resAt.method, HTTP_METHOD_LEN, request.method ?? '');
-  if (img.reads(resAt.urlLen, 2) || img.reads(resAt.url, HTTP_URL_LEN)) img.u16(resAt.urlLen, Math.min(img.str(resAt.url, HTTP_URL_LEN, request.url ?? ''), 0xffff));
+  img.strWithLength(resAt.urlLen, resAt.url, HTTP_URL_LEN, request.url ?? '');
 }

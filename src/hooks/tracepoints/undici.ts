@@ -45,7 +45,7 @@ function writeRequest(img: CtxImage, request: UndiciRequest, now: bigint, withDu
   if (withDuration) img.u64(at.duration, s.startNs < now ? now - s.startNs : 0n);
   img.str(at.method, HTTP_METHOD_LEN, request.method ?? '');
   img.str(at.origin, HTTP_HOST_LEN, String(request.origin ?? ''));
-  img.u16(at.pathLen, Math.min(img.str(at.path, HTTP_URL_LEN, request.path ?? ''), 0xffff));
+  img.strWithLength(at.pathLen, at.path, HTTP_URL_LEN, request.path ?? '');
 }
 
 /** undici's later channels report durations from the request's creation: stamp it while they are attached. */
