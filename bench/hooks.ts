@@ -1,29 +1,18 @@
 // Hook overhead: requests/s of a small HTTP server with nothing attached and
 // with programs attached (a latency histogram on the response tracepoint, a
-// function probe), the cost of one event in process, and packets/s through
-// an XDP firewall over a capture. Run: node --import tsx bench/hooks.ts
-//
-// On a small machine the load generator competes with the server for the
-// same cores, and other work on the machine moves both: the two are pinned
-// to a core each (where taskset exists), configurations are measured in
-// short windows, each between two baseline windows and compared with them,
-// over many rounds; the server's CPU time per request is reported beside
-// requests/s, and a baseline-against-baseline row shows the noise floor.
+// function probe; bench/hooks-http.ts), the cost of one event in process,
+// and packets/s through an XDP firewall over a capture.
+// Run: node --import tsx bench/hooks.ts
 // TSBPF_BENCH_HOOKS=http,events,xdp picks sections; TSBPF_BENCH_HTTP_*
-// and TSBPF_BENCH_ROUNDS change the HTTP measurement (see the constants).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// and TSBPF_BENCH_ROUNDS change the HTTP measurement (see its constants).
 import dc from 'node:diagnostics_channel';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { attach } from '../src/hooks/attach.js';
-import type { Link } from '../src/hooks/link.js';
 import { readCaptureFile } from '../src/hooks/packets/capture/read-capture.js';
 import { PacketInterface } from '../src/hooks/packets/packet-interface.js';
 import { replayCapture } from '../src/hooks/packets/replay.js';
-import { executableProgram, type HookProgram } from '../src/hooks/program.js';
 import { CtxImage } from '../src/hooks/ctx/image.js';
 import { layoutOf } from '../src/hooks/ctx/layout.js';
 import { writeCommon } from '../src/hooks/tracepoints/common.js';
@@ -31,267 +20,13 @@ import { nodeTracepoint } from '../src/hooks/tracepoints/node-table.js';
 import type { NodeTracepoint } from '../src/hooks/tracepoints/node-tracepoint.js';
 import { monotonicNowNs } from '../src/helpers/clock.js';
 import { uprobe, uretprobe } from '../src/hooks/uprobes/targets.js';
-import { engineFactory, type EngineName } from '../src/engine/select.js';
-import { HELPER_TABLE } from '../src/helpers/table.js';
-import { Arena } from '../src/memory/arena.js';
-import type { BpfObject } from '../src/object/bpf-object.js';
-import { loadObject } from '../src/object/load-object.js';
+import type { EngineName } from '../src/engine/select.js';
+import { STATEMENT, db, emptyProgram, loadExample, plainHistogram, subscribeBoth } from './hooks-configs.js';
+import { httpRows } from './hooks-http.js';
 import { formatNumber, formatTable } from './table.js';
 
 const root = join(import.meta.dirname, '..');
-const example = (name: string): string => join(root, 'examples', 'hooks', `${name}.bpf.o`);
-/**
- * One measurement window (ms), after a settling pause that follows each
- * attach or detach. Short windows and many rounds: on a shared machine
- * requests/s moves in bursts of a few hundred ms, which then fall on a
- * window and the baselines either side of it alike.
- */
-const WINDOW_MS = Number(process.env.TSBPF_BENCH_HTTP_MS ?? 80);
-const SETTLE_MS = 60;
-/** Rounds: in each, every configuration gets one window between two baseline windows. */
-const ROUNDS = Number(process.env.TSBPF_BENCH_ROUNDS ?? 60);
-/**
- * Connections, and requests each keeps in flight: 32 connections keep the
- * server's core busy; one request at a time on each, as wrk and autocannon
- * send them by default (TSBPF_BENCH_HTTP_DEPTH=4 pipelines, which costs the
- * server about the same CPU per request).
- */
-const CONNECTIONS = Number(process.env.TSBPF_BENCH_HTTP_CONNECTIONS ?? 32);
-const DEPTH = Number(process.env.TSBPF_BENCH_HTTP_DEPTH ?? 1);
 const ENGINES: readonly EngineName[] = ['jit', 'interp'];
-/** Engines of the HTTP configurations (the throughput target is the JIT's; TSBPF_BENCH_HTTP_ENGINES=jit,interp adds the interpreter). */
-const HTTP_ENGINES = (process.env.TSBPF_BENCH_HTTP_ENGINES ?? 'jit').split(',') as EngineName[];
-
-/** A request handler that calls a "database" function, so a function probe has something to probe. */
-const db = {
-  lookup(statement: string, id: string): string {
-    return `${statement.length}:${id}`;
-  },
-};
-const STATEMENT = 'SELECT name FROM users WHERE id = ?';
-
-/** Loads an example object; programs the verifier refuses (an older tree) run unverified, which the row says. */
-async function loadExample(name: string, engine: EngineName): Promise<{ object: BpfObject; note: string }> {
-  try {
-    return { object: await loadObject(example(name), { engine }), note: '' };
-  } catch {
-    return { object: await loadObject(example(name), { engine, verify: false }), note: ', unverified' };
-  }
-}
-
-type ChannelHandlers = readonly [(m: unknown) => void, (m: unknown) => void];
-const SERVER_CHANNELS = ['http.server.request.start', 'http.server.response.finish'] as const;
-
-/** Subscribes a start and a finish handler to the server channels; returns their unsubscribe. */
-function subscribeBoth(handlers: ChannelHandlers): () => void {
-  SERVER_CHANNELS.forEach((c, i) => dc.subscribe(c, handlers[i]));
-  return () => SERVER_CHANNELS.forEach((c, i) => dc.unsubscribe(c, handlers[i]));
-}
-
-/** One clock read at each request's start and end, summed: timing requests and nothing else. */
-function clockFloor(): ChannelHandlers {
-  let started = 0n;
-  let total = 0n;
-  return [() => { started = process.hrtime.bigint(); }, () => { total += process.hrtime.bigint() - started; }];
-}
-
-/** http_latency's histogram (log2 microseconds per route, the URL up to '?') as a JavaScript subscriber would keep it. */
-function plainHistogram(): ChannelHandlers {
-  const starts = new WeakMap<object, bigint>();
-  const histogram = new Map<string, number>();
-  return [
-    (m) => { starts.set((m as { request: object }).request, process.hrtime.bigint()); },
-    (m) => {
-      const request = (m as { request: IncomingMessage }).request;
-      const start = starts.get(request);
-      if (start === undefined) return;
-      starts.delete(request);
-      const us = Number(process.hrtime.bigint() - start) / 1000;
-      const url = request.url ?? '';
-      const q = url.indexOf('?');
-      const key = `${q < 0 ? url : url.slice(0, q)} ${Math.floor(Math.log2(Math.max(us, 1)))}`;
-      histogram.set(key, (histogram.get(key) ?? 0) + 1);
-    },
-  ];
-}
-
-interface Config {
-  readonly name: string;
-  attach(): () => void;
-}
-
-async function configs(): Promise<{ configs: Config[]; close: () => void }> {
-  const objects: BpfObject[] = [];
-  // The baseline measured against itself: how far apart two windows of the same server fall (the noise floor).
-  const list: Config[] = [{ name: 'nothing attached (baseline against baseline)', attach: () => () => {} }];
-  // What any tracer on these channels pays before doing anything: Node builds and publishes each message (the floor).
-  const nothing = (): void => {};
-  list.push({ name: 'empty JS subscribers on the request tracepoints\' channels', attach: () => subscribeBoth([nothing, nothing]) });
-  // Timing each request at all: a clock read in a bare subscriber of each channel (the least any tracer of latency pays).
-  list.push({ name: 'a clock read in bare subscribers of both channels', attach: () => subscribeBoth(clockFloor()) });
-  // The same histogram as http_latency's program, written by hand in JavaScript, without tsbpf.
-  list.push({ name: 'latency histogram per route in plain JavaScript', attach: () => subscribeBoth(plainHistogram()) });
-  // tsbpf's own cost on these channels: the request stamps, the record and a program that only returns.
-  list.push({
-    name: 'empty program on http_server_response (jit)',
-    attach: () => {
-      const link = attach(emptyProgram('tracepoint'), 'tracepoint/node/http_server_response');
-      return () => link.detach();
-    },
-  });
-  for (const engine of HTTP_ENGINES) {
-    const { object, note } = await loadExample('http_latency', engine);
-    objects.push(object);
-    list.push({
-      name: `latency histogram on http_server_response (${engine}${note})`,
-      attach: () => {
-        const link = attach(object.program('on_response'));
-        return () => link.detach();
-      },
-    });
-  }
-  for (const engine of HTTP_ENGINES) {
-    // db_latency's programs on db.lookup: the statement's verb is the key.
-    const { object, note } = await loadExample('db_latency', engine);
-    objects.push(object);
-    list.push({
-      name: `uprobe + uretprobe on db.lookup (${engine}${note})`,
-      attach: () => {
-        const links: Link[] = [attach(object.program('on_query'), uprobe(db, 'lookup')), attach(object.program('on_query_return'), uretprobe(db, 'lookup'))];
-        return () => { for (const l of links) l.detach(); };
-      },
-    });
-  }
-  // TSBPF_BENCH_HTTP_ONLY=<regex> keeps the configurations whose names match (and the noise floor).
-  const only = process.env.TSBPF_BENCH_HTTP_ONLY;
-  const kept = only ? list.filter((c, i) => i === 0 || new RegExp(only).test(c.name)) : list;
-  return { configs: kept, close: () => { for (const o of objects) o.close(); } };
-}
-
-/**
- * Pins every thread of this process to `cpu` with taskset (util-linux);
- * null, changing nothing, where there is no second core or no taskset, or
- * with TSBPF_BENCH_PIN=0. `restore()` gives the threads their mask back.
- */
-function pinSelf(cpu: number): { restore(): void } | null {
-  if (process.env.TSBPF_BENCH_PIN === '0' || availableParallelism() < 2) return null;
-  try {
-    const mask = /mask: *([0-9a-f]+)/i.exec(execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }))?.[1];
-    if (!mask) return null;
-    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
-    return { restore: () => { try { execFileSync('taskset', ['-a', '-p', mask, String(process.pid)], { stdio: 'ignore' }); } catch { /* the next section runs pinned: only slower */ } } };
-  } catch {
-    return null;
-  }
-}
-
-interface Sample {
-  readonly rps: number;
-  readonly cpuUs: number;
-}
-
-/** 0..n-1 in an order that changes with `seed` (a fixed sequence: runs are comparable). */
-function shuffled(n: number, seed: number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  let x = (seed + 1) * 0x9e3779b9;
-  for (let i = n - 1; i > 0; i--) {
-    x = Math.imul(x ^ (x >>> 15), 0x85ebca6b) >>> 0;
-    const j = x % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
-
-const quantile = (xs: readonly number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = q * (s.length - 1);
-  const lo = Math.floor(at);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
-};
-const median = (xs: readonly number[]): number => quantile(xs, 0.5);
-
-/**
- * The server's throughput with each configuration against the baseline:
- * windows alternate baseline, configuration, baseline..., and each
- * configuration window is compared with the mean of the baseline windows
- * either side of it (the machine's slower swings cancel out); the medians
- * over the rounds are reported, with the interquartile range of the loss.
- */
-async function httpRows(): Promise<{ rows: string[][]; baseline: Sample; pinned: boolean }> {
-  let served = 0;
-  const server = http.createServer((req, res) => {
-    served++;
-    res.end(db.lookup(STATEMENT, req.url ?? ''));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const { configs: list, close } = await configs();
-  // The server (this process) on one core and the load generator on another, where the machine has them and taskset:
-  // left to the scheduler, the two sometimes share a core and sometimes not, and requests/s jumps between two levels.
-  const pinned = pinSelf(0);
-  const generator = [join(root, 'bench', 'hooks-load.mjs'), String(port), String(CONNECTIONS), String(DEPTH)];
-  const load: ChildProcess = pinned
-    ? spawn('taskset', ['-c', '1', process.execPath, ...generator], { stdio: ['pipe', 'inherit', 'inherit'] })
-    : spawn(process.execPath, generator, { stdio: ['pipe', 'inherit', 'inherit'] });
-  const window = async (): Promise<Sample> => {
-    await sleep(SETTLE_MS);
-    const n0 = served;
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await sleep(WINDOW_MS);
-    const n = served - n0;
-    const cpu = process.cpuUsage(cpu0);
-    const seconds = (performance.now() - t0) / 1000;
-    return { rps: n / seconds, cpuUs: (cpu.user + cpu.system) / Math.max(1, n) };
-  };
-  const ratios = list.map(() => ({ rps: [] as number[], cpu: [] as number[] }));
-  const bases: Sample[] = [];
-  try {
-    // Warm-up: the load generator's connections, the server's and the hooks' JIT.
-    await window();
-    for (const c of list) {
-      const detach = c.attach();
-      await window();
-      detach();
-    }
-    let before = await window();
-    bases.push(before);
-    for (let round = 0; round < ROUNDS; round++) {
-      // A new order each round: a disturbance that recurs with the rounds' period does not fall on one configuration every time.
-      for (const i of shuffled(list.length, round)) {
-        const c = list[i];
-        const detach = c.attach();
-        let x: Sample;
-        try {
-          x = await window();
-        } finally {
-          detach();
-        }
-        const after = await window();
-        bases.push(after);
-        ratios[i].rps.push(x.rps / ((before.rps + after.rps) / 2));
-        ratios[i].cpu.push(x.cpuUs / ((before.cpuUs + after.cpuUs) / 2));
-        before = after;
-      }
-    }
-  } finally {
-    load.stdin?.end();
-    load.kill();
-    pinned?.restore();
-    close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
-  const baseline = { rps: median(bases.map((b) => b.rps)), cpuUs: median(bases.map((b) => b.cpuUs)) };
-  const pct = (v: number): string => `${formatNumber(v, 1)}%`;
-  const rows = list.map((c, i) => {
-    const loss = ratios[i].rps.map((r) => (1 - r) * 100);
-    const cpuUp = ratios[i].cpu.map((r) => (r - 1) * 100);
-    return [c.name, formatNumber(baseline.rps * median(ratios[i].rps)), pct(median(loss)), `${pct(quantile(loss, 0.25))}..${pct(quantile(loss, 0.75))}`,
-      formatNumber(baseline.cpuUs * median(ratios[i].cpu), 1), pct(median(cpuUp))];
-  });
-  return { rows, baseline, pinned: pinned !== null };
-}
 
 /**
  * ns per call of `fn`: the fastest of several batches of wall-clock time
@@ -368,13 +103,6 @@ function responseRecord(publish: () => void): Uint8Array {
   }
   if (record === null) throw new Error('http_server_response built no record');
   return record;
-}
-
-/** A program that only returns `r0` (0), run by the JIT unchecked: what a hook costs with the least program (it reads no context). */
-function emptyProgram(type: string, r0 = 0): HookProgram {
-  const arena = new Arena();
-  const insns = [{ opcode: 0xb7, dst: 0, src: 0, off: 0, imm: r0 }, { opcode: 0x95, dst: 0, src: 0, off: 0, imm: 0 }];
-  return executableProgram(engineFactory('jit')({ insns }, { arena, helpers: HELPER_TABLE, checked: false }), { type, arena, ctxReads: [] });
 }
 
 /**
@@ -485,14 +213,13 @@ const PARTS = new Set((process.env.TSBPF_BENCH_HOOKS ?? 'http,events,xdp').split
 export async function runHooksBench(): Promise<string> {
   const out: string[] = [];
   if (PARTS.has('http')) {
-    const { rows, baseline, pinned } = await httpRows();
+    const { rows, baseline, setup } = await httpRows();
     out.push(
-      `HTTP server on loopback; a load generator in another process (raw sockets, wrk-like): ${CONNECTIONS} keep-alive connections, ${DEPTH} request${DEPTH === 1 ? '' : 's'} in flight on each;`,
-      `${pinned ? 'server and generator pinned to a core each; ' : ''}${ROUNDS} rounds, each configuration's ${WINDOW_MS} ms window between two baseline windows.`,
+      setup,
       `Baseline: ${formatNumber(baseline.rps)} requests/s, ${formatNumber(baseline.cpuUs, 1)} µs of server CPU per request.`,
       formatTable(['configuration', 'requests/s', 'loss', 'loss IQR', 'server CPU µs/request', 'CPU overhead'], rows),
-      '(medians over the rounds, each window against the baseline windows either side of it; the first row measures the baseline against',
-      ' itself, the noise floor. The load generator and everything else on the machine share its cores: requests/s moves with them.)',
+      '(medians over the rounds, each window against the baseline windows either side of it; the first row measures a second server with',
+      ' nothing attached, the noise floor. The load generator and everything else on the machine share its cores: requests/s moves with them.)',
       '',
     );
   }
