@@ -73,17 +73,27 @@ interface Server {
 async function startServer(key: string, pin: string[] | null): Promise<Server> {
   const script = join(import.meta.dirname, 'hooks-http-server.ts');
   const child = spawnPinned(pin, [process.execPath, ...process.execArgv, script, key], ['ignore', 'inherit', 'inherit', 'ipc']);
-  const replies: Array<(m: ServerSample) => void> = [];
+  // Samples asked for and not yet answered (a server answers in order); a server that dies fails them, never hangs the bench.
+  const replies: Array<{ resolve(m: ServerSample): void; reject(e: Error): void }> = [];
+  let exited: Error | null = null;
   const ready = new Promise<{ port: number; note: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { port: number; note: string }));
-    child.once('exit', (code) => reject(new Error(`bench server '${key}' exited (${code}) before it listened`)));
+    child.once('exit', (code) => {
+      exited = new Error(`bench server '${key}' exited (${code})`);
+      reject(exited);
+      for (const r of replies.splice(0)) r.reject(exited);
+    });
   });
   const { port, note } = await ready;
-  child.on('message', (m) => replies.shift()?.(m as ServerSample));
+  child.on('message', (m) => replies.shift()?.resolve(m as ServerSample));
   return {
     port,
     note,
-    sample: () => new Promise((resolve) => { replies.push(resolve); child.send('sample'); }),
+    sample: () => new Promise((resolve, reject) => {
+      if (exited) return reject(exited);
+      replies.push({ resolve, reject });
+      child.send('sample');
+    }),
     close: () => { child.removeAllListeners('exit'); child.disconnect(); },
   };
 }
@@ -150,7 +160,6 @@ async function generation(keys: readonly string[], first: number, rounds: number
       // A new order each round: a disturbance that recurs with the rounds' period does not fall on one configuration every time.
       for (const i of shuffled(servers.length - 1, round).map((j) => j + 1)) {
         const x = await window(i);
-
         const after = await window(0);
         bases.push(after);
         ratios[i].rps.push(x.rps / ((before.rps + after.rps) / 2));
@@ -188,7 +197,7 @@ export async function httpRows(): Promise<{ rows: string[][]; baseline: Sample; 
     const r = ratios[k + 1];
     const loss = r.rps.map((x) => (1 - x) * 100);
     const cpuUp = r.cpu.map((x) => (x - 1) * 100);
-    return [c.name + (notes[k + 1] ? ` (${notes[k + 1].replace(/^, /, '')})` : ''), formatNumber(baseline.rps * median(r.rps)), pct(median(loss)),
+    return [c.name + notes[k + 1], formatNumber(baseline.rps * median(r.rps)), pct(median(loss)),
       `${pct(quantile(loss, 0.25))}..${pct(quantile(loss, 0.75))}`, formatNumber(baseline.cpuUs * median(r.cpu), 1), pct(median(cpuUp))];
   });
   const setup = [
