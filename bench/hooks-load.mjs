@@ -11,8 +11,8 @@
 import net from 'node:net';
 
 const [ports, connections, depth, path] = [process.argv[2].split(',').map(Number), Number(process.argv[3]), Number(process.argv[4] ?? 1), process.argv[5] ?? '/users?id=1'];
-/** The indices of the servers under load. */
-let active = new Set();
+/** The index of the server under load (-1: none yet). */
+let active = -1;
 
 /** How many complete responses `text` starts with, and where the incomplete rest begins. */
 function completeResponses(text) {
@@ -43,7 +43,7 @@ function server(index) {
     /** Tops the connection up to `depth` requests in flight, while its server is the loaded one. */
     conn.fill = () => {
       const k = depth - conn.inFlight;
-      if (!active.has(index) || !conn.ready || k <= 0) return;
+      if (active !== index || !conn.ready || k <= 0) return;
       conn.inFlight += k;
       conn.socket.write(batches[k]);
     };
@@ -70,9 +70,9 @@ process.stdin.setEncoding('latin1');
 process.stdin.on('data', (chunk) => {
   line += chunk;
   for (let nl = line.indexOf('\n'); nl >= 0; nl = line.indexOf('\n')) {
-    active = new Set(line.slice(0, nl).split(',').map(Number));
+    active = Number(line.slice(0, nl));
     line = line.slice(nl + 1);
-    for (const i of active) for (const conn of servers[i] ?? []) conn.fill();
+    for (const conn of servers[active] ?? []) conn.fill();
   }
 });
 const stop = () => {
