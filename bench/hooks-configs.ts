@@ -41,7 +41,7 @@ export const db = {
 };
 export const STATEMENT = 'SELECT name FROM users WHERE id = ?';
 
-export type ChannelHandlers = readonly [(m: unknown) => void, (m: unknown) => void];
+type ChannelHandlers = readonly [(m: unknown) => void, (m: unknown) => void];
 const SERVER_CHANNELS = ['http.server.request.start', 'http.server.response.finish'] as const;
 
 /** Subscribes a start and a finish handler to the server channels; returns their unsubscribe. */

@@ -32,8 +32,6 @@ export class Link {
   private readonly retval = new BigUint64Array(1);
   private readonly errorListeners = new Set<LinkErrorListener>();
   private warned = false;
-  /** @internal What runs through this link tell the helpers (made once, not per run). */
-  readonly runInfo: HookRunInfo;
   /** @internal Runs the program once through this link with r1 = ctx (HookProgram.bind, or run()). */
   readonly runner: (ctx: bigint) => bigint;
 
@@ -48,8 +46,8 @@ export class Link {
     /** The probed function's id (bpf_get_func_ip()), 0 where none. */
     funcIp = 0n,
   ) {
+    // What runs through this link tell the helpers, made once, not per run.
     const info: HookRunInfo = { hook, cookie, funcIp };
-    this.runInfo = info;
     this.runner = program.bind?.(info) ?? ((ctx) => program.run(ctx, info));
   }
 

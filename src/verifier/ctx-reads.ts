@@ -63,7 +63,7 @@ export class CtxReads {
 }
 
 /** (Before the instruction's checks: a register number may be out of range, which they refuse.) */
-const isCtx = (r: RegState | undefined): boolean => r !== undefined && baseType(r.type) === RegType.PTR_TO_CTX;
+const isCtx = (r: RegState | undefined): r is RegState => r !== undefined && baseType(r.type) === RegType.PTR_TO_CTX;
 
 /**
  * The uses of context pointers by `insn` (before it runs, on the current
@@ -97,7 +97,7 @@ export function noteCtxUses(reads: CtxReads, regs: ReadonlyArray<RegState | unde
     } else if (code === op.BPF_CALL && insn.src === 0) {
       for (let i = 0; i < helperArgs; i++) {
         const r = regs[i + 1];
-        if (r === undefined || !isCtx(r)) continue;
+        if (!isCtx(r)) continue;
         if (i === 2 && PROBE_READS.has(insn.imm)) probeReadRange(reads, r, regs[2]);
         else reads.escape();
       }
