@@ -9,12 +9,13 @@
 // to every server and loads one at a time. On a small machine the
 // generator competes with the server for the same cores, and other work on
 // the machine moves both: the servers share one core and the generator has
-// another (where taskset exists); each configuration is measured in short
-// windows, each between two windows of the baseline server and compared
-// with them, over many rounds, in a new order each round. Processes differ
-// a little by themselves (where their code and heap land): the servers are
-// started afresh for each of a few generations of rounds, and a second
-// baseline server, measured like a configuration, shows that floor.
+// another (where taskset exists); in each of many rounds every server,
+// the baseline's too, is measured in one short window, in a new order each
+// round, and each configuration's window is compared with the baseline's
+// of the same round. Processes differ by themselves (where their code and
+// heap land) by a few percent: the servers are started afresh for each of
+// ten generations of rounds, and a second baseline server, measured like a
+// configuration, shows what is left of that (the noise floor).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -28,14 +29,17 @@ import { formatNumber } from './table.js';
  * move of the load (the last server's requests in flight end in well under
  * a millisecond). Short windows and many rounds: on a shared machine
  * requests/s moves in bursts of tens to hundreds of ms, which then fall on
- * a window and the baselines either side of it alike.
+ * a round's windows alike, and the medians over many rounds drop them.
  */
 const WINDOW_MS = Number(process.env.TSBPF_BENCH_HTTP_MS ?? 20);
 const SETTLE_MS = Number(process.env.TSBPF_BENCH_HTTP_SETTLE_MS ?? 10);
-/** Rounds: in each, every configuration gets one window between two baseline windows. */
-const ROUNDS = Number(process.env.TSBPF_BENCH_ROUNDS ?? 240);
-/** Sets of server processes, started afresh, over which the rounds are shared. */
-const GENERATIONS = Number(process.env.TSBPF_BENCH_HTTP_GENERATIONS ?? 3);
+/** Rounds: in each, every server gets one window. */
+const ROUNDS = Number(process.env.TSBPF_BENCH_ROUNDS ?? 400);
+/**
+ * Sets of server processes, started afresh, over which the rounds are
+ * shared: a process's own offset (up to about ±3%) is drawn again in each.
+ */
+const GENERATIONS = Number(process.env.TSBPF_BENCH_HTTP_GENERATIONS ?? 10);
 /**
  * Connections, and requests each keeps in flight: 32 connections keep the
  * server's core busy; one request at a time on each, as wrk and autocannon
@@ -130,9 +134,13 @@ interface Ratios {
 
 /**
  * One generation: a server per configuration and a load generator; the
- * rounds `first`..`first + rounds - 1`, each configuration's window
- * against the baseline windows either side of it, appended to `ratios`,
- * and the baseline windows to `bases`.
+ * rounds `first`..`first + rounds - 1`, in each of which every server, the
+ * baseline's too, gets one window, in a new order each round; each
+ * configuration's window against the baseline's of the same round is
+ * appended to `ratios`, and the baseline's windows to `bases`. Every
+ * server is loaded as often as every other: one loaded more often runs
+ * faster (an earlier design, which put the baseline's window between every
+ * two others, measured an identical second server 2% to 12% slower).
  */
 async function generation(keys: readonly string[], first: number, rounds: number, ratios: Ratios[], bases: Sample[]): Promise<string[]> {
   const pin = pinning();
@@ -154,17 +162,15 @@ async function generation(keys: readonly string[], first: number, rounds: number
     };
     // Warm-up: the generator's connections, each server's code and the hooks' JIT.
     for (let i = 0; i < servers.length; i++) await window(i);
-    let before = await window(0);
-    bases.push(before);
+    const samples: Sample[] = [];
     for (let round = first; round < first + rounds; round++) {
       // A new order each round: a disturbance that recurs with the rounds' period does not fall on one configuration every time.
-      for (const i of shuffled(servers.length - 1, round).map((j) => j + 1)) {
-        const x = await window(i);
-        const after = await window(0);
-        bases.push(after);
-        ratios[i].rps.push(x.rps / ((before.rps + after.rps) / 2));
-        ratios[i].cpu.push(x.cpuUs / ((before.cpuUs + after.cpuUs) / 2));
-        before = after;
+      for (const i of shuffled(servers.length, round)) samples[i] = await window(i);
+      const base = samples[0];
+      bases.push(base);
+      for (let i = 1; i < servers.length; i++) {
+        ratios[i].rps.push(samples[i].rps / base.rps);
+        ratios[i].cpu.push(samples[i].cpuUs / base.cpuUs);
       }
     }
     return servers.map((s) => s.note);
@@ -203,7 +209,7 @@ export async function httpRows(): Promise<{ rows: string[][]; baseline: Sample; 
   const setup = [
     `HTTP server on loopback; a load generator in another process (raw sockets, wrk-like): ${CONNECTIONS} keep-alive connections, ${DEPTH} request${DEPTH === 1 ? '' : 's'} in flight on each;`,
     `a server process per configuration, attached once at start${pinning() ? '; servers on one core, the generator on another' : ''}; ${ROUNDS} rounds over ${generations} sets of`,
-    `server processes, each configuration's ${WINDOW_MS} ms window between two of the baseline server's.`,
+    `server processes, each round a ${WINDOW_MS} ms window of every server, the baseline's too, in a new order.`,
   ].join('\n');
   return { rows, baseline, setup };
 }

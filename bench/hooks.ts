@@ -218,7 +218,7 @@ export async function runHooksBench(): Promise<string> {
       setup,
       `Baseline: ${formatNumber(baseline.rps)} requests/s, ${formatNumber(baseline.cpuUs, 1)} µs of server CPU per request.`,
       formatTable(['configuration', 'requests/s', 'loss', 'loss IQR', 'server CPU µs/request', 'CPU overhead'], rows),
-      '(medians over the rounds, each window against the baseline windows either side of it; the first row measures a second server with',
+      '(medians over the rounds, each window against the baseline\'s window of the same round; the first row measures a second server with',
       ' nothing attached, the noise floor. The load generator and everything else on the machine share its cores: requests/s moves with them.)',
       '',
     );
