@@ -1,5 +1,6 @@
 import { TsbpfError } from '../errors.js';
 import { errnoName } from './errno.js';
+import { errorLine } from './verifier-log.js';
 
 /** A bpf() command the kernel refused: which command, and the errno it returned. */
 export class KernelError extends TsbpfError {
@@ -20,18 +21,13 @@ export class KernelError extends TsbpfError {
 
 /**
  * BPF_PROG_LOAD refused by the kernel's verifier: carries the verifier log
- * (level 1 or more), whose last lines say why.
+ * (level 1 or more); the message is the kernel's error line (the first
+ * after the last instruction it printed, not a state dump that follows).
  */
 export class VerifierRejectedError extends KernelError {
   constructor(errno: number, readonly log: string, readonly programName = '') {
-    super('BPF_PROG_LOAD', errno, lastLogLine(log) || 'no verifier log');
+    super('BPF_PROG_LOAD', errno, errorLine(log) || 'no verifier log');
   }
-}
-
-/** The last meaningful line of a verifier log (the statistics line is skipped). */
-function lastLogLine(log: string): string {
-  const lines = log.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('processed '));
-  return lines.at(-1) ?? '';
 }
 
 /** bpf() is not usable here (not Linux, no libc, or the syscall is refused). */

@@ -8,7 +8,7 @@ import { loadObjectSpec } from '../../src/elf/index.js';
 import { KernelObject } from '../../src/kernel/object/index.js';
 import { verifyProgramSpec } from '../../src/verifier/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
-import { errorBlock } from './kernel-verdict.js';
+import { errorBlock } from '../../src/kernel/verifier-log.js';
 
 const object = new URL('./fixtures/global_funcs.o', import.meta.url).pathname;
 

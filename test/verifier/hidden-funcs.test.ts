@@ -10,7 +10,7 @@ import { BTF_FUNC_GLOBAL, BTF_FUNC_STATIC } from '../../src/btf/kinds.js';
 import { KernelObject } from '../../src/kernel/object/index.js';
 import { verifyProgramSpec } from '../../src/verifier/index.js';
 import { kernelSkipReason } from '../support/kernel.js';
-import { errorBlock } from './kernel-verdict.js';
+import { errorBlock } from '../../src/kernel/verifier-log.js';
 
 const object = new URL('./fixtures/hidden_funcs.o', import.meta.url).pathname;
 

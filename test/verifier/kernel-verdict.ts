@@ -5,6 +5,7 @@ import { KernelMap } from '../../src/kernel/map.js';
 import { freezeMap } from '../../src/kernel/object/map-freeze.js';
 import { KernelProgram } from '../../src/kernel/program.js';
 import { KernelError, VerifierRejectedError } from '../../src/kernel/errors.js';
+import { errorBlock } from '../../src/kernel/verifier-log.js';
 import { BPF_MAP_TYPE } from '../../src/maps/map-types.js';
 import { BPF_PROG_TYPE } from '../../src/progtypes/prog-types.js';
 import type { MapDesc } from '../../src/verifier/index.js';
@@ -18,29 +19,6 @@ export interface KernelVerdict {
   /** The refusal: log lines after the last instruction printed, before the statistics. */
   readonly errorLines: string[];
   readonly log: string;
-}
-
-/** The lines that explain a refusal in a kernel-style log. */
-export function errorBlock(log: string): string[] {
-  // Some kernel messages lack their newline and run into the statistics line.
-  const lines = log
-    .replace(/(.)(processed \d+ insns \(limit)/g, '$1\n$2')
-    // A path popped right after a branch leaves its line open: the refusal may follow on it.
-    .replace(/^(\d+: \([0-9a-f]{2}\) .*?) (BPF program is too large\. .*|infinite loop detected at insn .*)$/gm, '$1\n$2')
-    .split('\n');
-  let end = lines.findIndex((l) => l.startsWith('processed '));
-  if (end < 0) end = lines.length;
-  const body = lines.slice(0, end);
-  let last = -1;
-  for (let i = 0; i < body.length; i++) if (/^\d+: (\([0-9a-f]{2}\) |BUG_)/.test(body[i])) last = i;
-  // The frames a call prints after its instruction are not part of a refusal
-  // that comes at the callee's first instruction.
-  let from = last + 1;
-  for (;;) {
-    if (body[from] === 'caller:' || body[from] === 'callee:') from += 2;
-    else break;
-  }
-  return body.slice(from).filter((l) => l.length > 0);
 }
 
 const mapTypeNumber = (t: string | number): number =>
