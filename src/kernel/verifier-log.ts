@@ -29,10 +29,12 @@ export function errorBlock(log: string): string[] {
 
 /**
  * The kernel's error message in a refusal's log: the first line of the
- * error block, or its last where no instruction was printed (a refusal
- * before the walk: the log then holds only what led up to it).
+ * error block; where no instruction was printed (a refusal before the
+ * walk) or nothing follows the last one, the log's last line before the
+ * statistics.
  */
 export function errorLine(log: string): string | undefined {
   const block = errorBlock(log);
-  return (/^\d+: \([0-9a-f]{2}\) /m.test(log) ? block[0] : block.at(-1))?.trim();
+  if (block.length > 0 && /^\d+: \([0-9a-f]{2}\) /m.test(log)) return block[0].trim();
+  return log.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('processed ')).at(-1);
 }

@@ -26,6 +26,7 @@ test('a refusal before any instruction is printed: the log\'s last line', () => 
   const log = 'func#0 @0\nfunc#1 @5\nunreachable insn 3\nprocessed 0 insns (limit 1000000)\n';
   assert.equal(errorLine(log), 'unreachable insn 3');
   assert.equal(errorLine(''), undefined);
+  assert.equal(errorLine('0: (95) exit\n'), '0: (95) exit', 'nothing after the last instruction: the last line');
   assert.equal(new VerifierRejectedError(22, '').message, 'BPF_PROG_LOAD failed: EINVAL (no verifier log)');
 });
 
