@@ -1,4 +1,4 @@
-import { HelperControl, newHelperContext, type TailCallTarget } from '../engine/abi.js';
+import { newHelperContext, resetRunState, type TailCallTarget } from '../engine/abi.js';
 import type { CtxReadRanges } from '../verifier/ctx-reads.js';
 import type { Executable } from '../engine/executable.js';
 import type { ProgramSpec } from '../elf/object-spec.js';
@@ -154,11 +154,7 @@ export class VmProgram implements TailCallTarget {
       const start = process.hrtime.bigint();
       for (let i = 0; i < repeat; i++) {
         if (freshMemory !== null && i > 0) this.arena.bytes.set(freshMemory.bytes, freshMemory.at);
-        env.pc = 0;
-        env.control = HelperControl.None;
-        env.exitValue = 0n;
-        env.tailCallTarget = null;
-        env.tailCalls = 0;
+        resetRunState(env, prepared.ctx);
         r0 = this.executable.run(args, env);
       }
       const elapsed = Number(process.hrtime.bigint() - start);
